@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.demo import DEMO_PASSWORD, seed_organisations, seed_users
+
+
+class Command(BaseCommand):
+    help = "Create (or bring up to date) the demo data; running it twice changes nothing."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            organisations = seed_organisations()
+            users = seed_users(organisations)
+        self.stdout.write(
+            self.style.SUCCESS(f"演示数据就绪：{len(organisations)} 个单位，{len(users)} 个用户。")
+        )
+        self.stdout.write(f"所有演示账号的密码 / password for every demo login: {DEMO_PASSWORD}")
+        seen_roles = set()
+        for user in users:
+            marker = "" if user.role in seen_roles else " *"
+            seen_roles.add(user.role)
+            place = user.organisation or user.jurisdiction or ""
+            self.stdout.write(
+                f"  {user.get_role_display():<10} {user.username:<18} {place}{marker}"
+            )

@@ -1,0 +1,38 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+
+from accounts.models import Role
+from accounts.selectors import organisations_visible_to
+
+
+@login_required
+def home(request):
+    """Each role lands on its own page: the work waiting for it."""
+    user = request.user
+    role = user.effective_role
+    context = {"role": role}
+    if role == Role.COUNTY_REVIEWER:
+        context["organisations"] = organisations_visible_to(user)[:20]
+    template = {
+        Role.LEAD_UNIT: "portal/home_lead_unit.html",
+        Role.COUNTY_REVIEWER: "portal/home_county.html",
+        Role.MUNICIPAL_STAFF: "portal/home_municipal.html",
+        Role.EVALUATOR: "portal/home_evaluator.html",
+        Role.ADMIN: "portal/home_admin.html",
+    }.get(role, "portal/home_no_role.html")
+    return render(request, template, context)
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    # Nothing may be trusted while handling a server error: render the static page.
+    return HttpResponseServerError(loader.get_template("500.html").render())
