@@ -24,27 +24,43 @@ def check_character(first17: str) -> str:
     return ALPHABET[(31 - total % 31) % 31]
 
 
-def uscc_problem(code: str) -> str | None:
-    """What is wrong with ``code``, in words a user can act on, or None when it is valid."""
-    code = compact(code)
+def _defect(code: str) -> tuple[str, dict] | None:
+    """The first thing wrong with a compacted code, as (kind, details), or None."""
     if len(code) != LENGTH:
-        return _("统一社会信用代码应为18位，您输入了%(n)d位。") % {"n": len(code)}
+        return "length", {"n": len(code)}
     for position, ch in enumerate(code, start=1):
         if ch not in ALPHABET:
-            return _(
-                "第%(pos)d位的“%(ch)s”不是合法字符：统一社会信用代码只使用数字和除 I、O、S、V、Z 以外的大写字母。"
-            ) % {"pos": position, "ch": ch}
+            return "character", {"pos": position, "ch": ch}
     expected = check_character(code[:-1])
     if code[-1] != expected:
-        return _(
-            "校验码不符：按前17位计算，第18位应为“%(expected)s”，而不是“%(actual)s”。请对照营业执照或法人证书核对每一位。"
-        ) % {"expected": expected, "actual": code[-1]}
+        return "check", {"expected": expected, "actual": code[-1]}
     return None
 
 
+def uscc_problem(code: str) -> str | None:
+    """What is wrong with ``code``, in words a user can act on, or None when it is valid."""
+    defect = _defect(compact(code))
+    if defect is None:
+        return None
+    kind, details = defect
+    messages = {
+        "length": _("统一社会信用代码应为18位，您输入了%(n)d位。"),
+        "character": _(
+            "第%(pos)d位的“%(ch)s”不是合法字符：统一社会信用代码只使用数字和除 I、O、S、V、Z 以外的大写字母。"
+        ),
+        "check": _(
+            "校验码不符：按前17位计算，第18位应为“%(expected)s”，而不是“%(actual)s”。请对照营业执照或法人证书逐位核对。"
+        ),
+    }
+    return messages[kind] % details
+
+
 def is_valid_uscc(code: str) -> bool:
-    """True when ``code`` has 18 legal characters and the right check character."""
-    return uscc_problem(code) is None
+    """True when ``code`` has 18 legal characters and the right check character.
+
+    Spaces and hyphens are ignored and letters may be lower case, as people type them.
+    """
+    return _defect(compact(code)) is None
 
 
 def uscc_division(code: str) -> str:

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs the portal with demo data at http://127.0.0.1:8000 (SQLite, eager Celery, console
+# e-mail unless the environment says otherwise) and prints a login for each role.
+source "$(dirname "$0")/_setup.sh"
+install_system_packages "${PDF_PACKAGES[@]}" gettext
+ensure_venv
+mkdir -p var
+.venv/bin/python manage.py migrate --no-input -v 0
+.venv/bin/python manage.py seed_demo
+echo ">> http://127.0.0.1:8000/  (Ctrl-C stops)"
+exec .venv/bin/python manage.py runserver "${PORT:-127.0.0.1:8000}"
