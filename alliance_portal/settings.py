@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_htmx",
+    "audit",
     "accounts",
     "filings",
     "supervision",
@@ -183,6 +184,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Art. 18 lets a later measure change these; they live here and nowhere else.
 PORTAL_SITE_NAME = _("保定市产业创新战略联盟备案管理平台")
 PORTAL_BUREAU_NAME = "保定市科学技术局"
+# Absolute links in e-mails.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Art. 10: materials are PDF, JPEG or PNG, at most this many bytes each.
 UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 # Art. 11: filing numbers, sequential per year without gaps.
@@ -197,5 +200,9 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("filings/", include("filings.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("portal.urls")),
 ]

@@ -70,3 +70,125 @@ class AdminFactory(UserFactory):
     role = Role.ADMIN
     is_staff = True
     is_superuser = True
+
+
+# --- Alliances and filings ---------------------------------------------------------------
+
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+
+from filings.models import Alliance, AllianceMember, Category, Filing  # noqa: E402
+
+LONG_TEXT = (
+    "围绕保定市汽车及零部件产业链开展关键技术联合攻关，明确成员分工与阶段目标，形成可推广的成果。"
+)
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf_upload(name="材料.pdf", content=PDF_BYTES):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+class AllianceFactory(DjangoModelFactory):
+    """An alliance whose data satisfies every Art. 9 condition (members are added by
+    ``complete_members``)."""
+
+    class Meta:
+        model = Alliance
+
+    name = factory.Sequence(lambda n: f"保定测试产业技术创新战略联盟{n:03d}")
+    category = Category.INDUSTRIAL_TECHNOLOGY
+    lead_unit = factory.SubFactory(OrganisationFactory)
+    industry_chain = LONG_TEXT
+    innovation_goals = LONG_TEXT
+    decision_body = "联盟理事会，由全体成员单位各派一名代表组成"
+    executive_body = "联盟秘书处"
+    liable_entity = factory.LazyAttribute(lambda a: a.lead_unit.name)
+    office_address = "保定市竞秀区朝阳北大街1号"
+    office_fulltime_staff = 2
+    office_contact_name = "王五"
+    office_contact_phone = "0312-5555555"
+    funding_rules = LONG_TEXT
+    ip_mechanism = LONG_TEXT
+    openness_mechanism = LONG_TEXT
+
+
+def complete_members(alliance, *, signed=True):
+    """Lead unit plus a Beijing institute and a Baoding university, all signed."""
+    lead, _ = AllianceMember.objects.get_or_create(
+        alliance=alliance,
+        organisation=alliance.lead_unit,
+        defaults={"role": AllianceMember.Role.LEAD},
+    )
+    lead.task_division = "牵头组织"
+    lead.charter_signed = signed
+    lead.save()
+    beijing = OrganisationFactory(kind="institute", industry="M", jurisdiction=None)
+    university = OrganisationFactory(kind="university", industry="P")
+    for org in (beijing, university):
+        AllianceMember.objects.create(
+            alliance=alliance,
+            organisation=org,
+            task_division="联合攻关",
+            charter_signed=signed,
+            signed_by=org.legal_representative,
+        )
+    return alliance
+
+
+def draft_filing(lead_user=None, **alliance_kwargs):
+    """A complete draft (conformance passes, materials uploaded) by ``lead_user``."""
+    from filings import services
+
+    lead_user = lead_user or LeadUnitUserFactory()
+    filing = services.alliance_create(
+        by=lead_user, name=alliance_kwargs.pop("name", "保定测试联盟")
+    )
+    alliance = filing.alliance
+    template = AllianceFactory.build(lead_unit=lead_user.organisation, **alliance_kwargs)
+    for field in Alliance._meta.concrete_fields:
+        if field.name not in (
+            "id",
+            "name",
+            "lead_unit",
+            "status",
+            "filing_number",
+            "filed_on",
+            "created_at",
+            "updated_at",
+        ):
+            setattr(alliance, field.attname, getattr(template, field.attname))
+    alliance.save()
+    complete_members(alliance)
+    for kind in ("application_form", "charter", "licence"):
+        services.material_upload(filing=filing, by=lead_user, kind=kind, uploaded=pdf_upload())
+    filing.refresh_from_db()
+    return filing
+
+
+def filing_in_state(state: str, *, lead_user=None, county_user=None, staff_user=None):
+    """A filing walked through the real services to ``state`` (logs, PDFs and all)."""
+    from filings import services
+
+    filing = draft_filing(lead_user)
+    lead = lead_user or filing.created_by
+    if state == Filing.State.DRAFT:
+        return filing
+    if state == Filing.State.WITHDRAWN:
+        return services.filing_withdraw(filing=filing, by=lead)
+    services.filing_submit(filing=filing, by=lead)
+    if state == Filing.State.COUNTY_REVIEW:
+        return Filing.objects.get(pk=filing.pk)
+    county = county_user or CountyReviewerFactory(
+        jurisdiction=filing.alliance.lead_unit.jurisdiction
+    )
+    if state == Filing.State.RETURNED:
+        return services.filing_return(filing=filing, by=county, reason="请补充成员单位任务分工")
+    if state == Filing.State.REJECTED:
+        return services.filing_reject(filing=filing, by=county, reason="不符合第九条")
+    services.filing_recommend(filing=filing, by=county, opinion="符合条件，同意推荐")
+    if state == Filing.State.MUNICIPAL_REVIEW:
+        return Filing.objects.get(pk=filing.pk)
+    staff = staff_user or MunicipalStaffFactory()
+    if state == Filing.State.FILED:
+        return services.filing_approve(filing=filing, by=staff)
+    raise ValueError(state)

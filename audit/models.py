@@ -1,0 +1,87 @@
+"""One append-only log for every state change of every record (filings, summaries, cases…).
+
+Rows are only ever inserted: ``save()`` refuses updates, ``delete()`` refuses, and on
+PostgreSQL a trigger refuses UPDATE and DELETE from any client (migration 0002).
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def for_object(self, obj):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        ).select_related("actor")
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("audit entries cannot be changed")
+
+    def delete(self):
+        raise AppendOnlyError("audit entries cannot be deleted")
+
+
+class AuditEntry(models.Model):
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    # The transition's method name (submit, recommend…) or another action's name.
+    action = models.CharField(_("操作"), max_length=50)
+    action_label = models.CharField(_("操作名称"), max_length=100)
+    source = models.CharField(_("原状态"), max_length=30, blank=True)
+    target = models.CharField(_("新状态"), max_length=30, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The role at the time: a user's role may change later, the record must not.
+    actor_role = models.CharField(_("操作人角色"), max_length=20, blank=True)
+    actor_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
+    reason = models.TextField(_("意见或理由"), blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+        verbose_name = _("操作记录")
+        verbose_name_plural = _("操作记录")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action_label}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("audit entries cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit entries cannot be deleted")
+
+
+def record(*, subject, action: str, action_label: str, actor, source="", target="", reason=""):
+    """Append one entry about ``subject``. Call it inside the service's transaction."""
+    return AuditEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(subject),
+        object_id=subject.pk,
+        action=action,
+        action_label=str(action_label),
+        source=source,
+        target=target,
+        actor=actor,
+        actor_role=getattr(actor, "effective_role", "") if actor else "",
+        actor_name=(actor.get_full_name() or actor.username) if actor else "系统",
+        reason=reason,
+    )

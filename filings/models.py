@@ -1,0 +1,360 @@
+"""Alliances and their filing applications (Art. 8–11 of 保政办发〔2018〕18号).
+
+The legal graph of a filing is the set of ``@transition`` methods on ``Filing``: read
+them top to bottom and you have Art. 10–11. Transition bodies only change fields; every
+write goes through ``filings.services``.
+"""
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from accounts.models import Jurisdiction, Organisation
+
+from . import rules
+
+
+class Category(models.TextChoices):
+    # Art. 8: exactly three categories.
+    INDUSTRIAL_TECHNOLOGY = "industrial_technology", _("一类：产业技术创新战略联盟")
+    INDUSTRIAL = "industrial", _("二类：产业创新联盟")
+    STRATEGIC = "strategic", _("三类：创新战略联盟")
+
+
+class Alliance(ConcurrentTransitionMixin, models.Model):
+    class Status(models.TextChoices):
+        UNFILED = "unfiled", _("未备案")
+        FILED = "filed", _("已备案")
+        REVOKED = "revoked", _("已取消备案")
+
+    name = models.CharField(_("联盟名称"), max_length=200)
+    category = models.CharField(_("联盟类别"), max_length=30, choices=Category.choices, blank=True)
+    lead_unit = models.ForeignKey(
+        Organisation,
+        verbose_name=_("牵头单位"),
+        on_delete=models.PROTECT,
+        related_name="led_alliances",
+    )
+    # Art. 9(2)
+    industry_chain = models.TextField(_("产业创新链及构建任务"), blank=True)
+    innovation_goals = models.TextField(_("创新目标"), blank=True)
+    # Art. 9(4)
+    decision_body = models.TextField(
+        _("决策机构"), blank=True, help_text=_("如理事会：组成和议事规则。")
+    )
+    executive_body = models.TextField(_("执行机构"), blank=True)
+    liable_entity = models.CharField(_("对外承担责任的主体"), max_length=200, blank=True)
+    office_address = models.CharField(_("联盟工作办公室地址"), max_length=200, blank=True)
+    office_fulltime_staff = models.PositiveSmallIntegerField(
+        _("办公室专职人员数"), null=True, blank=True
+    )
+    office_contact_name = models.CharField(_("办公室联系人"), max_length=50, blank=True)
+    office_contact_phone = models.CharField(_("办公室联系电话"), max_length=30, blank=True)
+    office_contact_email = models.EmailField(_("办公室联系邮箱"), blank=True)
+    # Art. 9(5)–(7)
+    funding_rules = models.TextField(_("经费管理制度"), blank=True)
+    ip_mechanism = models.TextField(
+        _("利益保障机制（成果与知识产权归属、许可、收益分配）"), blank=True
+    )
+    openness_mechanism = models.TextField(_("开放发展与成果扩散机制"), blank=True)
+    # Art. 5: "京津研发、保定转化"
+    beijing_tianjin_partners = models.TextField(_("京津合作单位及合作内容"), blank=True)
+
+    status = FSMField(_("备案状态"), default=Status.UNFILED, choices=Status.choices, protected=True)
+    filing_number = models.CharField(
+        _("备案编号"), max_length=40, unique=True, null=True, blank=True
+    )
+    filed_on = models.DateField(_("备案日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("创新联盟")
+        verbose_name_plural = _("创新联盟")
+
+    def __str__(self):
+        return self.name
+
+    @transition(field=status, source=Status.UNFILED, target=Status.FILED)
+    def file(self, *, number: str, on):
+        self.filing_number = number
+        self.filed_on = on
+
+    @transition(field=status, source=Status.FILED, target=Status.REVOKED)
+    def revoke(self):
+        pass
+
+
+class AllianceMember(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", _("牵头单位")
+        COUNCIL = "council", _("理事单位")
+        MEMBER = "member", _("成员单位")
+
+    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="members")
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("成员单位"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    role = models.CharField(
+        _("联盟内角色"), max_length=20, choices=Role.choices, default=Role.MEMBER
+    )
+    task_division = models.TextField(_("任务分工"), blank=True)
+    # Art. 9(3): the charter is signed by every member's legal representative.
+    charter_signed = models.BooleanField(_("法定代表人已签署联盟协议（章程）"), default=False)
+    signed_by = models.CharField(_("签署人（法定代表人）"), max_length=50, blank=True)
+    joined_at = models.DateTimeField(_("加入时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("成员单位")
+        verbose_name_plural = _("成员单位")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alliance", "organisation"],
+                name="member_once_per_alliance",
+                violation_error_message=_("该单位已是本联盟成员。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} · {self.get_role_display()}"
+
+
+class Filing(ConcurrentTransitionMixin, models.Model):
+    """One application to file an alliance, from the lead unit's draft to the decision."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        COUNTY_REVIEW = "county_review", _("县级初审中")
+        RETURNED = "returned", _("退回修改")
+        MUNICIPAL_REVIEW = "municipal_review", _("市级审核中")
+        FILED = "filed", _("已备案")
+        REJECTED = "rejected", _("不予备案")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    OPEN_STATES = (State.DRAFT, State.COUNTY_REVIEW, State.RETURNED, State.MUNICIPAL_REVIEW)
+    EDITABLE_STATES = (State.DRAFT, State.RETURNED)
+
+    alliance = models.ForeignKey(
+        Alliance, verbose_name=_("联盟"), on_delete=models.PROTECT, related_name="filings"
+    )
+    # The county or zone bureau that reviews it (Art. 11): the lead unit's, fixed on submit.
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("初审部门"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="filings",
+    )
+    state = FSMField(_("状态"), default=State.DRAFT, choices=State.choices, protected=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("创建人"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # When it last entered a reviewer's queue: the queues sort and count days from here.
+    queued_at = models.DateTimeField(
+        _("进入当前审核环节时间"), null=True, blank=True, db_index=True
+    )
+    submitted_at = models.DateTimeField(_("首次提交时间"), null=True, blank=True)
+    county_opinion = models.TextField(_("县级初审意见"), blank=True)
+    recommended_at = models.DateTimeField(_("推荐时间"), null=True, blank=True)
+    recommendation_number = models.CharField(_("推荐公函文号"), max_length=50, blank=True)
+    decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # The last return or rejection reason, which the lead unit sees (history is in the log).
+    last_reason = models.TextField(_("退回或不予备案理由"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("备案申请")
+        verbose_name_plural = _("备案申请")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alliance"],
+                condition=Q(state__in=["draft", "county_review", "returned", "municipal_review"]),
+                name="one_open_filing_per_alliance",
+                violation_error_message=_("该联盟已有一份正在办理的备案申请。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.alliance.name}（{self.get_state_display()}）"
+
+    # --- The legal graph (ARCHITECTURE.md, Art. 10–11) ---------------------------------
+
+    @transition(
+        field=state,
+        source=State.DRAFT,
+        target=State.COUNTY_REVIEW,
+        permission=rules.is_lead_unit_of,
+        conditions=[rules.conforms_to_art9, rules.has_art10_materials, rules.county_takes_part],
+    )
+    def submit(self):
+        self.jurisdiction = self.alliance.lead_unit.jurisdiction
+        self.submitted_at = self.queued_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=State.RETURNED,
+        target=State.COUNTY_REVIEW,
+        permission=rules.is_lead_unit_of,
+        conditions=[rules.conforms_to_art9, rules.has_art10_materials, rules.county_takes_part],
+    )
+    def resubmit(self):
+        self.jurisdiction = self.alliance.lead_unit.jurisdiction
+        self.queued_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=[State.DRAFT, State.RETURNED, State.COUNTY_REVIEW],
+        target=State.WITHDRAWN,
+        permission=rules.is_lead_unit_of,
+    )
+    def withdraw(self):
+        self.decided_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=State.COUNTY_REVIEW,
+        target=State.MUNICIPAL_REVIEW,
+        permission=rules.is_county_reviewer_for,
+    )
+    def recommend(self, *, opinion: str, letter_number: str):
+        self.county_opinion = opinion
+        self.recommendation_number = letter_number
+        self.recommended_at = self.queued_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=[State.COUNTY_REVIEW, State.MUNICIPAL_REVIEW],
+        target=State.RETURNED,
+        permission=rules.is_reviewer_at_current_level,
+    )
+    def return_for_revision(self, *, reason: str):
+        self.last_reason = reason
+        self.queued_at = None
+
+    @transition(
+        field=state,
+        source=[State.COUNTY_REVIEW, State.MUNICIPAL_REVIEW],
+        target=State.REJECTED,
+        permission=rules.is_reviewer_at_current_level,
+    )
+    def reject(self, *, reason: str):
+        self.last_reason = reason
+        self.decided_at = timezone.now()
+        self.queued_at = None
+
+    @transition(
+        field=state,
+        source=State.MUNICIPAL_REVIEW,
+        target=State.FILED,
+        permission=rules.is_municipal_staff,
+        conditions=[rules.alliance_not_yet_filed],
+    )
+    def approve(self):
+        self.decided_at = timezone.now()
+        self.queued_at = None
+
+    # --------------------------------------------------------------------------------
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in self.EDITABLE_STATES
+
+    def days_waiting(self, today=None) -> int | None:
+        if self.queued_at is None:
+            return None
+        today = today or timezone.localdate()
+        return (today - timezone.localdate(self.queued_at)).days
+
+
+def _material_path(instance, filename):
+    # Generated name: the user's file name never reaches the file system.
+    suffix = PurePath(filename).suffix.lower()
+    return f"filings/{instance.filing_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class FilingMaterial(models.Model):
+    """An Art. 10 material uploaded by the lead unit. The newest of each kind counts."""
+
+    class Kind(models.TextChoices):
+        APPLICATION_FORM = "application_form", _("创新联盟备案申请书（盖章扫描件）")
+        CHARTER = "charter", _("创新联盟协议书（章程）")
+        LICENCE = "licence", _("牵头单位营业执照或法人证书复印件")
+
+    filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="materials")
+    kind = models.CharField(_("材料类型"), max_length=30, choices=Kind.choices)
+    file = models.FileField(_("文件"), upload_to=_material_path, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=50)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "-uploaded_at"]
+        verbose_name = _("备案材料")
+        verbose_name_plural = _("备案材料")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.original_name}"
+
+
+def _document_path(instance, filename):
+    return f"documents/{instance.filing_id}/{uuid.uuid4().hex}.pdf"
+
+
+class FilingDocument(models.Model):
+    """A PDF the portal issues: the county's 推荐公函 and the municipal 备案通知书."""
+
+    class Kind(models.TextChoices):
+        RECOMMENDATION_LETTER = "recommendation_letter", _("推荐公函")
+        FILING_NOTICE = "filing_notice", _("备案通知书")
+
+    filing = models.ForeignKey(Filing, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("文书类型"), max_length=30, choices=Kind.choices)
+    reference_number = models.CharField(_("文号"), max_length=50)
+    file = models.FileField(_("文件"), upload_to=_document_path, max_length=200)
+    issued_at = models.DateTimeField(_("出具时间"), auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["issued_at"]
+        verbose_name = _("出具文书")
+        verbose_name_plural = _("出具文书")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.reference_number}"
+
+
+class NumberSequence(models.Model):
+    """Gap-free counters (filing numbers per year, letter numbers per bureau and year).
+
+    Taken under a row lock inside the transaction that uses the number: a rolled-back
+    decision gives its number back.
+    """
+
+    key = models.CharField(max_length=100, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.key}={self.last}"

@@ -1,0 +1,69 @@
+"""Checks on uploaded materials: type by content (PDF, JPEG, PNG), size, and file name.
+
+Shared by every upload in the portal (filings, summaries, evidence) so the rules and the
+messages are the same everywhere.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+# (magic bytes, MIME type, extension)
+SIGNATURES = [
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+]
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    content_type: str
+    extension: str
+    size: int
+    sha256: str
+    original_name: str
+
+
+def check_upload(uploaded) -> CheckedUpload:
+    """Validate an UploadedFile; raise ValidationError with a message saying what to fix."""
+    name = uploaded.name or ""
+    if "/" in name or "\\" in name or ".." in name or "\x00" in name or not name.strip():
+        raise ValidationError(
+            _("文件名“%(name)s”不合法：文件名不能包含路径或“..”，请重命名后再上传。")
+            % {"name": name},
+            code="bad_name",
+        )
+    limit = settings.UPLOAD_MAX_BYTES
+    if uploaded.size > limit:
+        raise ValidationError(
+            _("文件“%(name)s”大小为%(size)s，超过了%(limit)s的上限，请压缩或分拆后再上传。")
+            % {"name": name, "size": filesizeformat(uploaded.size), "limit": filesizeformat(limit)},
+            code="too_large",
+        )
+    if uploaded.size == 0:
+        raise ValidationError(
+            _("文件“%(name)s”是空文件，请重新选择。") % {"name": name}, code="empty"
+        )
+    uploaded.seek(0)
+    head = uploaded.read(16)
+    detected = next((sig for sig in SIGNATURES if head.startswith(sig[0])), None)
+    if detected is None:
+        raise ValidationError(
+            _(
+                "文件“%(name)s”不是PDF、JPEG或PNG文件（按文件内容识别，与扩展名无关）。请上传扫描件的PDF或图片。"
+            )
+            % {"name": name},
+            code="bad_type",
+        )
+    digest = hashlib.sha256()
+    uploaded.seek(0)
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    _magic, content_type, extension = detected
+    return CheckedUpload(content_type, extension, uploaded.size, digest.hexdigest(), name[:200])
