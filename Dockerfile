@@ -13,14 +13,18 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY alliance_portal ./alliance_portal
 COPY accounts ./accounts
+COPY audit ./audit
 COPY filings ./filings
 COPY supervision ./supervision
 COPY subsidies ./subsidies
 COPY portal ./portal
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir ".[s3]"
 COPY . .
-RUN DJANGO_SECRET_KEY=build-only DJANGO_DEBUG=false python manage.py collectstatic --no-input -v 0 \
- && useradd --system --home /app portal && mkdir -p /app/var && chown -R portal /app/var
+RUN DJANGO_SECRET_KEY=build-only-not-secret DJANGO_DEBUG=false python manage.py collectstatic --no-input -v 0 \
+ && python manage.py compilemessages -v 0 --ignore=.venv \
+ && useradd --system --home /app portal && mkdir -p /app/var/private && chown -R portal /app/var
 USER portal
 EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
+  CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status != 200)"
 CMD ["gunicorn", "alliance_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

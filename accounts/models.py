@@ -154,6 +154,9 @@ class User(AbstractUser):
     # Art. 16: a municipal staff member who can be assigned to alliances as liaison officer.
     is_liaison_officer = models.BooleanField(_("科技联络员"), default=False)
     phone = models.CharField(_("手机号码"), max_length=30, blank=True)
+    # Decisions, legal notices and deadlines are always e-mailed; other notices only
+    # appear in the portal's inbox when the user opts out.
+    email_opt_out = models.BooleanField(_("非必要通知不发送邮件"), default=False)
 
     class Meta:
         verbose_name = _("用户")

@@ -10,6 +10,7 @@ See docs/operations.md for every variable.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_htmx",
+    "axes",
     "audit",
     "accounts",
     "filings",
@@ -61,6 +63,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "portal.middleware.SecurityHeadersMiddleware",
+    # Last: it watches the authentication the other middleware let through (等保2.0 lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "alliance_portal.urls"
@@ -140,6 +145,22 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Several web and worker hosts share uploads through S3-compatible object storage.
+if env.str("PORTAL_MEDIA_STORAGE", default="local") == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("PORTAL_S3_BUCKET"),
+            "endpoint_url": env.str("PORTAL_S3_ENDPOINT_URL", default=None),
+            "access_key": env.str("PORTAL_S3_ACCESS_KEY", default=None),
+            "secret_key": env.str("PORTAL_S3_SECRET_KEY", default=None),
+            "region_name": env.str("PORTAL_S3_REGION", default=None),
+            # Private objects: served only through the portal's permission-checked views.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default=""))
@@ -155,7 +176,6 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- E-mail ---------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -172,13 +192,44 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # A whole filing (application form, charter, licence) must fit in one request.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# --- Security -------------------------------------------------------------------------
+# --- Security (等保2.0 application controls; see docs/security.md) ----------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock a username at one address after repeated failures.
+AXES_FAILURE_LIMIT = env.int("PORTAL_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("PORTAL_LOGIN_COOLOFF_HOURS", default=0.5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+# Sessions end after this much inactivity: each request pushes the expiry forward.
+SESSION_IDLE_MINUTES = env.int("PORTAL_SESSION_IDLE_MINUTES", default=30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    # TLS ends at the reverse proxy, which says so in this header.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Content-Security-Policy (portal.middleware): everything from this origin, nothing inline
+# but styles (Bootstrap components set style attributes).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 
 # --- Policy: numbers the measures (保政办发〔2018〕18号) or practice fix ---------------
 # Art. 18 lets a later measure change these; they live here and nowhere else.
@@ -192,13 +243,21 @@ UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 FILING_NUMBER_FORMAT = "保科联备〔{year}〕{seq:03d}号"
 COUNTY_LETTER_NUMBER_FORMAT = "{prefix}科荐〔{year}〕{seq:03d}号"
 
+# Structured (JSON) logs in production for the log collector; plain lines while developing.
+LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(process)d",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -206,3 +265,41 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Art. 12(1): the summary of year Y is due on this day of year Y+1.
+ANNUAL_SUMMARY_DUE_MONTH = env.int("PORTAL_SUMMARY_DUE_MONTH", default=3)
+ANNUAL_SUMMARY_DUE_DAY = env.int("PORTAL_SUMMARY_DUE_DAY", default=31)
+# Reminders to the lead unit this many days before the due date (0 = on the day), then
+# every OVERDUE_REMINDER_INTERVAL_DAYS while overdue.
+SUMMARY_REMINDER_DAYS_BEFORE = (30, 7, 0)
+OVERDUE_REMINDER_INTERVAL_DAYS = 7
+# Art. 12(2): "及时报告" — a report more than this many days after the event is late.
+EVENT_REPORT_LATE_DAYS = env.int("PORTAL_EVENT_REPORT_LATE_DAYS", default=30)
+# Art. 13: the period to state one's case (陈述申辩), in working days.
+REVOCATION_STATEMENT_WORKING_DAYS = env.int("PORTAL_STATEMENT_WORKING_DAYS", default=10)
+
+CELERY_BEAT_SCHEDULE = {
+    "send-annual-summary-reminders-daily": {
+        "task": "supervision.tasks.send_annual_summary_reminders",
+        # 08:30 Beijing time, before the working day starts.
+        "schedule": crontab(hour=8, minute=30),
+    },
+}
+
+# Art. 15: operating subsidies of 10–50万元 after evaluation, in whole yuan. The award
+# table's CHECK constraint is generated from these: changing them needs a migration.
+SUBSIDY_MIN_YUAN = 100_000
+SUBSIDY_MAX_YUAN = 500_000
+SUBSIDY_EVALUATORS_PER_APPLICATION = 5
+# With at least this many scores the single highest and lowest totals are dropped.
+SUBSIDY_TRIM_MIN_SCORES = 5
+SUBSIDY_NOTICE_WORKING_DAYS = env.int("PORTAL_SUBSIDY_NOTICE_WORKING_DAYS", default=5)
+# Default criteria (国科办政〔2012〕47号 plus 市级补助经费使用); weights editable per round.
+SUBSIDY_DEFAULT_CRITERIA = [
+    ("创新活动", 20),
+    ("创新绩效", 25),
+    ("服务产业", 20),
+    ("运行管理", 15),
+    ("利益保障", 10),
+    ("市级补助经费使用", 10),
+]

@@ -2,10 +2,17 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from portal.views_health import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("filings/", include("filings.urls")),
+    path("supervision/", include("supervision.urls")),
+    path("subsidies/", include("subsidies.urls")),
+    path("supervision/recommendations/", include("supervision.urls_recommendations")),
+    path("registry/", include("portal.urls_registry")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("portal.urls")),
 ]

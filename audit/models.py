@@ -29,8 +29,9 @@ class AuditEntryQuerySet(models.QuerySet):
 
 
 class AuditEntry(models.Model):
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.PositiveBigIntegerField()
+    # Empty for events about no record (a failed login for an unknown user name).
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = GenericForeignKey("content_type", "object_id")
     # The transition's method name (submit, recommend…) or another action's name.
     action = models.CharField(_("操作"), max_length=50)
@@ -50,6 +51,11 @@ class AuditEntry(models.Model):
     actor_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
     reason = models.TextField(_("意见或理由"), blank=True)
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # Tamper evidence (audit.chain): position in the hash chain and the chained hashes,
+    # filled in once, right after the entry's transaction commits.
+    seq = models.PositiveBigIntegerField(unique=True, null=True, blank=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -71,11 +77,28 @@ class AuditEntry(models.Model):
         raise AppendOnlyError("audit entries cannot be deleted")
 
 
+class AuditChainHead(models.Model):
+    """The chain's last sealed position: one row, locked while sealing."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, blank=True)
+
+    def __str__(self):
+        return f"#{self.seq} {self.hash[:12]}"
+
+
 def record(*, subject, action: str, action_label: str, actor, source="", target="", reason=""):
-    """Append one entry about ``subject``. Call it inside the service's transaction."""
+    """Append one entry about ``subject`` (or None). Call it inside the service's transaction."""
+    from django.db import transaction
+
+    from .chain import seal_pending
+
+    # Sealed after commit: sealing inside the transaction would serialise every write on
+    # the chain head and risk deadlocks with the records' own row locks.
+    transaction.on_commit(seal_pending)
     return AuditEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(subject),
-        object_id=subject.pk,
+        content_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
+        object_id=subject.pk if subject is not None else None,
         action=action,
         action_label=str(action_label),
         source=source,

@@ -65,6 +65,19 @@ class Alliance(ConcurrentTransitionMixin, models.Model):
     openness_mechanism = models.TextField(_("开放发展与成果扩散机制"), blank=True)
     # Art. 5: "京津研发、保定转化"
     beijing_tianjin_partners = models.TextField(_("京津合作单位及合作内容"), blank=True)
+    # Key personnel (Art. 12(2): changes are reported and, once accepted, recorded here).
+    chairperson = models.CharField(_("理事长"), max_length=50, blank=True)
+    secretary_general = models.CharField(_("秘书长"), max_length=50, blank=True)
+    # Art. 16: the municipal bureau's liaison officer (科技联络员) for this alliance.
+    liaison_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("科技联络员"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="liaison_alliances",
+        limit_choices_to={"role": "municipal_staff", "is_liaison_officer": True},
+    )
 
     status = FSMField(_("备案状态"), default=Status.UNFILED, choices=Status.choices, protected=True)
     filing_number = models.CharField(

@@ -9,8 +9,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.models import record
+from portal import transitions
+from portal.transitions import StaleRecord, TransitionRefused  # noqa: F401 - views catch them here
 
 from . import documents
 from .models import Alliance, AllianceMember, Filing, FilingDocument, FilingMaterial
@@ -18,29 +21,15 @@ from .numbering import next_filing_number, next_letter_number
 from .uploads import check_upload
 
 TRANSITION_LABELS = {
-    "create": _("创建申请"),
-    "submit": _("提交初审"),
-    "resubmit": _("修改后重新提交"),
-    "withdraw": _("撤回申请"),
-    "recommend": _("初审通过并推荐"),
-    "return_for_revision": _("退回修改"),
-    "reject": _("不予备案"),
-    "approve": _("予以备案"),
+    "create": gettext_lazy("创建申请"),
+    "submit": gettext_lazy("提交初审"),
+    "resubmit": gettext_lazy("修改后重新提交"),
+    "withdraw": gettext_lazy("撤回申请"),
+    "recommend": gettext_lazy("初审通过并推荐"),
+    "return_for_revision": gettext_lazy("退回修改"),
+    "reject": gettext_lazy("不予备案"),
+    "approve": gettext_lazy("予以备案"),
 }
-
-
-class StaleRecord(Exception):
-    """The record changed since the user loaded the page (another decision came first)."""
-
-    message = _("该记录已被他人修改，请刷新页面后重试。")
-
-
-class TransitionRefused(Exception):
-    """The state does not allow the action; ``reasons`` says why in the user's words."""
-
-    def __init__(self, reasons):
-        super().__init__("; ".join(str(r) for r in reasons))
-        self.reasons = [str(r) for r in reasons]
 
 
 def _label(name):
@@ -57,29 +46,18 @@ def _require_editable(filing: Filing, by):
 
 
 def _locked(filing_id: int, expected_state: str | None) -> Filing:
-    filing = (
-        Filing.objects.select_for_update(of=("self",))
-        .select_related("alliance", "alliance__lead_unit", "jurisdiction")
-        .get(pk=filing_id)
+    return transitions.lock(
+        Filing.objects.select_related("alliance", "alliance__lead_unit", "jurisdiction"),
+        filing_id,
+        expected_state,
     )
-    if expected_state is not None and filing.state != expected_state:
-        raise StaleRecord
-    return filing
 
 
 def _why_not(filing: Filing, name: str) -> list[str]:
-    """The user-facing reasons a transition cannot run now."""
+    """Why the legal conditions of ``name`` fail now, in the lead unit's words."""
     from .conformance import check_conformance, missing_materials
 
     reasons = []
-    method = getattr(filing, name)
-    allowed_sources = method._django_fsm.transitions  # noqa: SLF001 - django-fsm's metadata
-    if filing.state not in allowed_sources and "*" not in allowed_sources:
-        reasons.append(
-            _("申请当前状态为“%(state)s”，不能执行“%(action)s”。")
-            % {"state": filing.get_state_display(), "action": _label(name)}
-        )
-        return reasons
     if name in ("submit", "resubmit"):
         for result in check_conformance(filing.alliance):
             if result.failed:
@@ -95,37 +73,15 @@ def _why_not(filing: Filing, name: str) -> list[str]:
             reasons.append(_("%(name)s目前未参与本市联盟备案。") % {"name": jurisdiction.name})
     if name == "approve" and filing.alliance.status != Alliance.Status.UNFILED:
         reasons.append(_("该联盟已经备案或已被取消备案。"))
-    return reasons or [_("当前不能执行该操作。")]
+    return reasons
 
 
 def _check(filing: Filing, name: str, by) -> None:
-    """Raise unless ``by`` may run transition ``name`` on ``filing`` now.
-
-    Order matters: a state that does not allow the action is explained to anyone who can
-    see the record; then permission (403); then the legal conditions, explained.
-    """
-    meta = getattr(filing, name)._django_fsm  # django-fsm's transition metadata
-    if not meta.has_transition(filing.state):
-        raise TransitionRefused(_why_not(filing, name))
-    if not meta.has_transition_perm(filing, filing.state, by):
-        raise PermissionDenied
-    if not meta.conditions_met(filing, filing.state):
-        raise TransitionRefused(_why_not(filing, name))
+    transitions.check(filing, name, by, explain=_why_not, label=_label(name))
 
 
 def _perform(filing: Filing, name: str, by, *, log_reason: str = "", **kwargs) -> Filing:
-    source = filing.state
-    getattr(filing, name)(**kwargs)
-    filing.save()
-    record(
-        subject=filing,
-        action=name,
-        action_label=_label(name),
-        actor=by,
-        source=source,
-        target=filing.state,
-        reason=log_reason,
-    )
+    transitions.perform(filing, name, by, label=_label(name), log_reason=log_reason, **kwargs)
     transaction.on_commit(lambda: _notify(filing.pk, name))
     return filing
 

@@ -65,6 +65,7 @@ def send_filing_notification(filing_id: int, event: str) -> int:
         )
     if event in ("submit", "resubmit"):
         sent += send_notice(
+            legal=False,
             users=_county_reviewers(filing),
             subject=_("有新的联盟备案申请待初审"),
             body=_("%(lead)s提交了“%(name)s”的备案申请，请在平台初审。")
@@ -73,6 +74,7 @@ def send_filing_notification(filing_id: int, event: str) -> int:
         )
     if event == "recommend":
         sent += send_notice(
+            legal=False,
             users=_municipal_staff(),
             subject=_("有新的联盟备案申请待市级审核"),
             body=_("%(bureau)s推荐了“%(name)s”的备案申请，请在平台审核。") % params + f"\n\n{link}",

@@ -2,7 +2,14 @@ from django.conf import settings
 
 
 def navigation(request):
-    """What base.html needs on every page: the site name and the user's role."""
+    """What base.html needs on every page: the site name, the user's role, unread notices."""
     user = getattr(request, "user", None)
-    role = user.effective_role if user is not None and user.is_authenticated else ""
-    return {"site_name": settings.PORTAL_SITE_NAME, "nav_role": role}
+    authenticated = user is not None and user.is_authenticated
+    return {
+        "site_name": settings.PORTAL_SITE_NAME,
+        "nav_role": user.effective_role if authenticated else "",
+        # Lazy: one COUNT query, only on pages that render the navigation.
+        "unread_count": (lambda: user.notifications.filter(read_at__isnull=True).count())
+        if authenticated
+        else 0,
+    }

@@ -5,6 +5,21 @@ from django.template import loader
 
 from accounts.models import Role
 from accounts.selectors import organisations_visible_to
+from filings import selectors as filing_selectors
+from filings.views_review import LATE_AFTER_DAYS
+
+HOME_QUEUE_ROWS = 10
+
+
+def _queue_summary(queue) -> dict:
+    """The first rows of a reviewer's queue (oldest first), its size and oldest wait."""
+    rows = list(queue[:HOME_QUEUE_ROWS])
+    return {
+        "queue_rows": rows,
+        "queue_count": queue.count(),
+        "queue_oldest_days": rows[0].days_waiting() if rows else None,
+        "late_after_days": LATE_AFTER_DAYS,
+    }
 
 
 @login_required
@@ -15,6 +30,9 @@ def home(request):
     context = {"role": role}
     if role == Role.COUNTY_REVIEWER:
         context["organisations"] = organisations_visible_to(user)[:20]
+        context.update(_queue_summary(filing_selectors.county_queue(user)))
+    elif role == Role.MUNICIPAL_STAFF:
+        context.update(_queue_summary(filing_selectors.municipal_queue(user)))
     template = {
         Role.LEAD_UNIT: "portal/home_lead_unit.html",
         Role.COUNTY_REVIEWER: "portal/home_county.html",

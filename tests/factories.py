@@ -8,8 +8,21 @@ PASSWORD = "Test-password-2026"
 
 
 def jurisdiction(code: str = "130602") -> Jurisdiction:
-    """One of the 26 jurisdictions the data migration loads."""
-    return Jurisdiction.objects.get(code=code)
+    """One of the 26 jurisdictions the data migration loads.
+
+    Transactional tests flush the database afterwards, data-migration rows included; the
+    rows are loaded again from the migration's own list when they are missing.
+    """
+    found = Jurisdiction.objects.filter(code=code).first()
+    if found is None:
+        import importlib
+
+        from django.apps import apps
+
+        migration = importlib.import_module("accounts.migrations.0002_jurisdictions")
+        migration.load(apps, None)
+        found = Jurisdiction.objects.get(code=code)
+    return found
 
 
 class OrganisationFactory(DjangoModelFactory):
@@ -192,3 +205,85 @@ def filing_in_state(state: str, *, lead_user=None, county_user=None, staff_user=
     if state == Filing.State.FILED:
         return services.filing_approve(filing=filing, by=staff)
     raise ValueError(state)
+
+
+def filed_alliance(*, filed_on=None, lead_user=None, liaison=None, **kwargs):
+    """A filed alliance created directly (no PDFs): for supervision and subsidy tests."""
+    import datetime
+
+    lead_user = lead_user or LeadUnitUserFactory()
+    alliance = AllianceFactory(
+        lead_unit=lead_user.organisation,
+        status=Alliance.Status.FILED,
+        filing_number=kwargs.pop("filing_number", None)
+        or f"保科联备〔TEST〕{Alliance.objects.count() + 1:05d}号",
+        filed_on=filed_on or datetime.date(2024, 6, 1),
+        liaison_officer=liaison,
+        **kwargs,
+    )
+    complete_members(alliance)
+    return alliance
+
+
+def subsidy_round(*, state="open", year=2027, budget_yuan=1_000_000, staff=None, **kwargs):
+    """A round created by the real service (default criteria), moved to ``state``."""
+    import datetime
+
+    from subsidies import services as subsidy_services
+
+    staff = staff or MunicipalStaffFactory()
+    round_ = subsidy_services.round_create(
+        by=staff,
+        year=year,
+        title=kwargs.pop("title", f"{year}年度联盟运行经费补贴"),
+        budget_yuan=budget_yuan,
+        opens_on=kwargs.pop("opens_on", datetime.date(2026, 1, 1)),
+        closes_on=kwargs.pop("closes_on", datetime.date(2030, 12, 31)),
+        **kwargs,
+    )
+    if state == "draft":
+        return round_
+    round_ = subsidy_services.round_open(round_=round_, by=staff)
+    if state == "open":
+        return round_
+    return subsidy_services.round_start_evaluation(round_=round_, by=staff)
+
+
+def eligible_alliance(round_year=2027, **kwargs):
+    """A filed alliance whose previous year's summary is accepted."""
+    from supervision.models import AnnualSummary
+
+    alliance = filed_alliance(**kwargs)
+    AnnualSummary.objects.create(
+        alliance=alliance, year=round_year - 1, state="accepted", work_done="完成"
+    )
+    return alliance
+
+
+def submitted_application(round_, alliance=None):
+    """An application submitted through the services while the round is open."""
+    from subsidies import services as subsidy_services
+    from subsidies.models import SubsidyRound
+
+    alliance = alliance or eligible_alliance(round_.year)
+    lead = alliance.lead_unit.users.get()
+    if SubsidyRound.objects.get(pk=round_.pk).state != SubsidyRound.State.OPEN:
+        raise ValueError("submit applications while the round is open")
+    application = subsidy_services.application_create(round_=round_, alliance=alliance, by=lead)
+    application.summary = "联盟运行规范，成效突出。"
+    application.save()
+    application.self_evaluations.update(score=80, statement="自评说明")
+    return subsidy_services.application_submit(application=application, by=lead)
+
+
+class RevokedCaseHelper:
+    @staticmethod
+    def open_case(alliance, staff=None):
+        from supervision import services as supervision_services
+
+        return supervision_services.case_open(
+            alliance=alliance,
+            by=staff or MunicipalStaffFactory(),
+            grounds=["2"],
+            facts="未按章程开展活动",
+        )

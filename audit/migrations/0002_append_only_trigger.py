@@ -16,14 +16,19 @@ DROP FUNCTION IF EXISTS audit_entry_append_only();
 """
 
 
-def forbid(apps, schema_editor):
+def _run(schema_editor, sql):
+    # A plain cursor: schema_editor.execute() would treat the "%" in RAISE as a parameter.
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORBID)
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(sql)
+
+
+def forbid(apps, schema_editor):
+    _run(schema_editor, FORBID)
 
 
 def allow(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(ALLOW)
+    _run(schema_editor, ALLOW)
 
 
 class Migration(migrations.Migration):

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, seed_organisations, seed_users
+from filings import demo as filings_demo
 
 
 class Command(BaseCommand):
@@ -11,9 +12,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             organisations = seed_organisations()
             users = seed_users(organisations)
+        # Outside the block above: each alliance commits on its own, so its notices go out.
+        filings_summary = filings_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(f"演示数据就绪：{len(organisations)} 个单位，{len(users)} 个用户。")
         )
+        self.stdout.write(filings_summary)
         self.stdout.write(f"所有演示账号的密码 / password for every demo login: {DEMO_PASSWORD}")
         seen_roles = set()
         for user in users:

@@ -1,0 +1,45 @@
+"""Filters of the reviewers' queues (Art. 11 初审 and 市级审核)."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Jurisdiction
+
+from .models import Category, Filing
+
+
+class CountyQueueFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("联盟或牵头单位名称、信用代码"), method="search")
+    category = django_filters.ChoiceFilter(
+        label=_("联盟类别"),
+        field_name="alliance__category",
+        choices=Category.choices,
+        empty_label=_("全部"),
+    )
+
+    class Meta:
+        model = Filing
+        fields = ["q", "category"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(alliance__name__icontains=value)
+            | Q(alliance__lead_unit__name__icontains=value)
+            | Q(alliance__lead_unit__uscc__icontains=value.upper())
+        )
+
+
+class MunicipalQueueFilter(CountyQueueFilter):
+    jurisdiction = django_filters.ModelChoiceFilter(
+        label=_("初审部门所在县（市、区）"),
+        queryset=Jurisdiction.objects.all(),
+        empty_label=_("全部"),
+    )
+
+    class Meta:
+        model = Filing
+        fields = ["q", "category", "jurisdiction"]

@@ -1,0 +1,306 @@
+"""The lead unit's application forms (Art. 9–10): the alliance in sections, its members and
+its materials.
+
+Every form keeps what was typed when it is invalid, and every message says in Chinese
+what to fix.
+"""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Fieldset, Layout
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.forms import OrganisationForm
+from accounts.models import Jurisdiction, Organisation
+from accounts.uscc import compact, uscc_problem
+
+from .models import Alliance, AllianceMember, Category, FilingMaterial
+
+MEMBER_ROLES = [
+    (value, label) for value, label in AllianceMember.Role.choices if value != "lead"
+]
+
+# (legend, what the article asks, fields): the sections follow Art. 8 and Art. 9.
+ALLIANCE_SECTIONS = [
+    (
+        gettext_lazy("一、基本信息（第八条 联盟类别）"),
+        gettext_lazy(
+            "第八条：一类为产业技术创新战略联盟（国家战略新兴产业、领域前沿技术）；"
+            "二类为产业创新联盟（主要传统产业、县域特色产业）；"
+            "三类为创新战略联盟（沟通交流平台、学术研讨、校企联合体系）。"
+        ),
+        ["name", "category"],
+    ),
+    (
+        gettext_lazy("二、任务与目标（第九条第二项）"),
+        gettext_lazy("第九条（二）：产业创新链构建任务明确、目标清晰。"),
+        ["industry_chain", "innovation_goals"],
+    ),
+    (
+        gettext_lazy("三、组织机构与工作办公室（第九条第四项）"),
+        gettext_lazy(
+            "第九条（四）：设立决策、执行等组织机构，明确创新联盟对外承担责任的主体。"
+            "创新联盟执行机构应设立联盟工作办公室，配备专职人员，负责有关日常事务。"
+        ),
+        [
+            "decision_body",
+            "executive_body",
+            "liable_entity",
+            "office_address",
+            "office_fulltime_staff",
+            "office_contact_name",
+            "office_contact_phone",
+            "office_contact_email",
+        ],
+    ),
+    (
+        gettext_lazy("四、经费管理（第九条第五项）"),
+        gettext_lazy(
+            "第九条（五）：有健全的经费管理制度。创新联盟发展以成员单位自主投入为主。"
+            "对政府资助经费，可委托常设执行机构的依托单位进行管理，需制定内部管理办法和监督机制。"
+        ),
+        ["funding_rules"],
+    ),
+    (
+        gettext_lazy("五、利益保障机制（第九条第六项）"),
+        gettext_lazy(
+            "第九条（六）：研发项目产生的成果和知识产权应事先通过协议明确权利归属、"
+            "许可使用和转化收益分配的办法，保护创新联盟成员的合法权益。"
+        ),
+        ["ip_mechanism"],
+    ),
+    (
+        gettext_lazy("六、开放发展与京津合作（第九条第七项、第五条）"),
+        gettext_lazy(
+            "第九条（七）：应为跨行业、跨行政区域的开放型创新联盟，建立成果扩散机制，"
+            "对承担政府资助项目形成的成果有向创新联盟外扩散的义务。"
+            "第五条鼓励“京津研发、保定转化”，请填写京津合作单位及合作内容。"
+        ),
+        ["openness_mechanism", "beijing_tianjin_partners"],
+    ),
+]
+
+ALLIANCE_FIELDS = [name for _legend, _help, fields in ALLIANCE_SECTIONS for name in fields]
+
+
+class AllianceNewForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("联盟名称"),
+        max_length=200,
+        help_text=gettext_lazy("例如：保定市新能源汽车产业技术创新战略联盟。其他内容可在下一步填写。"),
+        error_messages={
+            "required": gettext_lazy("请填写联盟名称。"),
+            "max_length": gettext_lazy("联盟名称不能超过%(limit_value)d字（目前%(show_value)d字）。"),
+        },
+    )
+
+
+class AllianceForm(forms.ModelForm):
+    """The alliance's data in the sections of Art. 9. A draft may be incomplete: the
+    conformance check, not this form, says what is still missing before submission."""
+
+    class Meta:
+        model = Alliance
+        fields = ALLIANCE_FIELDS
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in (
+                "industry_chain",
+                "innovation_goals",
+                "decision_body",
+                "executive_body",
+                "funding_rules",
+                "ip_mechanism",
+                "openness_mechanism",
+                "beijing_tianjin_partners",
+            )
+        }
+        error_messages = {
+            "name": {"required": gettext_lazy("请填写联盟名称。")},
+            "office_fulltime_staff": {
+                "invalid": gettext_lazy("专职人员数请填写整数，例如 3。"),
+                "min_value": gettext_lazy("专职人员数不能为负数。"),
+                "max_value": gettext_lazy("专职人员数不能超过%(limit_value)s。"),
+            },
+            "office_contact_email": {
+                "invalid": gettext_lazy("请填写有效的电子邮箱地址，例如 office@example.com。"),
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("（请选择）")), *Category.choices]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            *(
+                Fieldset(
+                    str(legend),
+                    HTML(format_html('<p class="small text-muted">{}</p>', help_text)),
+                    *fields,
+                    css_class="border rounded p-3 mb-3",
+                )
+                for legend, help_text, fields in ALLIANCE_SECTIONS
+            )
+        )
+
+
+class MemberAddForm(forms.Form):
+    """Art. 9(1), 9(3): a member unit added by its 统一社会信用代码; a unit the portal does
+    not know yet is registered from the fields below the code."""
+
+    NEW_ORGANISATION_FIELDS = ["name", "kind", "industry", "legal_representative", "jurisdiction"]
+
+    uscc = forms.CharField(
+        label=gettext_lazy("统一社会信用代码"),
+        max_length=30,
+        help_text=gettext_lazy("18位，见营业执照或事业单位法人证书。"),
+        error_messages={"required": gettext_lazy("请填写成员单位的统一社会信用代码。")},
+    )
+    role = forms.ChoiceField(label=gettext_lazy("联盟内角色"), choices=MEMBER_ROLES)
+    task_division = forms.CharField(
+        label=gettext_lazy("任务分工"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("第九条（三）：协议（章程）应明确成员单位之间的任务分工。"),
+    )
+    charter_signed = forms.BooleanField(
+        label=gettext_lazy("法定代表人已签署联盟协议（章程）"), required=False
+    )
+    # Only for a unit not registered yet.
+    name = forms.CharField(label=gettext_lazy("单位名称"), max_length=200, required=False)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("单位类型"),
+        choices=[("", gettext_lazy("（请选择）")), *Organisation.Kind.choices],
+        required=False,
+    )
+    industry = forms.ChoiceField(
+        label=gettext_lazy("所属行业"),
+        choices=Organisation.Industry.choices,
+        initial=Organisation.Industry.MANUFACTURING,
+        required=False,
+    )
+    legal_representative = forms.CharField(
+        label=gettext_lazy("法定代表人"), max_length=50, required=False
+    )
+    jurisdiction = forms.ModelChoiceField(
+        label=gettext_lazy("所在县（市、区）/开发区"),
+        queryset=Jurisdiction.objects.all(),
+        required=False,
+        empty_label=gettext_lazy("市外单位"),
+        help_text=gettext_lazy("保定市内单位请选择，市外单位留空。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "member")
+        super().__init__(*args, **kwargs)
+        self.organisation = None  # an existing Organisation, found by its code
+        self.new_organisation_form = None  # an OrganisationForm to save, for a new one
+
+    def clean_uscc(self):
+        code = compact(self.cleaned_data["uscc"])
+        problem = uscc_problem(code)
+        if problem:
+            raise forms.ValidationError(problem, code="invalid_uscc")
+        return code
+
+    def clean(self):
+        cleaned = super().clean()
+        code = cleaned.get("uscc")
+        if not code:
+            return cleaned
+        self.organisation = Organisation.objects.filter(uscc=code).first()
+        if self.organisation is not None:
+            return cleaned
+        missing = [f for f in ("name", "kind", "legal_representative") if not cleaned.get(f)]
+        if missing:
+            self.add_error(None, _("该信用代码尚未登记，请填写单位名称、类型和法定代表人。"))
+            for field in missing:
+                self.add_error(field, _("新登记单位必须填写此项。"))
+            return cleaned
+        jurisdiction = cleaned.get("jurisdiction")
+        organisation_form = OrganisationForm(
+            data={
+                "uscc": code,
+                "name": cleaned["name"],
+                "kind": cleaned["kind"],
+                "industry": cleaned.get("industry") or Organisation.Industry.MANUFACTURING,
+                "legal_representative": cleaned["legal_representative"],
+                "jurisdiction": jurisdiction.pk if jurisdiction else "",
+            }
+        )
+        if organisation_form.is_valid():
+            self.new_organisation_form = organisation_form
+        else:
+            for field, errors in organisation_form.errors.items():
+                target = field if field in self.fields else None
+                for error in errors:
+                    self.add_error(target, error)
+        return cleaned
+
+    def organisation_to_add(self) -> Organisation:
+        """The member's organisation; a new one is saved (call inside the transaction)."""
+        if self.organisation is None:
+            self.organisation = self.new_organisation_form.save()
+        return self.organisation
+
+
+class MemberEditForm(forms.ModelForm):
+    """Task division, role and the Art. 9(3) signature of one member row."""
+
+    class Meta:
+        model = AllianceMember
+        fields = ["role", "task_division", "charter_signed"]
+        widgets = {"task_division": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        instance = kwargs.get("instance")
+        kwargs.setdefault("prefix", f"m{instance.pk}" if instance else "m")
+        super().__init__(*args, **kwargs)
+        if instance is not None and instance.role == AllianceMember.Role.LEAD:
+            # The lead unit's row stays the lead unit's.
+            self.fields["role"].disabled = True
+        else:
+            self.fields["role"].choices = MEMBER_ROLES
+
+
+class MaterialUploadForm(forms.Form):
+    """Art. 10 (2)–(4). Type, size and name are checked by ``filings.uploads.check_upload``
+    in the service, so the rules and messages are the same for every upload."""
+
+    kind = forms.ChoiceField(
+        label=gettext_lazy("材料类型"),
+        choices=FilingMaterial.Kind.choices,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": gettext_lazy("请选择材料类型。"),
+            "invalid_choice": gettext_lazy("请选择材料类型。"),
+        },
+    )
+    file = forms.FileField(
+        label=gettext_lazy("选择文件"),
+        # Empty files get check_upload's message, like every other upload problem.
+        allow_empty_file=True,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
+        ),
+        error_messages={
+            "required": gettext_lazy("请选择要上传的文件。"),
+            "invalid": gettext_lazy("未收到文件，请检查表单后重新上传。"),
+        },
+    )
+
+    def __init__(self, *args, kind: str = "", **kwargs):
+        # One form per kind of material on the page: each gets its own element ids.
+        kwargs.setdefault("prefix", "material")
+        kwargs.setdefault("auto_id", f"id_material_{kind}_%s" if kind else "id_%s")
+        if kind:
+            kwargs.setdefault("initial", {"kind": kind})
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "PDF、JPEG或PNG格式（按文件内容识别），每个文件不超过%(limit)s。"
+        ) % {"limit": filesizeformat(settings.UPLOAD_MAX_BYTES)}

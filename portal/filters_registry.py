@@ -1,0 +1,43 @@
+"""Search and filters of the public registry (名录) of filed alliances."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Jurisdiction
+from filings.models import Alliance, AllianceMember, Category
+
+
+class RegistryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("联盟、牵头单位或成员单位名称"), method="search")
+    category = django_filters.ChoiceFilter(label=_("联盟类别"), choices=Category.choices)
+    jurisdiction = django_filters.ModelChoiceFilter(
+        label=_("牵头单位所在县（市、区）"),
+        queryset=Jurisdiction.objects.all(),
+        field_name="lead_unit__jurisdiction",
+    )
+    year = django_filters.TypedChoiceFilter(
+        label=_("备案年度"), field_name="filed_on__year", coerce=int
+    )
+
+    class Meta:
+        model = Alliance
+        fields = ["q", "category", "jurisdiction", "year"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only years in which something was filed; the queryset is already the public one.
+        years = self.queryset.dates("filed_on", "year", order="DESC")
+        self.filters["year"].extra["choices"] = [(d.year, f"{d.year}") for d in years]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        # Exists, not a join: a join on members would repeat an alliance once per match.
+        member = AllianceMember.objects.filter(
+            alliance=OuterRef("pk"), organisation__name__icontains=value
+        )
+        return queryset.filter(
+            Q(name__icontains=value) | Q(lead_unit__name__icontains=value) | Exists(member)
+        )

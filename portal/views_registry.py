@@ -1,0 +1,83 @@
+"""The public registry (名录) of filed alliances, their published awards and the list of
+revocation decisions (取消备案公告). No login: everything here is public by design, so
+every query starts from what may be published and selects only public fields.
+
+See docs/registry.md for what is published and what is not.
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from filings.models import Alliance, AllianceMember
+from subsidies.selectors import published_awards
+from supervision.models import RevocationCase
+
+from .filters_registry import RegistryFilter
+
+PAGE_SIZE = 25
+
+# GB/T 2260 province-level codes (first two digits of a credit code's division): the
+# public page names a member's province when it is outside Baoding's jurisdictions.
+PROVINCES = {
+    "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区",
+    "21": "辽宁省", "22": "吉林省", "23": "黑龙江省", "31": "上海市", "32": "江苏省",
+    "33": "浙江省", "34": "安徽省", "35": "福建省", "36": "江西省", "37": "山东省",
+    "41": "河南省", "42": "湖北省", "43": "湖南省", "44": "广东省", "45": "广西壮族自治区",
+    "46": "海南省", "50": "重庆市", "51": "四川省", "52": "贵州省", "53": "云南省",
+    "54": "西藏自治区", "61": "陕西省", "62": "甘肃省", "63": "青海省",
+    "64": "宁夏回族自治区", "65": "新疆维吾尔自治区",
+}  # fmt: skip
+
+
+def public_alliances() -> QuerySet[Alliance]:
+    """Filed alliances only: unfiled ones were never published, revoked ones leave (Art. 13).
+
+    Members come in one extra query for the whole page (ordered by pk, as filed), so the
+    number of queries does not grow with the number of rows.
+    """
+    members = AllianceMember.objects.select_related("organisation__jurisdiction").order_by("pk")
+    return (
+        Alliance.objects.filter(status=Alliance.Status.FILED)
+        .select_related("lead_unit__jurisdiction")
+        .prefetch_related(Prefetch("members", queryset=members, to_attr="public_members"))
+        .order_by("filed_on", "filing_number", "pk")
+    )
+
+
+def public_revocations() -> QuerySet[RevocationCase]:
+    """Decided revocations only; open and dismissed cases are not public."""
+    return (
+        RevocationCase.objects.filter(state=RevocationCase.State.REVOKED)
+        .select_related("alliance")
+        .order_by("-decided_at", "-pk")
+    )
+
+
+def member_region(organisation) -> str:
+    if organisation.jurisdiction_id:
+        return organisation.jurisdiction.name
+    return PROVINCES.get(organisation.province_code) or _("保定市外")
+
+
+def registry(request):
+    filterset = RegistryFilter(request.GET, queryset=public_alliances())
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "registry/list.html", {"filter": filterset, "page_obj": page})
+
+
+def alliance(request, pk):
+    alliance = get_object_or_404(public_alliances(), pk=pk)
+    members = [(member, member_region(member.organisation)) for member in alliance.public_members]
+    awards = published_awards().filter(application__alliance=alliance)
+    return render(
+        request,
+        "registry/alliance.html",
+        {"alliance": alliance, "members": members, "awards": awards},
+    )
+
+
+def revocations(request):
+    page = Paginator(public_revocations(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "registry/revocations.html", {"page_obj": page})

@@ -1,0 +1,98 @@
+"""Panel scores (Art. 15 "经评审"): each evaluator's weighted total, then the panel mean —
+trimmed of the single highest and lowest totals when there are enough scores."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+
+TWO_PLACES = Decimal("0.01")
+
+
+def weighted_total(scores: dict[int, int], weights: dict[int, int]) -> Decimal:
+    """Σ score × weight / 100 over the criteria (criterion id → score, criterion id → weight)."""
+    total = sum(Decimal(scores[c]) * weights[c] for c in weights)
+    return (total / 100).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def panel_score(totals: list[Decimal], *, trim_from: int | None = None) -> Decimal | None:
+    """Mean of ``totals``; with at least ``trim_from`` of them, drop one highest and one lowest."""
+    if not totals:
+        return None
+    trim_from = settings.SUBSIDY_TRIM_MIN_SCORES if trim_from is None else trim_from
+    kept = sorted(totals)
+    if len(kept) >= trim_from:
+        kept = kept[1:-1]
+    return (sum(kept, Decimal(0)) / len(kept)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class RankedApplication:
+    application: object
+    totals: list[Decimal]
+    panel: Decimal | None
+    rank: int | None = None
+
+    @property
+    def spread(self) -> Decimal | None:
+        return max(self.totals) - min(self.totals) if self.totals else None
+
+    @property
+    def count(self) -> int:
+        return len(self.totals)
+
+
+def ranking(round_) -> list[RankedApplication]:
+    """The round's submitted applications with their panel scores, best first.
+
+    Three queries whatever the number of applications: criteria, applications, scores.
+    """
+    from .models import Application, Score
+
+    weights = dict(round_.criteria.values_list("pk", "weight"))
+    applications = list(
+        Application.objects.filter(round=round_, state=Application.State.SUBMITTED).select_related(
+            "alliance", "alliance__lead_unit", "award"
+        )
+    )
+    sheets: dict[tuple[int, int], dict[int, int]] = {}
+    for app_id, assignment_id, criterion_id, score in Score.objects.filter(
+        assignment__application__round=round_, assignment__submitted_at__isnull=False
+    ).values_list("assignment__application_id", "assignment_id", "criterion_id", "score"):
+        sheets.setdefault((app_id, assignment_id), {})[criterion_id] = score
+    totals: dict[int, list[Decimal]] = {}
+    for (app_id, _assignment), scores in sheets.items():
+        if set(scores) == set(weights):
+            totals.setdefault(app_id, []).append(weighted_total(scores, weights))
+    ranked = [
+        RankedApplication(a, totals.get(a.pk, []), panel_score(totals.get(a.pk, [])))
+        for a in applications
+    ]
+    ranked.sort(key=lambda r: (r.panel is None, -(r.panel or 0), r.application.alliance.name))
+    for position, row in enumerate((r for r in ranked if r.panel is not None), start=1):
+        row.rank = position
+    return ranked
+
+
+def suggest_awards(
+    ranked: list[RankedApplication], budget: int, *, pass_mark: Decimal = Decimal(60)
+) -> dict[int, int]:
+    """Proposed amounts (application id → yuan) for staff to adjust.
+
+    Applications at or above ``pass_mark`` in rank order get an amount scaled linearly
+    from the maximum (rank 1) to the minimum (last qualifying), rounded down to 1,000 yuan;
+    each is cut to what the budget has left, and none is proposed below the minimum.
+    """
+    low, high = settings.SUBSIDY_MIN_YUAN, settings.SUBSIDY_MAX_YUAN
+    qualifying = [r for r in ranked if r.panel is not None and r.panel >= pass_mark]
+    proposals, left = {}, budget
+    n = len(qualifying)
+    for index, row in enumerate(qualifying):
+        share = Decimal(1) if n == 1 else Decimal(n - 1 - index) / (n - 1)
+        amount = int((low + (high - low) * share) // 1000 * 1000)
+        amount = min(amount, left // 1000 * 1000)
+        if amount < low:
+            break
+        proposals[row.application.pk] = amount
+        left -= amount
+    return proposals

@@ -1,0 +1,132 @@
+"""The ranking of a round as an Excel workbook, for municipal staff only (Art. 15 "经评审").
+
+Sheet 1 is the ranking (one row per submitted application, as ``aggregation.ranking``);
+sheet 2 is every score of every submitted score sheet, per criterion, with comments.
+"""
+
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from .aggregation import RankedApplication, weighted_total
+from .models import Assignment
+
+
+@dataclass
+class Sheet:
+    """One evaluator's submitted score sheet on one application."""
+
+    assignment: Assignment
+    scores: dict = field(default_factory=dict)  # criterion id → Score
+    total: Decimal | None = None
+
+    @property
+    def evaluator_name(self) -> str:
+        evaluator = self.assignment.evaluator
+        return evaluator.get_full_name() or evaluator.username
+
+
+def submitted_sheets(round_, criteria) -> dict[int, list[Sheet]]:
+    """Application id → its submitted sheets, each with its weighted total when complete.
+
+    Two queries whatever the number of applications (assignments, then their scores).
+    """
+    weights = {c.pk: c.weight for c in criteria}
+    assignments = (
+        Assignment.objects.filter(application__round=round_, submitted_at__isnull=False)
+        .select_related("evaluator")
+        .prefetch_related("scores")
+        .order_by("application_id", "pk")
+    )
+    sheets: dict[int, list[Sheet]] = {}
+    for assignment in assignments:
+        sheet = Sheet(assignment, {s.criterion_id: s for s in assignment.scores.all()})
+        if weights and set(sheet.scores) == set(weights):
+            sheet.total = weighted_total({c: s.score for c, s in sheet.scores.items()}, weights)
+        sheets.setdefault(assignment.application_id, []).append(sheet)
+    return sheets
+
+
+def _bold_header(ws, headers):
+    ws.append(headers)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+    for index, header in enumerate(headers, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = max(10, len(str(header)) * 2 + 2)
+
+
+def ranking_workbook(round_, ranked: list[RankedApplication], criteria) -> bytes:
+    criteria = list(criteria)
+    sheets = submitted_sheets(round_, criteria)
+    width = max((r.count for r in ranked), default=0)
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("排名")
+    experts = [_("专家%(n)d") % {"n": n} for n in range(1, width + 1)]
+    _bold_header(
+        ws,
+        [_("排名"), _("联盟名称"), _("牵头单位"), _("类别"), *experts]
+        + [_("有效评分数"), _("评审得分"), _("极差"), _("补贴金额（元）")],
+    )
+    for row in ranked:
+        application = row.application
+        alliance = application.alliance
+        # In the order the evaluators were assigned, as on the detail sheet.
+        totals = [float(s.total) for s in sheets.get(application.pk, []) if s.total is not None]
+        totals += [None] * (width - len(totals))
+        award = getattr(application, "award", None)
+        ws.append(
+            [
+                row.rank,
+                alliance.name,
+                alliance.lead_unit.name,
+                alliance.get_category_display(),
+                *totals,
+                row.count,
+                float(row.panel) if row.panel is not None else None,
+                float(row.spread) if row.spread is not None else None,
+                award.amount_yuan if award else None,
+            ]
+        )
+
+    detail = wb.create_sheet(_("评分明细"))
+    _bold_header(
+        detail,
+        [
+            _("联盟名称"),
+            _("评审专家"),
+            _("评审指标"),
+            _("权重（%）"),
+            _("得分"),
+            _("评分说明"),
+            _("加权总分"),
+            _("评审意见"),
+        ],
+    )
+    for row in ranked:
+        for sheet in sheets.get(row.application.pk, []):
+            for criterion in criteria:
+                score = sheet.scores.get(criterion.pk)
+                detail.append(
+                    [
+                        row.application.alliance.name,
+                        sheet.evaluator_name,
+                        criterion.name,
+                        criterion.weight,
+                        score.score if score else None,
+                        score.comment if score else "",
+                        float(sheet.total) if sheet.total is not None else None,
+                        sheet.assignment.comment,
+                    ]
+                )
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

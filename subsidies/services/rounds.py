@@ -1,0 +1,212 @@
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audit.models import record
+from filings.numbering import next_in_sequence
+from portal import transitions
+from portal.workdays import add_working_days
+
+from .. import documents
+from ..models import Award, Criterion, SubsidyRound
+
+LABELS = {
+    "create": gettext_lazy("创建评审批次"),
+    "update": gettext_lazy("修改评审批次"),
+    "criteria": gettext_lazy("修改评审指标"),
+    "open": gettext_lazy("开始接受申请"),
+    "start_evaluation": gettext_lazy("截止申请，开始评审"),
+    "publish": gettext_lazy("发布评审结果公示"),
+    "finalise": gettext_lazy("公示期满，办结"),
+}
+
+
+def require_staff(by):
+    if not (by.is_authenticated and by.is_municipal_staff):
+        raise PermissionDenied
+
+
+def lock_round(round_, expected_state=None) -> SubsidyRound:
+    return transitions.lock(SubsidyRound.objects.all(), round_.pk, expected_state)
+
+
+def _explain(round_, name):
+    reasons = []
+    if name == "open":
+        total = round_.weights_total()
+        if total != 100:
+            reasons.append(_("各评审指标权重之和须为100，目前为%(total)d。") % {"total": total})
+        if not (round_.opens_on and round_.closes_on):
+            reasons.append(_("请先设置申请开始和截止日期。"))
+    if name == "finalise":
+        if round_.notice_ends_on and timezone.localdate() <= round_.notice_ends_on:
+            reasons.append(
+                _("公示期至%(date)s，期满后方可办结。")
+                % {"date": round_.notice_ends_on.strftime("%Y年%m月%d日")}
+            )
+        from ..rules import no_open_objections
+
+        if not no_open_objections(round_):
+            reasons.append(_("还有未处理的公示异议，请先处理。"))
+    return reasons
+
+
+@transaction.atomic
+def round_create(
+    *, by, year, title, budget_yuan, opens_on=None, closes_on=None, **options
+) -> SubsidyRound:
+    require_staff(by)
+    if budget_yuan < settings.SUBSIDY_MIN_YUAN:
+        raise ValidationError(
+            _("补贴总预算不能少于单项补贴下限%(min)s元。")
+            % {"min": f"{settings.SUBSIDY_MIN_YUAN:,}"}
+        )
+    round_ = SubsidyRound.objects.create(
+        year=year,
+        title=title,
+        budget_yuan=budget_yuan,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        created_by=by,
+        **options,
+    )
+    Criterion.objects.bulk_create(
+        [
+            Criterion(round=round_, name=name, weight=weight, order=i)
+            for i, (name, weight) in enumerate(settings.SUBSIDY_DEFAULT_CRITERIA)
+        ]
+    )
+    record(
+        subject=round_,
+        action="create",
+        action_label=LABELS["create"],
+        actor=by,
+        target=round_.state,
+    )
+    return round_
+
+
+ROUND_EDITABLE_FIELDS = (
+    "year",
+    "title",
+    "budget_yuan",
+    "opens_on",
+    "closes_on",
+    "evaluators_per_application",
+    "notice_working_days",
+)
+
+
+@transaction.atomic
+def round_update(*, round_, by, **fields) -> SubsidyRound:
+    """Change a round's particulars; only while it is being prepared (draft)."""
+    require_staff(by)
+    unknown = set(fields) - set(ROUND_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    round_ = lock_round(round_)
+    if round_.state != SubsidyRound.State.DRAFT:
+        raise transitions.TransitionRefused([_("批次已开始接受申请，不能再修改。")])
+    if fields.get("budget_yuan", round_.budget_yuan) < settings.SUBSIDY_MIN_YUAN:
+        raise ValidationError(
+            _("补贴总预算不能少于单项补贴下限%(min)s元。")
+            % {"min": f"{settings.SUBSIDY_MIN_YUAN:,}"}
+        )
+    opens, closes = (
+        fields.get("opens_on", round_.opens_on),
+        fields.get("closes_on", round_.closes_on),
+    )
+    if opens and closes and opens > closes:
+        raise ValidationError(_("申请截止日期不能早于开始日期。"))
+    for name, value in fields.items():
+        setattr(round_, name, value)
+    round_.save(update_fields=list(fields))
+    record(subject=round_, action="update", action_label=LABELS["update"], actor=by)
+    return round_
+
+
+@transaction.atomic
+def criteria_save(*, round_, by, criteria: list[tuple[str, int]]) -> SubsidyRound:
+    """Replace the round's criteria (name, weight); only while the round is being prepared."""
+    require_staff(by)
+    round_ = lock_round(round_)
+    if round_.state != SubsidyRound.State.DRAFT:
+        raise transitions.TransitionRefused([_("批次已开始接受申请，评审指标不能再修改。")])
+    names = [name.strip() for name, _weight in criteria]
+    if any(not n for n in names) or len(set(names)) != len(names):
+        raise ValidationError(_("评审指标名称不能为空，也不能重复。"))
+    if any(not (1 <= int(w) <= 100) for _n, w in criteria):
+        raise ValidationError(_("每项权重须在1到100之间。"))
+    total = sum(int(w) for _n, w in criteria)
+    if total != 100:
+        raise ValidationError(_("各评审指标权重之和须为100，目前为%(total)d。") % {"total": total})
+    round_.criteria.all().delete()
+    Criterion.objects.bulk_create(
+        [
+            Criterion(round=round_, name=n, weight=int(w), order=i)
+            for i, (n, w) in enumerate(zip(names, [w for _n, w in criteria], strict=True))
+        ]
+    )
+    record(
+        subject=round_,
+        action="criteria",
+        action_label=LABELS["criteria"],
+        actor=by,
+        reason="；".join(f"{n} {w}%" for n, w in criteria),
+    )
+    return round_
+
+
+@transaction.atomic
+def round_open(*, round_, by, expected_state=None):
+    round_ = lock_round(round_, expected_state)
+    return transitions.run(round_, "open", by, label=LABELS["open"], explain=_explain)
+
+
+@transaction.atomic
+def round_start_evaluation(*, round_, by, expected_state=None):
+    round_ = lock_round(round_, expected_state)
+    return transitions.run(round_, "start_evaluation", by, label=LABELS["start_evaluation"])
+
+
+@transaction.atomic
+def round_publish(*, round_, by, expected_state=None):
+    """Publish the results: the notice period (公示) starts tomorrow, in working days."""
+    round_ = lock_round(round_, expected_state)
+    today = timezone.localdate()
+    starts = add_working_days(today, 1)
+    ends = add_working_days(today, round_.notice_working_days)
+    return transitions.run(
+        round_,
+        "publish",
+        by,
+        label=LABELS["publish"],
+        starts_on=starts,
+        ends_on=ends,
+        log_reason=_("公示期：%(s)s至%(e)s") % {"s": starts.isoformat(), "e": ends.isoformat()},
+    )
+
+
+@transaction.atomic
+def round_finalise(*, round_, by, expected_state=None):
+    """After the notice period: final, with a subsidy notice (PDF) for each award."""
+    round_ = lock_round(round_, expected_state)
+    transitions.run(round_, "finalise", by, label=LABELS["finalise"], explain=_explain)
+    year = timezone.localdate().year
+    for award in (
+        Award.objects.filter(application__round=round_)
+        .select_related("application__alliance__lead_unit", "application__round")
+        .order_by("-amount_yuan", "pk")
+    ):
+        award.notice_number = (
+            f"保科联补〔{year}〕{next_in_sequence(f'subsidy-notice:{year}'):03d}号"
+        )
+        award.notice_file.save(
+            "notice.pdf", ContentFile(documents.award_notice_pdf(award)), save=False
+        )
+        award.save(update_fields=["notice_number", "notice_file"])
+    return round_

@@ -1,0 +1,48 @@
+"""Published subsidy results (Art. 15; 公示): open to everyone, no login.
+
+Only rounds in their notice period or decided are shown; any other round is a 404. The
+page names the alliance, its lead unit, category and amount — never scores or evaluators.
+"""
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from .models import SubsidyRound
+from .selectors import published_awards
+
+PUBLISHED = [SubsidyRound.State.NOTICE, SubsidyRound.State.FINAL]
+
+
+def _published_rounds():
+    return SubsidyRound.objects.filter(state__in=PUBLISHED).order_by("-year", "-notice_starts_on", "-pk")
+
+
+@require_safe
+def results(request):
+    rounds = list(_published_rounds())
+    awards: dict[int, list] = {}
+    for award in published_awards():
+        awards.setdefault(award.application.round_id, []).append(award)
+    groups = [(round_, awards.get(round_.pk, [])) for round_ in rounds]
+    return render(
+        request,
+        "subsidies/public/results.html",
+        {"groups": groups, "bureau": settings.PORTAL_BUREAU_NAME},
+    )
+
+
+@require_safe
+def round_results(request, pk):
+    round_ = get_object_or_404(_published_rounds(), pk=pk)
+    awards = list(published_awards().filter(application__round=round_))
+    return render(
+        request,
+        "subsidies/public/round_results.html",
+        {
+            "round": round_,
+            "awards": awards,
+            "total": sum(a.amount_yuan for a in awards),
+            "bureau": settings.PORTAL_BUREAU_NAME,
+        },
+    )

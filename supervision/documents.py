@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.utils import timezone
+
+from filings.documents import render_pdf
+
+
+def revocation_notice_pdf(case) -> bytes:
+    """取消备案告知书: grounds, facts, and the period to state one's case."""
+    return render_pdf(
+        "pdf/revocation_notice.html",
+        {
+            "case": case,
+            "alliance": case.alliance,
+            "date": timezone.localdate(case.opened_at),
+            "working_days": settings.REVOCATION_STATEMENT_WORKING_DAYS,
+        },
+    )
+
+
+def revocation_decision_pdf(case) -> bytes:
+    return render_pdf(
+        "pdf/revocation_decision.html",
+        {"case": case, "alliance": case.alliance, "date": timezone.localdate(case.decided_at)},
+    )

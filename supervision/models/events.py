@@ -1,0 +1,141 @@
+"""Major-event reports (Art. 12(2)): six kinds; accepting a change updates the alliance."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from accounts.models import Organisation
+from filings.models import Alliance, AllianceMember
+
+from .. import rules
+from .common import Attachment
+
+
+class EventReport(ConcurrentTransitionMixin, models.Model):
+    class Kind(models.TextChoices):
+        PROJECT = "project", _("开展重大科技创新项目")
+        BREAKTHROUGH = "breakthrough", _("取得重大突破及阶段性成果")
+        SEMINAR = "seminar", _("开展重大专题研讨和学术交流会议")
+        MEMBER_CHANGE = "member_change", _("联盟成员单位变更")
+        PERSONNEL_CHANGE = "personnel_change", _("重要人员变更")
+        ADDRESS_CHANGE = "address_change", _("机构办公室地址变迁")
+
+    CHANGE_KINDS = (Kind.MEMBER_CHANGE, Kind.PERSONNEL_CHANGE, Kind.ADDRESS_CHANGE)
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已报告")
+        RETURNED = "returned", _("退回修改")
+        ACCEPTED = "accepted", _("已受理")
+
+    class MemberAction(models.TextChoices):
+        ADD = "add", _("新增成员单位")
+        REMOVE = "remove", _("退出成员单位")
+
+    class Position(models.TextChoices):
+        CHAIRPERSON = "chairperson", _("理事长")
+        SECRETARY_GENERAL = "secretary_general", _("秘书长")
+        OFFICE_CONTACT = "office_contact_name", _("办公室联系人")
+
+    alliance = models.ForeignKey(
+        Alliance, verbose_name=_("联盟"), on_delete=models.PROTECT, related_name="event_reports"
+    )
+    kind = models.CharField(_("事项类型"), max_length=30, choices=Kind.choices)
+    title = models.CharField(_("标题"), max_length=200)
+    event_date = models.DateField(_("事项发生日期"))
+    description = models.TextField(_("情况说明"))
+    # Member change
+    member_action = models.CharField(
+        _("成员变更类型"), max_length=10, choices=MemberAction.choices, blank=True
+    )
+    member_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("变更的成员单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    member_role = models.CharField(
+        _("成员角色"), max_length=20, choices=AllianceMember.Role.choices, blank=True
+    )
+    member_task_division = models.TextField(_("新成员任务分工"), blank=True)
+    # Personnel change
+    position = models.CharField(_("变更职务"), max_length=30, choices=Position.choices, blank=True)
+    new_person_name = models.CharField(_("新任人员姓名"), max_length=50, blank=True)
+    # Address change
+    new_office_address = models.CharField(_("新办公室地址"), max_length=200, blank=True)
+
+    state = FSMField(_("状态"), default=State.DRAFT, choices=State.choices, protected=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    reported_at = models.DateTimeField(_("报告时间"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    last_reason = models.TextField(_("退回理由"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("重大事项报告")
+        verbose_name_plural = _("重大事项报告")
+
+    def __str__(self):
+        return f"{self.alliance} · {self.get_kind_display()} · {self.title}"
+
+    @property
+    def is_change(self) -> bool:
+        return self.kind in self.CHANGE_KINDS
+
+    @property
+    def days_to_report(self) -> int | None:
+        if self.reported_at is None:
+            return None
+        return (timezone.localdate(self.reported_at) - self.event_date).days
+
+    @property
+    def is_late(self) -> bool:
+        """Reported more than EVENT_REPORT_LATE_DAYS after the event ("及时报告")."""
+        days = self.days_to_report
+        if days is None:
+            days = (timezone.localdate() - self.event_date).days
+        return days > settings.EVENT_REPORT_LATE_DAYS
+
+    @transition(
+        field=state,
+        source=[State.DRAFT, State.RETURNED],
+        target=State.SUBMITTED,
+        permission=rules.is_lead_unit_of_alliance,
+        conditions=[rules.alliance_is_filed],
+    )
+    def submit(self):
+        if self.reported_at is None:
+            self.reported_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=State.SUBMITTED,
+        target=State.ACCEPTED,
+        permission=rules.is_municipal_staff,
+    )
+    def accept(self):
+        self.reviewed_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=State.SUBMITTED,
+        target=State.RETURNED,
+        permission=rules.is_municipal_staff,
+    )
+    def return_for_revision(self, *, reason: str):
+        self.last_reason = reason
+
+
+class EventAttachment(Attachment):
+    report = models.ForeignKey(EventReport, on_delete=models.CASCADE, related_name="attachments")
+
+    class Meta(Attachment.Meta):
+        verbose_name = _("事项附件")
+        verbose_name_plural = _("事项附件")

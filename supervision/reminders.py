@@ -1,0 +1,227 @@
+"""Annual-summary reminders (Art. 12(1)), sent by one daily Celery task.
+
+Schedule for the summary of year Y, due on D = annual_summary_due_date(Y):
+30 and 7 days before D and on D to the lead unit; then weekly while overdue, copying the
+alliance's liaison officer; and a weekly digest of overdue alliances to municipal staff.
+
+Idempotency: every reminder has a unique ``ReminderLog.key``. A batch inserts its keys and
+sends its e-mails in one transaction; a second run (or a second worker) either sees the keys
+and skips them, or collides on the unique index, rolls back and retries seeing them. A run
+that fails while sending rolls back, so the reminders are sent by the next run.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from filings.models import Alliance
+from portal.models import Notification
+from portal.notify import inbox_entries
+
+from .models import AnnualSummary, ReminderLog
+from .models.summaries import annual_summary_due_date
+
+BATCH_SIZE = 500
+
+
+@dataclass
+class Step:
+    year: int
+    name: str  # before30, before7, due, overdue1, overdue2, …
+    due: datetime.date
+
+    @property
+    def overdue(self) -> bool:
+        return self.name.startswith("overdue")
+
+
+@dataclass
+class RunReport:
+    step: str = ""
+    year: int = 0
+    reminded_alliances: int = 0
+    emails: int = 0
+    skipped_already_sent: int = 0
+    digest_emails: int = 0
+    batches: int = 0
+    retries: int = 0
+    keys: list = field(default_factory=list)
+
+
+def reminder_step(today: datetime.date) -> Step | None:
+    """Which reminder is due today, for which summary year (None on quiet days)."""
+    first_notice = max(settings.SUMMARY_REMINDER_DAYS_BEFORE)
+    year = today.year - 1
+    if today < annual_summary_due_date(year) - datetime.timedelta(days=first_notice):
+        year -= 1
+    due = annual_summary_due_date(year)
+    days_left = (due - today).days
+    if days_left < 0:
+        week = (-days_left - 1) // settings.OVERDUE_REMINDER_INTERVAL_DAYS + 1
+        return Step(year, f"overdue{week}", due)
+    # Windowed, not exact days: a missed daily run is caught up the next day.
+    for days_before in sorted(settings.SUMMARY_REMINDER_DAYS_BEFORE):
+        if days_left <= days_before:
+            return Step(year, "due" if days_before == 0 else f"before{days_before}", due)
+    return None
+
+
+def alliances_owing(year: int):
+    """Filed alliances (filed by the end of ``year``) without a handed-in summary for it."""
+    handed_in = AnnualSummary.objects.filter(
+        alliance=OuterRef("pk"),
+        year=year,
+        state__in=[AnnualSummary.State.SUBMITTED, AnnualSummary.State.ACCEPTED],
+    )
+    return (
+        Alliance.objects.filter(status=Alliance.Status.FILED, filed_on__year__lte=year)
+        .exclude(Exists(handed_in))
+        .select_related("liaison_officer")
+        .order_by("pk")
+    )
+
+
+def _lead_unit_text(alliance, step: Step) -> tuple[str, str]:
+    params = {"name": alliance.name, "year": step.year, "due": step.due.strftime("%Y年%m月%d日")}
+    if step.overdue:
+        subject = _("【逾期】请尽快提交%(year)s年度工作总结") % params
+        body = (
+            _(
+                "“%(name)s”的%(year)s年度工作总结应于%(due)s前提交，目前已逾期。"
+                "根据《保定市推进产业创新战略联盟建设实施办法》第十二条，请尽快登录平台提交。"
+            )
+            % params
+        )
+    else:
+        subject = _("请于%(due)s前提交%(year)s年度工作总结") % params
+        body = (
+            _("“%(name)s”的%(year)s年度工作总结应于%(due)s前通过平台提交（第十二条第一项）。")
+            % params
+        )
+    body += f"\n\n{settings.PORTAL_BASE_URL}/"
+    return subject, body
+
+
+def _send_batch(alliances, step: Step, connection) -> tuple[int, int, int]:
+    """Insert the batch's keys and send its e-mails, atomically. Returns (alliances, emails, skipped)."""
+    keys = {a.pk: f"{a.pk}:{step.year}:{step.name}" for a in alliances}
+    with transaction.atomic():
+        sent_before = set(
+            ReminderLog.objects.filter(key__in=keys.values()).values_list("key", flat=True)
+        )
+        todo = [a for a in alliances if keys[a.pk] not in sent_before]
+        if not todo:
+            return 0, 0, len(alliances)
+        users_by_org: dict[int, list[User]] = {}
+        for user in User.objects.filter(
+            role=Role.LEAD_UNIT,
+            is_active=True,
+            organisation_id__in={a.lead_unit_id for a in todo},
+        ).exclude(email=""):
+            users_by_org.setdefault(user.organisation_id, []).append(user)
+        messages, logs, inbox = [], [], []
+        for alliance in todo:
+            users = users_by_org.get(alliance.lead_unit_id, [])
+            officer = alliance.liaison_officer if step.overdue else None
+            subject, body = _lead_unit_text(alliance, step)
+            # Deadlines are legal notices: e-mailed whatever the user's preference.
+            cc = [officer.email] if officer and officer.email else []
+            messages += [
+                EmailMessage(f"{settings.EMAIL_SUBJECT_PREFIX}{subject}", body, to=[u.email], cc=cc)
+                for u in users
+            ]
+            inbox += inbox_entries(
+                users + ([officer] if officer else []), subject, body, legal=True
+            )
+            logs.append(
+                ReminderLog(
+                    key=keys[alliance.pk],
+                    alliance_id=alliance.pk,
+                    year=step.year,
+                    step=step.name,
+                    recipients=len(users),
+                )
+            )
+        # Raises IntegrityError if another worker is sending the same keys right now.
+        ReminderLog.objects.bulk_create(logs)
+        Notification.objects.bulk_create(inbox)
+        if messages:
+            connection.send_messages(messages)
+    return len(todo), len(messages), len(alliances) - len(todo)
+
+
+def _send_digest(step: Step, overdue_names: list[str], connection) -> int:
+    key = f"digest:{step.year}:{step.name}"
+    staff = list(User.objects.filter(role=Role.MUNICIPAL_STAFF, is_active=True).exclude(email=""))
+    if not staff or not overdue_names:
+        return 0
+    subject = _("%(year)s年度工作总结逾期情况（%(n)d个联盟）") % {
+        "year": step.year,
+        "n": len(overdue_names),
+    }
+    lines = "\n".join(f"· {name}" for name in overdue_names)
+    body = (
+        _("以下已备案联盟尚未提交%(year)s年度工作总结：") % {"year": step.year} + f"\n{lines}\n\n"
+    )
+    body += f"{settings.PORTAL_BASE_URL}/supervision/compliance/?year={step.year}"
+    try:
+        with transaction.atomic():
+            ReminderLog.objects.create(
+                key=key, year=step.year, step=step.name, recipients=len(staff)
+            )
+            Notification.objects.bulk_create(inbox_entries(staff, subject, body, legal=True))
+            messages = [
+                EmailMessage(f"{settings.EMAIL_SUBJECT_PREFIX}{subject}", body, to=[u.email])
+                for u in staff
+            ]
+            return connection.send_messages(messages) or 0
+    except IntegrityError:
+        return 0  # already sent this week
+
+
+def send_reminders(today: datetime.date | None = None) -> RunReport:
+    today = today or timezone.localdate()
+    step = reminder_step(today)
+    report = RunReport()
+    if step is None:
+        return report
+    report.step, report.year = step.name, step.year
+    overdue_names = []
+    with translation.override(settings.LANGUAGE_CODE), get_connection() as connection:
+        batch = []
+        # Iterate in primary-key batches: a fixed number of queries per BATCH_SIZE alliances.
+        for alliance in alliances_owing(step.year).iterator(chunk_size=BATCH_SIZE):
+            if step.overdue:
+                overdue_names.append(alliance.name)
+            batch.append(alliance)
+            if len(batch) == BATCH_SIZE:
+                _run_batch(batch, step, connection, report)
+                batch = []
+        if batch:
+            _run_batch(batch, step, connection, report)
+        if step.overdue:
+            report.digest_emails = _send_digest(step, overdue_names, connection)
+    return report
+
+
+def _run_batch(batch, step, connection, report: RunReport):
+    report.batches += 1
+    for attempt in range(3):
+        try:
+            reminded, emails, skipped = _send_batch(batch, step, connection)
+            break
+        except IntegrityError:
+            # Another worker inserted some of these keys first; look again.
+            report.retries += 1
+            if attempt == 2:
+                raise
+    report.reminded_alliances += reminded
+    report.emails += emails
+    report.skipped_already_sent += skipped

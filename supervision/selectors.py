@@ -1,0 +1,87 @@
+"""Every read of supervision records, scoped once: through the alliances a user may see."""
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from accounts.models import Role
+from filings.models import Alliance
+from filings.selectors import alliances_visible_to
+
+from .models import AnnualSummary, EventReport, RevocationCase, Symposium, SymposiumInvitation
+from .models.summaries import annual_summary_due_date
+
+
+def _scoped(model, user):
+    return model.objects.filter(alliance__in=alliances_visible_to(user)).select_related(
+        "alliance", "alliance__lead_unit"
+    )
+
+
+def summaries_visible_to(user) -> QuerySet[AnnualSummary]:
+    qs = _scoped(AnnualSummary, user)
+    if user.effective_role != Role.LEAD_UNIT:
+        # A draft is the lead unit's own until submitted.
+        qs = qs.exclude(state=AnnualSummary.State.DRAFT)
+    return qs
+
+
+def events_visible_to(user) -> QuerySet[EventReport]:
+    qs = _scoped(EventReport, user)
+    if user.effective_role != Role.LEAD_UNIT:
+        qs = qs.exclude(state=EventReport.State.DRAFT)
+    return qs
+
+
+def cases_visible_to(user) -> QuerySet[RevocationCase]:
+    return _scoped(RevocationCase, user)
+
+
+def symposia_visible_to(user) -> QuerySet[Symposium]:
+    if not user.is_authenticated:
+        return Symposium.objects.none()
+    if user.effective_role in (Role.MUNICIPAL_STAFF, Role.ADMIN):
+        return Symposium.objects.all()
+    invited = SymposiumInvitation.objects.filter(
+        symposium=OuterRef("pk"), alliance__in=alliances_visible_to(user)
+    )
+    return Symposium.objects.filter(Exists(invited))
+
+
+def compliance(user, year: int, jurisdiction=None) -> dict:
+    """Per year: who summarised on time, late, or not at all; open reports and cases.
+
+    Aggregated in the database: the number of queries does not depend on the number of
+    alliances. Scoped like everything else (a county sees its own jurisdiction).
+    """
+    due = annual_summary_due_date(year)
+    alliances = alliances_visible_to(user).filter(
+        status=Alliance.Status.FILED, filed_on__year__lte=year
+    )
+    if jurisdiction is not None:
+        alliances = alliances.filter(lead_unit__jurisdiction=jurisdiction)
+    summary = AnnualSummary.objects.filter(alliance=OuterRef("pk"), year=year)
+    handed_in = summary.filter(
+        state__in=[AnnualSummary.State.SUBMITTED, AnnualSummary.State.ACCEPTED]
+    )
+    on_time = handed_in.filter(submitted_at__date__lte=due)
+    rows = alliances.annotate(
+        handed_in=Exists(handed_in),
+        on_time=Exists(on_time),
+        open_events=Count(
+            "event_reports",
+            filter=Q(event_reports__state=EventReport.State.SUBMITTED),
+            distinct=True,
+        ),
+        open_cases=Count(
+            "revocation_cases",
+            filter=Q(revocation_cases__state__in=RevocationCase.OPEN_STATES),
+            distinct=True,
+        ),
+    ).order_by("lead_unit__jurisdiction__sort_order", "name")
+    totals = alliances.aggregate(
+        alliances=Count("pk"),
+        on_time=Count("pk", filter=Q(Exists(on_time))),
+        handed_in=Count("pk", filter=Q(Exists(handed_in))),
+    )
+    totals["late"] = totals["handed_in"] - totals["on_time"]
+    totals["missing"] = totals["alliances"] - totals["handed_in"]
+    return {"year": year, "due": due, "rows": rows, "totals": totals}

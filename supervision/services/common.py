@@ -1,0 +1,53 @@
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from filings.uploads import check_upload
+
+
+def require_lead_unit(alliance, by):
+    if not (
+        by.is_authenticated and by.is_lead_unit and by.organisation_id == alliance.lead_unit_id
+    ):
+        raise PermissionDenied
+
+
+def require_municipal_staff(by):
+    if not (by.is_authenticated and by.is_municipal_staff):
+        raise PermissionDenied
+
+
+def require_filed(alliance):
+    """Art. 13: a revoked (or never filed) alliance submits nothing new."""
+    if alliance.status != "filed":
+        raise ValidationError(
+            _("“%(name)s”的备案状态为“%(status)s”，不能提交新的材料。")
+            % {"name": alliance.name, "status": alliance.get_status_display()}
+        )
+
+
+def require_reason(text: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(message)
+    return text
+
+
+def save_attachment(model, *, by, uploaded, **owner):
+    """Check and store one upload for ``model`` (an Attachment subclass)."""
+    checked = check_upload(uploaded)
+    attachment = model(
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=by,
+        **owner,
+    )
+    attachment.file.save(f"upload{checked.extension}", uploaded, save=False)
+    attachment.save()
+    return attachment
+
+
+def notify_on_commit(task, *args):
+    transaction.on_commit(lambda: task.delay(*args))

@@ -1,0 +1,206 @@
+"""Art. 13: 取消备案 with notice, a period to state one's case (陈述申辩), and a decision."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audit.models import record
+from filings.models import Alliance
+from filings.numbering import next_in_sequence
+from portal import transitions
+from portal.workdays import add_working_days
+
+from .. import documents
+from ..models import RevocationAttachment, RevocationCase, RevocationGround
+from .common import notify_on_commit, require_lead_unit, require_reason, save_attachment
+
+LABELS = {
+    "open": gettext_lazy("立案并送达告知书"),
+    "submit_statement": gettext_lazy("提交陈述申辩"),
+    "revoke": gettext_lazy("决定取消备案"),
+    "dismiss": gettext_lazy("决定不予取消备案"),
+    "dissolve": gettext_lazy("宣布解散"),
+}
+
+
+def _notify(case, event):
+    from ..tasks import send_record_notification
+
+    notify_on_commit(send_record_notification, "case", case.pk, event)
+
+
+def _explain(case, name):
+    if name == "submit_statement":
+        return [
+            _("陈述申辩期已于%(date)s届满，不能再提交陈述申辩。")
+            % {"date": case.statement_deadline.strftime("%Y年%m月%d日")}
+        ]
+    if name == "revoke":
+        return [
+            _("陈述申辩期至%(date)s，期满或收到陈述申辩后方可作出取消备案决定。")
+            % {"date": case.statement_deadline.strftime("%Y年%m月%d日")}
+        ]
+    return []
+
+
+def _number(kind: str) -> str:
+    year = timezone.localdate().year
+    seq = next_in_sequence(f"revocation-{kind}:{year}")
+    prefix = {"notice": "保科联告", "decision": "保科联决"}[kind]
+    return f"{prefix}〔{year}〕{seq:03d}号"
+
+
+def _grounds(grounds) -> list[str]:
+    valid = {g.value for g in RevocationGround}
+    chosen = sorted({str(g) for g in grounds})
+    if not chosen or not set(chosen) <= valid:
+        raise ValidationError(_("请至少选择一项第十三条规定的取消备案情形。"))
+    return chosen
+
+
+def _new_case(*, alliance, by, grounds, facts, self_reported=False) -> RevocationCase:
+    alliance = Alliance.objects.select_for_update().get(pk=alliance.pk)
+    if alliance.status != Alliance.Status.FILED:
+        raise ValidationError(
+            _("“%(name)s”的备案状态为“%(status)s”，不能立案。")
+            % {"name": alliance.name, "status": alliance.get_status_display()}
+        )
+    today = timezone.localdate()
+    try:
+        with transaction.atomic():
+            case = RevocationCase.objects.create(
+                alliance=alliance,
+                grounds=grounds,
+                facts=facts,
+                opened_by=by,
+                self_reported=self_reported,
+                statement_deadline=add_working_days(
+                    today, settings.REVOCATION_STATEMENT_WORKING_DAYS
+                ),
+                notice_number=_number("notice"),
+            )
+    except IntegrityError:
+        raise ValidationError(_("该联盟已有一件正在办理的取消备案案件。")) from None
+    return case
+
+
+@transaction.atomic
+def case_open(*, alliance, by, grounds, facts: str, evidence=()) -> RevocationCase:
+    if not (by.is_authenticated and by.is_municipal_staff):
+        raise PermissionDenied
+    facts = require_reason(facts, _("请写明事实与理由。"))
+    case = _new_case(alliance=alliance, by=by, grounds=_grounds(grounds), facts=facts)
+    for uploaded in evidence:
+        save_attachment(RevocationAttachment, by=by, uploaded=uploaded, case=case)
+    case.notice_file.save(
+        f"{case.pk}-notice.pdf", ContentFile(documents.revocation_notice_pdf(case)), save=True
+    )
+    record(
+        subject=case,
+        action="open",
+        action_label=LABELS["open"],
+        actor=by,
+        target=case.state,
+        reason=facts,
+    )
+    _notify(case, "open")
+    return case
+
+
+@transaction.atomic
+def dissolution_announce(*, alliance, by, statement: str) -> RevocationCase:
+    """The lead unit announces dissolution: a case on ground (4), its statement already made."""
+    require_lead_unit(alliance, by)
+    statement = require_reason(statement, _("请说明解散的决定和理由（如成员大会决议）。"))
+    case = _new_case(
+        alliance=alliance,
+        by=by,
+        grounds=[RevocationGround.DISSOLUTION.value],
+        facts=statement,
+        self_reported=True,
+    )
+    record(
+        subject=case,
+        action="dissolve",
+        action_label=LABELS["dissolve"],
+        actor=by,
+        target=case.state,
+        reason=statement,
+    )
+    transitions.run(
+        case,
+        "submit_statement",
+        by,
+        label=LABELS["submit_statement"],
+        log_reason=statement,
+        statement=statement,
+    )
+    _notify(case, "dissolve")
+    return case
+
+
+@transaction.atomic
+def case_submit_statement(
+    *, case: RevocationCase, by, statement: str, expected_state=None
+) -> RevocationCase:
+    statement = require_reason(statement, _("请填写陈述申辩意见。"))
+    case = transitions.lock(
+        RevocationCase.objects.select_related("alliance"), case.pk, expected_state
+    )
+    transitions.run(
+        case,
+        "submit_statement",
+        by,
+        label=LABELS["submit_statement"],
+        explain=_explain,
+        log_reason=statement,
+        statement=statement,
+    )
+    _notify(case, "submit_statement")
+    return case
+
+
+@transaction.atomic
+def case_decide(
+    *, case: RevocationCase, by, decision: str, reasons: str, expected_state=None
+) -> RevocationCase:
+    if decision not in ("revoke", "dismiss"):
+        raise ValidationError(_("请选择决定：取消备案或不予取消。"))
+    reasons = require_reason(reasons, _("请写明决定理由。"))
+    case = transitions.lock(
+        RevocationCase.objects.select_related("alliance"), case.pk, expected_state
+    )
+    transitions.check(case, decision, by, explain=_explain)
+    number = _number("decision")
+    transitions.perform(
+        case,
+        decision,
+        by,
+        label=LABELS[decision],
+        log_reason=reasons,
+        reasons=reasons,
+        number=number,
+    )
+    if decision == "revoke":
+        alliance = Alliance.objects.select_for_update().get(pk=case.alliance_id)
+        alliance.revoke()
+        alliance.save()
+        case.alliance = alliance
+        record(
+            subject=alliance,
+            action="revoke",
+            action_label=LABELS["revoke"],
+            actor=by,
+            source=Alliance.Status.FILED,
+            target=alliance.status,
+            reason=number,
+        )
+    case.decision_file.save(
+        f"{case.pk}-decision.pdf", ContentFile(documents.revocation_decision_pdf(case)), save=True
+    )
+    _notify(case, decision)
+    return case

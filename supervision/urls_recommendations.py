@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views_recommendations as views
+
+app_name = "recommendations"
+
+urlpatterns = [
+    path("", views.recommendation_list, name="list"),
+    path("alliances/<int:alliance_pk>/new/", views.recommendation_new, name="new"),
+    path("export.xlsx", views.export_excel, name="export_excel"),
+    path("export.pdf", views.export_pdf, name="export_pdf"),
+]

@@ -1,0 +1,225 @@
+"""Alliance records under supervision (Art. 12), liaison officers (Art. 16), compliance."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Jurisdiction, Role, User
+from accounts.permissions import STAFF_ROLES, role_required
+from audit.models import AuditEntry
+from filings.models import Alliance
+from filings.selectors import alliances_visible_to
+
+from . import selectors, services
+from .filters import AllianceFilter
+from .models import AllianceChange, RevocationCase, SymposiumInvitation
+
+PAGE_SIZE = 25
+READERS = (*STAFF_ROLES, Role.COUNTY_REVIEWER, Role.LEAD_UNIT)
+
+# The record as filed (Art. 9) and as changed since (Art. 12(2)).
+PROFILE_FIELDS = [
+    "name",
+    "category",
+    "lead_unit",
+    "industry_chain",
+    "innovation_goals",
+    "beijing_tianjin_partners",
+    "decision_body",
+    "executive_body",
+    "liable_entity",
+    "chairperson",
+    "secretary_general",
+    "office_address",
+    "office_fulltime_staff",
+    "office_contact_name",
+    "office_contact_phone",
+    "office_contact_email",
+    "funding_rules",
+    "ip_mechanism",
+    "openness_mechanism",
+]
+
+
+def liaison_officers():
+    return User.objects.filter(
+        role=Role.MUNICIPAL_STAFF, is_liaison_officer=True, is_active=True
+    ).order_by("last_name", "first_name", "pk")
+
+
+@role_required(*READERS)
+def alliance_list(request):
+    user = request.user
+    queryset = (
+        alliances_visible_to(user)
+        .select_related("liaison_officer")
+        .order_by("lead_unit__jurisdiction__sort_order", "name", "pk")
+    )
+    filterset = AllianceFilter(
+        request.GET, queryset=queryset, show_jurisdiction=user.effective_role in STAFF_ROLES
+    )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "supervision/alliances/list.html", {"filter": filterset, "page_obj": page}
+    )
+
+
+def _profile(alliance):
+    rows = []
+    for name in PROFILE_FIELDS:
+        field = alliance._meta.get_field(name)
+        if field.choices:
+            value = getattr(alliance, f"get_{name}_display")()
+        else:
+            value = getattr(alliance, name)
+        rows.append((field.verbose_name, "—" if value in (None, "") else value))
+    return rows
+
+
+def _history(alliance):
+    """Accepted changes (with the report they came from) and the record's own log, newest first."""
+    items = [
+        {
+            "at": change.changed_at,
+            "label": change.field_label,
+            "old": change.old_value,
+            "new": change.new_value,
+            "report": change.event_report,
+            "actor": change.changed_by.get_full_name(),
+        }
+        for change in AllianceChange.objects.filter(alliance=alliance).select_related(
+            "event_report", "changed_by"
+        )
+    ]
+    items += [
+        {
+            "at": entry.at,
+            "label": entry.action_label,
+            "reason": entry.reason,
+            "actor": entry.actor_name,
+        }
+        for entry in AuditEntry.objects.for_object(alliance)
+    ]
+    return sorted(items, key=lambda item: item["at"], reverse=True)
+
+
+def _summary_years(alliance):
+    if alliance.filed_on is None:
+        return []
+    return list(range(timezone.localdate().year, alliance.filed_on.year - 1, -1))
+
+
+@role_required(*READERS)
+def alliance_detail(request, pk):
+    user = request.user
+    alliance = get_object_or_404(
+        alliances_visible_to(user).select_related("liaison_officer"), pk=pk
+    )
+    is_filed = alliance.status == Alliance.Status.FILED
+    is_staff = user.is_municipal_staff
+    is_own_lead = user.is_lead_unit and user.organisation_id == alliance.lead_unit_id
+    cases = list(selectors.cases_visible_to(user).filter(alliance=alliance))
+    years = _summary_years(alliance)
+    context = {
+        "alliance": alliance,
+        "profile": _profile(alliance),
+        "members": alliance.members.select_related("organisation"),
+        "history": _history(alliance),
+        "summaries": selectors.summaries_visible_to(user).filter(alliance=alliance),
+        "events": selectors.events_visible_to(user).filter(alliance=alliance),
+        "cases": cases,
+        "open_case": next((c for c in cases if c.state in RevocationCase.OPEN_STATES), None),
+        "invitations": SymposiumInvitation.objects.filter(alliance=alliance)
+        .select_related("symposium")
+        .order_by("-symposium__starts_at"),
+        "can_assign_liaison": is_staff and is_filed,
+        "officers": liaison_officers() if is_staff and is_filed else [],
+        "can_open_case": is_staff and is_filed,
+        "can_report": is_own_lead and is_filed,
+        "summary_years": years,
+        "default_year": years[1] if len(years) > 1 else (years[0] if years else None),
+    }
+    return render(request, "supervision/alliances/detail.html", context)
+
+
+@require_POST
+@role_required(Role.MUNICIPAL_STAFF)
+def liaison_assign(request, pk):
+    alliance = get_object_or_404(alliances_visible_to(request.user), pk=pk)
+    officer_id = request.POST.get("officer", "").strip()
+    officer = None
+    if officer_id:
+        officer = User.objects.filter(pk=officer_id).first() if officer_id.isdigit() else None
+        if officer is None:
+            messages.error(request, _("所选人员不存在，请重新选择。"))
+            return redirect("supervision:alliance_detail", pk=alliance.pk)
+    try:
+        services.liaison_assign(alliance=alliance, by=request.user, officer=officer)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        if officer is None:
+            messages.success(request, _("已取消该联盟的科技联络员。"))
+        else:
+            messages.success(
+                request,
+                _("已指定%(officer)s为该联盟的科技联络员。") % {"officer": officer.get_full_name()},
+            )
+    return redirect("supervision:alliance_detail", pk=alliance.pk)
+
+
+def _year(value, default):
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return default
+    return year if 2018 <= year <= default + 1 else default
+
+
+def _totals(rows):
+    """Totals of an already scoped and annotated set of compliance rows, counted in the
+    database. (Aggregating over these annotations trips Django's subquery pushdown, so count.)"""
+    totals = {
+        "alliances": rows.count(),
+        "on_time": rows.filter(on_time=True).count(),
+        "handed_in": rows.filter(handed_in=True).count(),
+    }
+    totals["late"] = totals["handed_in"] - totals["on_time"]
+    totals["missing"] = totals["alliances"] - totals["handed_in"]
+    return totals
+
+
+@role_required(*STAFF_ROLES, Role.COUNTY_REVIEWER)
+def compliance_view(request):
+    user = request.user
+    last_year = timezone.localdate().year - 1
+    year = _year(request.GET.get("year"), last_year)
+    report = selectors.compliance(user, year)
+    rows, totals = report["rows"], report["totals"]
+    jurisdictions, jurisdiction = [], None
+    if user.effective_role in STAFF_ROLES:
+        jurisdictions = Jurisdiction.objects.all()
+        code = request.GET.get("jurisdiction", "")
+        jurisdiction = next((j for j in jurisdictions if j.code == code), None)
+        if jurisdiction is not None:
+            rows = rows.filter(lead_unit__jurisdiction=jurisdiction)
+            totals = _totals(rows)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supervision/alliances/compliance.html",
+        {
+            "year": year,
+            "due": report["due"],
+            "totals": totals,
+            "page_obj": page,
+            "years": list(range(last_year + 1, 2017, -1)),
+            "jurisdictions": jurisdictions,
+            "jurisdiction": jurisdiction,
+        },
+    )
