@@ -19,8 +19,10 @@ def _org_code_check(body: str) -> str:
 
 def demo_uscc(name: str, *, authority: str, division: str) -> str:
     """A stable, valid code for an invented organisation: the same name gives the same code."""
-    digest = hashlib.sha256(name.encode()).hexdigest()
-    body = "".join(str(int(digest[i : i + 2], 16) % 10) for i in range(0, 16, 2))
+    digest = hashlib.sha256(name.encode()).digest()
+    # 31 symbols per position (31^8 ≈ 8.5e11 codes): collisions among test or bench
+    # organisations are negligible.
+    body = "".join(ALPHABET[b % 31] for b in digest[:8])
     org_code = body + _org_code_check(body)
     first17 = authority + division + org_code
     assert all(ch in ALPHABET for ch in first17), first17

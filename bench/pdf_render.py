@@ -40,6 +40,7 @@ def machine() -> dict:
         "python": platform.python_version(),
         "libharfbuzz-subset0": harfbuzz_subset(),
         "CJK font": cjk_font(),
+        "load average": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 
 
@@ -91,8 +92,7 @@ def filed_filing():
 
     seed_users(seed_organisations())
     # Only the first demo alliance: it ends filed, with a letter and a notice.
-    demo.ALLIANCES[:] = demo.ALLIANCES[:1]
-    demo.seed()
+    demo.seed(only=[demo.ALLIANCES[0].name])
     return Filing.objects.select_related("alliance", "alliance__lead_unit", "jurisdiction").get(
         state=Filing.State.FILED
     )
@@ -143,16 +143,18 @@ def main():
             print(f"{key:>20}: {value}")
         print(f"{'runs':>20}: {args.runs} per document after 1 warm-up\n")
         print("seconds per render      wall: min  median   max    cpu: median  pages   KiB")
-        worst = 0.0
+        worst = worst_cpu = 0.0
         for label, render in cases:
             wall, cpu, size = measure(render, args.runs)
             worst = max(worst, statistics.median(wall))
+            worst_cpu = max(worst_cpu, statistics.median(cpu))
             print(
                 f"{label:<24}{min(wall):>9.3f}{statistics.median(wall):>8.3f}{max(wall):>6.3f}"
                 f"{statistics.median(cpu):>14.3f}{pages(render()):>7}{size / 1024:>6.0f}"
             )
-        verdict = "within" if worst < 1 else "OVER"
-        print(f"\nslowest median (wall) {worst:.3f} s: {verdict} the 1 s target")
+        print(f"\nslowest median: wall {worst:.3f} s, cpu {worst_cpu:.3f} s (target: under 1 s)")
+        if worst > 1.5 * worst_cpu:
+            print("wall time well above cpu time: the machine is busy; compare cpu times")
 
 
 if __name__ == "__main__":

@@ -20,9 +20,7 @@ from accounts.uscc import compact, uscc_problem
 
 from .models import Alliance, AllianceMember, Category, FilingMaterial
 
-MEMBER_ROLES = [
-    (value, label) for value, label in AllianceMember.Role.choices if value != "lead"
-]
+MEMBER_ROLES = [(value, label) for value, label in AllianceMember.Role.choices if value != "lead"]
 
 # (legend, what the article asks, fields): the sections follow Art. 8 and Art. 9.
 ALLIANCE_SECTIONS = [
@@ -91,10 +89,14 @@ class AllianceNewForm(forms.Form):
     name = forms.CharField(
         label=gettext_lazy("联盟名称"),
         max_length=200,
-        help_text=gettext_lazy("例如：保定市新能源汽车产业技术创新战略联盟。其他内容可在下一步填写。"),
+        help_text=gettext_lazy(
+            "例如：保定市新能源汽车产业技术创新战略联盟。其他内容可在下一步填写。"
+        ),
         error_messages={
             "required": gettext_lazy("请填写联盟名称。"),
-            "max_length": gettext_lazy("联盟名称不能超过%(limit_value)d字（目前%(show_value)d字）。"),
+            "max_length": gettext_lazy(
+                "联盟名称不能超过%(limit_value)d字（目前%(show_value)d字）。"
+            ),
         },
     )
 
@@ -107,17 +109,22 @@ class AllianceForm(forms.ModelForm):
         model = Alliance
         fields = ALLIANCE_FIELDS
         widgets = {
-            name: forms.Textarea(attrs={"rows": 3})
-            for name in (
-                "industry_chain",
-                "innovation_goals",
-                "decision_body",
-                "executive_body",
-                "funding_rules",
-                "ip_mechanism",
-                "openness_mechanism",
-                "beijing_tianjin_partners",
-            )
+            # A text box, not type="number": a browser shows nothing for a non-number,
+            # and the user must see what they typed next to the error.
+            "office_fulltime_staff": forms.TextInput(attrs={"inputmode": "numeric"}),
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in (
+                    "industry_chain",
+                    "innovation_goals",
+                    "decision_body",
+                    "executive_body",
+                    "funding_rules",
+                    "ip_mechanism",
+                    "openness_mechanism",
+                    "beijing_tianjin_partners",
+                )
+            },
         }
         error_messages = {
             "name": {"required": gettext_lazy("请填写联盟名称。")},

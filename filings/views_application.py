@@ -23,7 +23,7 @@ from accounts.permissions import role_required
 from . import documents, services
 from .conformance import check_conformance, missing_materials
 from .forms import AllianceForm, AllianceNewForm, MaterialUploadForm, MemberAddForm, MemberEditForm
-from .models import Filing, FilingMaterial
+from .models import Alliance, Filing, FilingMaterial
 from .selectors import filings_visible_to
 from .services import TransitionRefused
 from .views_review import STATE_BADGES
@@ -81,7 +81,9 @@ def _edit_context(
         member.edit_form = bound_member_forms.get(member.pk) or MemberEditForm(instance=member)
     materials = _latest_materials(filing)
     for row in materials:
-        bound_here = upload_form is not None and upload_form.data.get("material-kind") == row["kind"]
+        bound_here = (
+            upload_form is not None and upload_form.data.get("material-kind") == row["kind"]
+        )
         row["form"] = upload_form if bound_here else MaterialUploadForm(kind=row["kind"])
     checks = check_conformance(alliance)
     missing = missing_materials(filing)
@@ -139,7 +141,8 @@ def alliance_new(request):
     if request.method == "POST" and form.is_valid():
         filing = services.alliance_create(by=request.user, name=form.cleaned_data["name"])
         messages.success(
-            request, _("已创建联盟“%(name)s”的备案申请草稿，请继续填写。") % {"name": filing.alliance.name}
+            request,
+            _("已创建联盟“%(name)s”的备案申请草稿，请继续填写。") % {"name": filing.alliance.name},
         )
         return redirect("filings:edit", filing.pk)
     return render(request, "filings/application/new.html", {"form": form})
@@ -152,7 +155,9 @@ def filing_edit(request, pk):
         return refused
     if request.method != "POST":
         return _render_edit(request, filing)
-    form = AllianceForm(request.POST, instance=filing.alliance)
+    # A separate instance: an invalid form must not change the heading and checklist,
+    # which show what is saved.
+    form = AllianceForm(request.POST, instance=Alliance.objects.get(pk=filing.alliance_id))
     if not form.is_valid():
         messages.error(request, _("草稿未保存：请按红色提示修改后再保存。"))
         return _render_edit(request, filing, alliance_form=form)
@@ -195,6 +200,7 @@ def member_add(request, pk):
                 request, _("已添加成员单位“%(name)s”。") % {"name": member.organisation.name}
             )
             return redirect("filings:edit", filing.pk)
+    messages.error(request, _("成员单位未添加：请按“添加成员单位”中的红色提示修改。"))
     return _render_edit(request, filing, member_form=form)
 
 
@@ -212,6 +218,7 @@ def member_edit(request, pk, member_pk):
     member = _member_of(filing, member_pk)
     form = MemberEditForm(request.POST, instance=member)
     if not form.is_valid():
+        messages.error(request, _("成员信息未保存：请按红色提示修改。"))
         return _render_edit(request, filing, member_forms={member.pk: form})
     try:
         services.member_update(filing=filing, by=request.user, member=member, form=form)
@@ -286,7 +293,7 @@ def application_form_pdf(request, pk):
     filename = _("备案申请书-%(name)s.pdf") % {"name": filing.alliance.name}
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
-        f"attachment; filename=\"application-form-{filing.pk}.pdf\"; "
+        f'attachment; filename="application-form-{filing.pk}.pdf"; '
         f"filename*=UTF-8''{quote(filename, safe='')}"
     )
     return response

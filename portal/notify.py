@@ -48,3 +48,30 @@ def send_notice(
         if not messages:
             return 0
         return (connection or get_connection()).send_messages(messages)
+
+
+def deliver(notification_ids) -> int:
+    """E-mail the given inbox entries that want an e-mail and have not had one.
+
+    Idempotent and safe on several workers: rows are locked (SKIP LOCKED) and marked
+    ``emailed`` in the same transaction that sends them.
+    """
+    from django.db import transaction
+
+    with transaction.atomic():
+        rows = list(
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk__in=list(notification_ids), emailed=False)
+            .select_related("user")
+            .order_by("pk")
+        )
+        rows = [n for n in rows if wants_email(n.user, legal=n.legal)]
+        if not rows:
+            return 0
+        with translation.override(settings.LANGUAGE_CODE):
+            messages = [
+                EmailMessage(f"{settings.EMAIL_SUBJECT_PREFIX}{n.subject}", n.body, to=[n.user.email]) for n in rows
+            ]
+        get_connection().send_messages(messages)
+        Notification.objects.filter(pk__in=[n.pk for n in rows]).update(emailed=True)
+        return len(messages)

@@ -33,3 +33,11 @@ def run_export(job_id: int) -> str:
     job.state, job.finished_at = ExportJob.State.DONE, timezone.now()
     job.save(update_fields=["file", "state", "finished_at"])
     return job.state
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError, OSError), retry_backoff=30, max_retries=5)
+def deliver_notifications(notification_ids: list[int]) -> int:
+    """Send the e-mails of inbox entries created in bulk (e.g. by the reminder job)."""
+    from .notify import deliver
+
+    return deliver(notification_ids)

@@ -22,6 +22,60 @@ def _queue_summary(queue) -> dict:
     }
 
 
+def _supervision_summary(user) -> dict:
+    """Open supervision work for the bureau: a few counts, each a link to its list."""
+    from django.utils import timezone
+
+    from subsidies.models import SubsidyRound
+    from supervision import selectors as supervision_selectors
+    from supervision.models import EventReport, RevocationCase
+
+    last_year = timezone.localdate().year - 1
+    return {
+        "supervision": {
+            "year": last_year,
+            "compliance": supervision_selectors.compliance(user, last_year)["totals"],
+            "open_events": supervision_selectors.events_visible_to(user)
+            .filter(state=EventReport.State.SUBMITTED)
+            .count(),
+            "open_cases": supervision_selectors.cases_visible_to(user)
+            .filter(state__in=RevocationCase.OPEN_STATES)
+            .count(),
+            "rounds_evaluating": SubsidyRound.objects.filter(state=SubsidyRound.State.EVALUATING).count(),
+        }
+    }
+
+
+def _lead_unit_summary(user) -> dict:
+    """The lead unit's filed alliances with last year's summary status and open cases."""
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    from supervision.models import AnnualSummary, RevocationCase
+    from supervision.models.summaries import annual_summary_due_date
+
+    last_year = timezone.localdate().year - 1
+    handed_in = AnnualSummary.objects.filter(
+        alliance=OuterRef("pk"),
+        year=last_year,
+        state__in=[AnnualSummary.State.SUBMITTED, AnnualSummary.State.ACCEPTED],
+    )
+    open_case = RevocationCase.objects.filter(alliance=OuterRef("pk"), state__in=RevocationCase.OPEN_STATES)
+    alliances = (
+        filing_selectors.alliances_visible_to(user)
+        .filter(status="filed")
+        .annotate(handed_in=Exists(handed_in), open_case=Exists(open_case))
+        .order_by("name")
+    )
+    due = annual_summary_due_date(last_year)
+    return {
+        "my_alliances": alliances,
+        "summary_year": last_year,
+        "summary_due": due,
+        "summary_overdue": timezone.localdate() > due,
+    }
+
+
 @login_required
 def home(request):
     """Each role lands on its own page: the work waiting for it."""
@@ -31,8 +85,12 @@ def home(request):
     if role == Role.COUNTY_REVIEWER:
         context["organisations"] = organisations_visible_to(user)[:20]
         context.update(_queue_summary(filing_selectors.county_queue(user)))
+        context.update(_supervision_summary(user))
     elif role == Role.MUNICIPAL_STAFF:
         context.update(_queue_summary(filing_selectors.municipal_queue(user)))
+        context.update(_supervision_summary(user))
+    elif role == Role.LEAD_UNIT:
+        context.update(_lead_unit_summary(user))
     template = {
         Role.LEAD_UNIT: "portal/home_lead_unit.html",
         Role.COUNTY_REVIEWER: "portal/home_county.html",

@@ -40,6 +40,7 @@ class RoundForm(forms.Form):
     budget_yuan = forms.IntegerField(
         label=_("补贴总预算（元）"),
         min_value=settings.SUBSIDY_MIN_YUAN,
+        max_value=10**11,  # far above any municipal budget; keeps typos out of the database
         help_text=_("整数，单位元。单项补贴10万元至50万元（第十五条）。"),
         error_messages=_int_errors(_("补贴总预算")),
     )
@@ -135,7 +136,9 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, evaluators=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["evaluator"].queryset = evaluators if evaluators is not None else evaluators_qs()
+        self.fields["evaluator"].queryset = (
+            evaluators if evaluators is not None else evaluators_qs()
+        )
 
 
 def evaluators_qs():
@@ -230,7 +233,11 @@ class SelfEvaluationForm(forms.Form):
 
     def rows(self):
         return [
-            (row.criterion, self[f"score_{row.criterion_id}"], self[f"statement_{row.criterion_id}"])
+            (
+                row.criterion,
+                self[f"score_{row.criterion_id}"],
+                self[f"statement_{row.criterion_id}"],
+            )
             for row in self.rows_
         ]
 
@@ -264,7 +271,9 @@ class ApplicationFilter(django_filters.FilterSet):
 
     def __init__(self, *args, rounds=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["round"].queryset = rounds if rounds is not None else SubsidyRound.objects.none()
+        self.filters["round"].queryset = (
+            rounds if rounds is not None else SubsidyRound.objects.none()
+        )
 
     def search(self, queryset, name, value):
         value = value.strip()

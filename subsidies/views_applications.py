@@ -108,7 +108,9 @@ def application_detail(request, pk):
     return render(request, "subsidies/applications/detail.html", context)
 
 
-def _render_edit(request, application, *, form=None, self_form=None, evidence_form=None, status=200):
+def _render_edit(
+    request, application, *, form=None, self_form=None, evidence_form=None, status=200
+):
     rows = list(application.self_evaluations.select_related("criterion"))
     context = {
         "application": application,
@@ -173,7 +175,9 @@ def evidence_upload(request, pk):
     if evidence_form.is_valid():
         try:
             services.application_attach(
-                application=application, by=request.user, uploaded=evidence_form.cleaned_data["file"]
+                application=application,
+                by=request.user,
+                uploaded=evidence_form.cleaned_data["file"],
             )
         except ValidationError as error:
             for text in error.messages:
@@ -201,7 +205,9 @@ def _application_action(service, success):
     def action(request, pk):
         application = _application_for_user(request.user, pk)
         try:
-            service(application=application, by=request.user, expected_state=expected_state(request))
+            service(
+                application=application, by=request.user, expected_state=expected_state(request)
+            )
         except REFUSALS as error:
             for text in refusal_messages(error):
                 messages.error(request, text)

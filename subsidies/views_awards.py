@@ -43,9 +43,9 @@ def _round_for_staff(user, pk) -> SubsidyRound:
 
 def _award_for_user(user, pk) -> Award:
     return get_object_or_404(
-        Award.objects.filter(application__in=selectors.applications_visible_to(user)).select_related(
-            "application__round", "application__alliance__lead_unit"
-        ),
+        Award.objects.filter(
+            application__in=selectors.applications_visible_to(user)
+        ).select_related("application__round", "application__alliance__lead_unit"),
         pk=pk,
     )
 
@@ -109,7 +109,9 @@ def awards_suggest(request, pk):
     suggestions = suggest_awards(rank_applications(round_), round_.budget_yuan)
     if not suggestions:
         messages.info(request, _("没有评审得分达到60分的申请，无建议金额。"))
-    return _render_ranking(request, round_, suggestions=suggestions, fill=bool(request.POST.get("fill")))
+    return _render_ranking(
+        request, round_, suggestions=suggestions, fill=bool(request.POST.get("fill"))
+    )
 
 
 @require_POST
@@ -127,7 +129,9 @@ def award_set(request, pk):
     if form.is_valid():
         try:
             award = services.award_set(
-                application=application, by=request.user, amount_yuan=form.cleaned_data["amount"].strip()
+                application=application,
+                by=request.user,
+                amount_yuan=form.cleaned_data["amount"].strip(),
             )
         except REFUSALS as error:
             for text in refusal_messages(error):
@@ -142,7 +146,8 @@ def award_set(request, pk):
             return redirect(f"{url}#application-{application.pk}")
     messages.error(
         request,
-        _("“%(alliance)s”的补贴金额未保存，请按提示修改。") % {"alliance": application.alliance.name},
+        _("“%(alliance)s”的补贴金额未保存，请按提示修改。")
+        % {"alliance": application.alliance.name},
     )
     return _render_ranking(request, application.round, bound=(application.pk, form))
 
@@ -236,7 +241,12 @@ def disbursement(request, pk):
     return render(
         request,
         "subsidies/rounds/disbursement_form.html",
-        {"form": form, "award": award, "round": round_, "final": round_.state == SubsidyRound.State.FINAL},
+        {
+            "form": form,
+            "award": award,
+            "round": round_,
+            "final": round_.state == SubsidyRound.State.FINAL,
+        },
     )
 
 

@@ -41,6 +41,8 @@ def file_download(file, filename: str, content_type: str = "application/pdf") ->
         handle = file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

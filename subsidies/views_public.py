@@ -15,7 +15,9 @@ PUBLISHED = [SubsidyRound.State.NOTICE, SubsidyRound.State.FINAL]
 
 
 def _published_rounds():
-    return SubsidyRound.objects.filter(state__in=PUBLISHED).order_by("-year", "-notice_starts_on", "-pk")
+    return SubsidyRound.objects.filter(state__in=PUBLISHED).order_by(
+        "-year", "-notice_starts_on", "-pk"
+    )
 
 
 @require_safe

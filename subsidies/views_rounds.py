@@ -75,7 +75,9 @@ def window_problem(round_) -> str | None:
     if round_.state != SubsidyRound.State.OPEN or not round_.opens_on:
         return _("本批次目前不接受申请。")
     if round_.closes_on and round_.closes_on < timezone.localdate():
-        return _("本批次申请已于%(date)s截止。") % {"date": round_.closes_on.strftime("%Y年%m月%d日")}
+        return _("本批次申请已于%(date)s截止。") % {
+            "date": round_.closes_on.strftime("%Y年%m月%d日")
+        }
     return _("本批次%(date)s开始接受申请。") % {"date": round_.opens_on.strftime("%Y年%m月%d日")}
 
 
@@ -86,9 +88,8 @@ def apply_entries(user, rounds) -> dict[int, list[ApplyEntry]]:
     rounds = [r for r in rounds if r.state != SubsidyRound.State.DRAFT]
     existing = {
         (a.round_id, a.alliance_id): a
-        for a in Application.objects.filter(
-            alliance__in=alliances, round__in=rounds
-        ).exclude(state=Application.State.WITHDRAWN)
+        # A withdrawn application still counts: one application per alliance and round.
+        for a in Application.objects.filter(alliance__in=alliances, round__in=rounds)
     }
     entries: dict[int, list[ApplyEntry]] = {}
     for round_ in rounds:
@@ -99,7 +100,9 @@ def apply_entries(user, rounds) -> dict[int, list[ApplyEntry]]:
                 if round_.state != SubsidyRound.State.OPEN:
                     continue
                 problem = window_problem(round_)
-                entry.problems = ([problem] if problem else []) + eligibility_problems(alliance, round_)
+                entry.problems = ([problem] if problem else []) + eligibility_problems(
+                    alliance, round_
+                )
             entries.setdefault(round_.pk, []).append(entry)
     return entries
 
@@ -110,8 +113,14 @@ def apply_entries(user, rounds) -> dict[int, list[ApplyEntry]]:
 @role_required(*STAFF_ROLES, Role.LEAD_UNIT)
 @require_safe
 def round_list(request):
-    rounds = selectors.rounds_visible_to(request.user).annotate(
-        submitted_count=Count("applications", filter=Q(applications__state=Application.State.SUBMITTED))
+    rounds = (
+        selectors.rounds_visible_to(request.user)
+        .annotate(
+            submitted_count=Count(
+                "applications", filter=Q(applications__state=Application.State.SUBMITTED)
+            )
+        )
+        .order_by("-year", "-created_at", "-pk")
     )
     page = Paginator(rounds, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page_obj": page, "is_staff": request.user.effective_role in STAFF_ROLES}
@@ -219,7 +228,11 @@ def _typed_total(formset) -> int:
 def round_detail(request, pk):
     round_ = _round_for_user(request.user, pk)
     criteria = list(round_.criteria.all())
-    context = {"round": round_, "criteria": criteria, "weights_total": sum(c.weight for c in criteria)}
+    context = {
+        "round": round_,
+        "criteria": criteria,
+        "weights_total": sum(c.weight for c in criteria),
+    }
     if request.user.is_lead_unit:
         context["entries"] = apply_entries(request.user, [round_]).get(round_.pk, [])
         return render(request, "subsidies/rounds/detail_lead.html", context)
@@ -227,7 +240,9 @@ def round_detail(request, pk):
     ranked = rank_applications(round_)
     assignments: dict[int, list[Assignment]] = {}
     for assignment in (
-        Assignment.objects.filter(application__round=round_).select_related("evaluator").order_by("pk")
+        Assignment.objects.filter(application__round=round_)
+        .select_related("evaluator")
+        .order_by("pk")
     ):
         assignments.setdefault(assignment.application_id, []).append(assignment)
     rows = []
@@ -292,12 +307,14 @@ round_start_evaluation = _round_action(
 )
 round_publish = _round_action(
     services.round_publish,
-    lambda r: _("评审结果已发布公示，公示期为%(s)s至%(e)s（%(n)d个工作日）。")
-    % {
-        "s": r.notice_starts_on.strftime("%Y年%m月%d日"),
-        "e": r.notice_ends_on.strftime("%Y年%m月%d日"),
-        "n": r.notice_working_days,
-    },
+    lambda r: (
+        _("评审结果已发布公示，公示期为%(s)s至%(e)s（%(n)d个工作日）。")
+        % {
+            "s": r.notice_starts_on.strftime("%Y年%m月%d日"),
+            "e": r.notice_ends_on.strftime("%Y年%m月%d日"),
+            "n": r.notice_working_days,
+        }
+    ),
 )
 round_finalise = _round_action(
     services.round_finalise, lambda r: _("公示期满，批次已办结，补贴通知书已生成。")
@@ -346,7 +363,8 @@ def unassign(request, pk):
         show_refusal(request, error)
     else:
         messages.success(
-            request, _("已撤销评审专家%(name)s的分配。") % {"name": assignment.evaluator.get_full_name()}
+            request,
+            _("已撤销评审专家%(name)s的分配。") % {"name": assignment.evaluator.get_full_name()},
         )
     return redirect("subsidies:round_detail", pk=assignment.application.round_id)
 

@@ -79,7 +79,19 @@ def recommendations_xlsx(queryset) -> bytes:
             cell.number_format = DATE_FORMAT
     for cell in sheet["K"][1:]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    widths = {"A": 36, "B": 24, "C": 32, "D": 22, "E": 14, "F": 10, "G": 24, "H": 12, "I": 30, "J": 12, "K": 50}
+    widths = {
+        "A": 36,
+        "B": 24,
+        "C": 32,
+        "D": 22,
+        "E": 14,
+        "F": 10,
+        "G": 24,
+        "H": 12,
+        "I": 30,
+        "J": 12,
+        "K": 50,
+    }
     for column, width in widths.items():
         sheet.column_dimensions[column].width = width
     for cell in sheet[1]:

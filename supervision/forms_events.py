@@ -121,6 +121,7 @@ class EventReportForm(forms.ModelForm):
             self.initial["member_uscc"] = self.instance.member_organisation.uscc
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
         only = _("仅“%(kind)s”填写")
         self.helper.layout = Layout(
             Fieldset(_("事项"), "kind", "title", "event_date", "description"),
@@ -259,12 +260,15 @@ class EventReportForm(forms.ModelForm):
         organisation = self.member_organisation
         if report.kind == Kind.MEMBER_CHANGE and organisation is None:
             data = self.cleaned_data
-            organisation = Organisation.objects.create(
+            # get_or_create: another report may have registered the code meanwhile.
+            organisation, _created = Organisation.objects.get_or_create(
                 uscc=data["member_uscc"],
-                name=data["new_org_name"].strip(),
-                kind=data["new_org_kind"],
-                industry=data["new_org_industry"],
-                legal_representative=data["new_org_legal_representative"].strip(),
+                defaults={
+                    "name": data["new_org_name"].strip(),
+                    "kind": data["new_org_kind"],
+                    "industry": data["new_org_industry"],
+                    "legal_representative": data["new_org_legal_representative"].strip(),
+                },
             )
         report.member_organisation = organisation
         if commit:

@@ -84,6 +84,7 @@ class SummaryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
         numbers = [Div(name, css_class="col-md-4") for name in NUMBER_FIELDS]
         self.helper.layout = Layout(
             Fieldset(_("年度主要工作"), "work_done"),

@@ -5,16 +5,18 @@ Schedule for the summary of year Y, due on D = annual_summary_due_date(Y):
 alliance's liaison officer; and a weekly digest of overdue alliances to municipal staff.
 
 Idempotency: every reminder has a unique ``ReminderLog.key``. A batch inserts its keys and
-sends its e-mails in one transaction; a second run (or a second worker) either sees the keys
-and skips them, or collides on the unique index, rolls back and retries seeing them. A run
-that fails while sending rolls back, so the reminders are sent by the next run.
+its inbox entries in one transaction; a second run (or a second worker) either sees the
+keys and skips them, or collides on the unique index, rolls back and retries seeing them.
+Once the batch commits, portal.tasks.deliver_notifications e-mails its entries on the
+workers (rendering 10,000 Chinese MIME messages takes ~20 s: it must not hold up the job);
+delivery locks the rows (SKIP LOCKED) and marks them ``emailed``, so a retried or
+duplicated delivery sends nothing twice, and a failed SMTP send is retried.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
@@ -109,13 +111,15 @@ def _lead_unit_text(alliance, step: Step) -> tuple[str, str]:
     return subject, body
 
 
-def _send_batch(alliances, step: Step, connection) -> tuple[int, int, int]:
-    """Insert the batch's keys and send its e-mails, atomically. Returns (alliances, emails, skipped)."""
+def _send_batch(alliances, step: Step) -> tuple[int, int, int]:
+    """Record the batch's reminders and their inbox entries, atomically; the e-mails are
+    sent by portal.tasks.deliver_notifications once this commits.
+
+    Returns (alliances reminded, notices created, alliances skipped as already reminded).
+    """
     keys = {a.pk: f"{a.pk}:{step.year}:{step.name}" for a in alliances}
     with transaction.atomic():
-        sent_before = set(
-            ReminderLog.objects.filter(key__in=keys.values()).values_list("key", flat=True)
-        )
+        sent_before = set(ReminderLog.objects.filter(key__in=keys.values()).values_list("key", flat=True))
         todo = [a for a in alliances if keys[a.pk] not in sent_before]
         if not todo:
             return 0, 0, len(alliances)
@@ -124,22 +128,17 @@ def _send_batch(alliances, step: Step, connection) -> tuple[int, int, int]:
             role=Role.LEAD_UNIT,
             is_active=True,
             organisation_id__in={a.lead_unit_id for a in todo},
-        ).exclude(email=""):
+        ):
             users_by_org.setdefault(user.organisation_id, []).append(user)
-        messages, logs, inbox = [], [], []
+        logs, inbox = [], []
         for alliance in todo:
             users = users_by_org.get(alliance.lead_unit_id, [])
-            officer = alliance.liaison_officer if step.overdue else None
             subject, body = _lead_unit_text(alliance, step)
             # Deadlines are legal notices: e-mailed whatever the user's preference.
-            cc = [officer.email] if officer and officer.email else []
-            messages += [
-                EmailMessage(f"{settings.EMAIL_SUBJECT_PREFIX}{subject}", body, to=[u.email], cc=cc)
-                for u in users
-            ]
-            inbox += inbox_entries(
-                users + ([officer] if officer else []), subject, body, legal=True
-            )
+            inbox += inbox_entries(users, subject, body, legal=True)
+            officer = alliance.liaison_officer if step.overdue else None
+            if officer is not None:
+                inbox += inbox_entries([officer], _("【抄送】") + subject, body, legal=True)
             logs.append(
                 ReminderLog(
                     key=keys[alliance.pk],
@@ -149,17 +148,23 @@ def _send_batch(alliances, step: Step, connection) -> tuple[int, int, int]:
                     recipients=len(users),
                 )
             )
-        # Raises IntegrityError if another worker is sending the same keys right now.
+        # Raises IntegrityError if another worker is recording the same keys right now.
         ReminderLog.objects.bulk_create(logs)
-        Notification.objects.bulk_create(inbox)
-        if messages:
-            connection.send_messages(messages)
-    return len(todo), len(messages), len(alliances) - len(todo)
+        created = Notification.objects.bulk_create(inbox)
+        _deliver_on_commit([n.pk for n in created])
+    return len(todo), len(created), len(alliances) - len(todo)
 
 
-def _send_digest(step: Step, overdue_names: list[str], connection) -> int:
+def _deliver_on_commit(ids):
+    from portal.tasks import deliver_notifications
+
+    if ids:
+        transaction.on_commit(lambda: deliver_notifications.delay(ids))
+
+
+def _send_digest(step: Step, overdue_names: list[str]) -> int:
     key = f"digest:{step.year}:{step.name}"
-    staff = list(User.objects.filter(role=Role.MUNICIPAL_STAFF, is_active=True).exclude(email=""))
+    staff = list(User.objects.filter(role=Role.MUNICIPAL_STAFF, is_active=True))
     if not staff or not overdue_names:
         return 0
     subject = _("%(year)s年度工作总结逾期情况（%(n)d个联盟）") % {
@@ -167,21 +172,14 @@ def _send_digest(step: Step, overdue_names: list[str], connection) -> int:
         "n": len(overdue_names),
     }
     lines = "\n".join(f"· {name}" for name in overdue_names)
-    body = (
-        _("以下已备案联盟尚未提交%(year)s年度工作总结：") % {"year": step.year} + f"\n{lines}\n\n"
-    )
+    body = _("以下已备案联盟尚未提交%(year)s年度工作总结：") % {"year": step.year} + f"\n{lines}\n\n"
     body += f"{settings.PORTAL_BASE_URL}/supervision/compliance/?year={step.year}"
     try:
         with transaction.atomic():
-            ReminderLog.objects.create(
-                key=key, year=step.year, step=step.name, recipients=len(staff)
-            )
-            Notification.objects.bulk_create(inbox_entries(staff, subject, body, legal=True))
-            messages = [
-                EmailMessage(f"{settings.EMAIL_SUBJECT_PREFIX}{subject}", body, to=[u.email])
-                for u in staff
-            ]
-            return connection.send_messages(messages) or 0
+            ReminderLog.objects.create(key=key, year=step.year, step=step.name, recipients=len(staff))
+            created = Notification.objects.bulk_create(inbox_entries(staff, subject, body, legal=True))
+            _deliver_on_commit([n.pk for n in created])
+            return len(created)
     except IntegrityError:
         return 0  # already sent this week
 
@@ -194,7 +192,7 @@ def send_reminders(today: datetime.date | None = None) -> RunReport:
         return report
     report.step, report.year = step.name, step.year
     overdue_names = []
-    with translation.override(settings.LANGUAGE_CODE), get_connection() as connection:
+    with translation.override(settings.LANGUAGE_CODE):
         batch = []
         # Iterate in primary-key batches: a fixed number of queries per BATCH_SIZE alliances.
         for alliance in alliances_owing(step.year).iterator(chunk_size=BATCH_SIZE):
@@ -202,20 +200,20 @@ def send_reminders(today: datetime.date | None = None) -> RunReport:
                 overdue_names.append(alliance.name)
             batch.append(alliance)
             if len(batch) == BATCH_SIZE:
-                _run_batch(batch, step, connection, report)
+                _run_batch(batch, step, report)
                 batch = []
         if batch:
-            _run_batch(batch, step, connection, report)
+            _run_batch(batch, step, report)
         if step.overdue:
-            report.digest_emails = _send_digest(step, overdue_names, connection)
+            report.digest_emails = _send_digest(step, overdue_names)
     return report
 
 
-def _run_batch(batch, step, connection, report: RunReport):
+def _run_batch(batch, step, report: RunReport):
     report.batches += 1
     for attempt in range(3):
         try:
-            reminded, emails, skipped = _send_batch(batch, step, connection)
+            reminded, emails, skipped = _send_batch(batch, step)
             break
         except IntegrityError:
             # Another worker inserted some of these keys first; look again.

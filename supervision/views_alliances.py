@@ -181,34 +181,19 @@ def _year(value, default):
     return year if 2018 <= year <= default + 1 else default
 
 
-def _totals(rows):
-    """Totals of an already scoped and annotated set of compliance rows, counted in the
-    database. (Aggregating over these annotations trips Django's subquery pushdown, so count.)"""
-    totals = {
-        "alliances": rows.count(),
-        "on_time": rows.filter(on_time=True).count(),
-        "handed_in": rows.filter(handed_in=True).count(),
-    }
-    totals["late"] = totals["handed_in"] - totals["on_time"]
-    totals["missing"] = totals["alliances"] - totals["handed_in"]
-    return totals
-
-
 @role_required(*STAFF_ROLES, Role.COUNTY_REVIEWER)
 def compliance_view(request):
     user = request.user
     last_year = timezone.localdate().year - 1
     year = _year(request.GET.get("year"), last_year)
-    report = selectors.compliance(user, year)
-    rows, totals = report["rows"], report["totals"]
     jurisdictions, jurisdiction = [], None
     if user.effective_role in STAFF_ROLES:
         jurisdictions = Jurisdiction.objects.all()
         code = request.GET.get("jurisdiction", "")
         jurisdiction = next((j for j in jurisdictions if j.code == code), None)
-        if jurisdiction is not None:
-            rows = rows.filter(lead_unit__jurisdiction=jurisdiction)
-            totals = _totals(rows)
+    # A county reviewer's scope is its own jurisdiction already (selectors).
+    report = selectors.compliance(user, year, jurisdiction)
+    rows, totals = report["rows"], report["totals"]
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -25,6 +25,7 @@ from .forms_events import EventFilter, EventReportForm
 from .forms_summaries import AttachmentForm, ReturnForm
 from .models import EventReport
 from .selectors import events_visible_to
+from .services.events import LABELS as EVENT_LABELS
 from .views_summaries import PAGE_SIZE, READERS, attachment_response, refused
 
 EDITABLE = (EventReport.State.DRAFT, EventReport.State.RETURNED)
@@ -262,9 +263,13 @@ def event_accept(request, pk):
 def event_return(request, pk):
     report = _get_report_for_user(request.user, pk)
     try:
-        # A forged POST in a state that cannot be returned is explained before the form.
-        transitions.check(report, "return_for_revision", request.user)
-    except TransitionRefused as error:
+        # A stale page or a forged POST is explained before the form is checked.
+        if _expected(request) not in (None, report.state):
+            raise StaleRecord
+        transitions.check(
+            report, "return_for_revision", request.user, label=EVENT_LABELS["return_for_revision"]
+        )
+    except (StaleRecord, TransitionRefused) as error:
         refused(request, error)
         return redirect("supervision:event_detail", pk=report.pk)
     form = ReturnForm(request.POST)

@@ -1,13 +1,13 @@
 """Annual work summaries (Art. 12(1)): list, create, edit, attach, submit, accept, return.
 
-The helpers ``refused``, ``back`` and ``attachment_response`` are shared with the
-major-event report views (views_events.py).
+The helpers ``refused`` and ``attachment_response`` are shared with the major-event
+report views (views_events.py).
 """
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,6 +28,7 @@ from .forms_summaries import AttachmentForm, ReturnForm, SummaryFilter, SummaryF
 from .models import AnnualSummary
 from .models.summaries import annual_summary_due_date
 from .selectors import summaries_visible_to
+from .services.summaries import LABELS as SUMMARY_LABELS
 
 PAGE_SIZE = 25
 READERS = (*STAFF_ROLES, Role.COUNTY_REVIEWER, Role.LEAD_UNIT)
@@ -57,8 +58,13 @@ def back(request, fallback):
 
 
 def attachment_response(attachment):
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        # The row outlived its file (restored database, pruned storage): not a 500.
+        raise Http404 from None
     response = FileResponse(
-        attachment.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,
@@ -281,9 +287,16 @@ def summary_accept(request, pk):
 def summary_return(request, pk):
     summary = _get_summary_for_user(request.user, pk)
     try:
-        # A forged POST in a state that cannot be returned is explained before the form.
-        transitions.check(summary, "return_for_revision", request.user)
-    except TransitionRefused as error:
+        # A stale page or a forged POST is explained before the form is checked.
+        if _expected(request) not in (None, summary.state):
+            raise StaleRecord
+        transitions.check(
+            summary,
+            "return_for_revision",
+            request.user,
+            label=SUMMARY_LABELS["return_for_revision"],
+        )
+    except (StaleRecord, TransitionRefused) as error:
         refused(request, error)
         return redirect("supervision:summary_detail", pk=summary.pk)
     form = ReturnForm(request.POST)

@@ -79,10 +79,13 @@ def test_unfiled_and_revoked_alliance_pages_are_404(client, three_states):
 def test_search_by_alliance_lead_unit_or_member_name(client):
     by_name = filed_alliance(name="定兴食品产业创新联盟")
     by_lead = filed_alliance(
-        name="甲联盟", lead_user=LeadUnitUserFactory(organisation=OrganisationFactory(name="长城精工集团"))
+        name="甲联盟",
+        lead_user=LeadUnitUserFactory(organisation=OrganisationFactory(name="长城精工集团")),
     )
     by_member = filed_alliance(name="乙联盟")
-    AllianceMember.objects.create(alliance=by_member, organisation=OrganisationFactory(name="燕赵光电研究院"))
+    AllianceMember.objects.create(
+        alliance=by_member, organisation=OrganisationFactory(name="燕赵光电研究院")
+    )
     other = filed_alliance(name="丙联盟")
 
     html = names_on(client, q="食品")
@@ -92,7 +95,9 @@ def test_search_by_alliance_lead_unit_or_member_name(client):
     html = names_on(client, q="燕赵光电")
     assert by_member.name in html and by_lead.name not in html and other.name not in html
     # A member matching twice must not list its alliance twice.
-    AllianceMember.objects.create(alliance=by_member, organisation=OrganisationFactory(name="燕赵光电二所"))
+    AllianceMember.objects.create(
+        alliance=by_member, organisation=OrganisationFactory(name="燕赵光电二所")
+    )
     assert names_on(client, q="燕赵光电").count(f"/registry/alliances/{by_member.pk}/") == 1
 
 
@@ -102,7 +107,9 @@ def test_filters_by_category_jurisdiction_and_year(client):
         name="二类联盟乙",
         category=Category.INDUSTRIAL,
         filed_on=datetime.date(2025, 5, 1),
-        lead_user=LeadUnitUserFactory(organisation=OrganisationFactory(jurisdiction=jurisdiction(OTHER_COUNTY))),
+        lead_user=LeadUnitUserFactory(
+            organisation=OrganisationFactory(jurisdiction=jurisdiction(OTHER_COUNTY))
+        ),
     )
     html = names_on(client, category=Category.INDUSTRIAL)
     assert second.name in html and first.name not in html

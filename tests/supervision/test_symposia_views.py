@@ -359,4 +359,4 @@ def test_cancelling_and_a_stale_cancel(client, world):
     response = client.post(url, {"expected_state": "scheduled"}, follow=True)
     assert "该记录已被他人修改" in response.content.decode()
     response = client.post(url, follow=True)
-    assert "不能执行该操作" in response.content.decode()
+    assert "当前状态为“已取消”，不能执行" in response.content.decode()

@@ -1,0 +1,126 @@
+"""The three filing PDFs (Art. 10–11) carry the data they certify, readable as Chinese text.
+
+The letter and the notice are read as the services issued them (the stored
+FilingDocument files), not re-rendered: what the lead unit downloads is what is tested.
+"""
+
+import io
+
+import pytest
+from django.conf import settings
+from pypdf import PdfReader
+
+from filings import documents
+from filings.models import AllianceMember, Category, FilingDocument
+from tests.factories import draft_filing, filing_in_state
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cjk_font")]
+
+CJK_FONT_NAMES = ("Noto", "WenQuanYi", "SourceHan", "CJK")
+
+
+def _text(pdf: bytes) -> str:
+    """All pages' text without whitespace: a long name may wrap across lines."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return "".join("".join(page.extract_text().split()) for page in reader.pages)
+
+
+def _font_names(pdf: bytes) -> set[str]:
+    names = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        fonts = page["/Resources"].get_object().get("/Font", {})
+        for font in fonts.values():
+            font = font.get_object()
+            names.add(str(font["/BaseFont"]))
+            for descendant in font.get("/DescendantFonts", []):
+                names.add(str(descendant.get_object()["/BaseFont"]))
+    return names
+
+
+def _issued(filing, kind) -> tuple[FilingDocument, bytes]:
+    document = filing.documents.get(kind=kind)
+    with document.file.open("rb") as f:
+        return document, f.read()
+
+
+@pytest.fixture
+def filed():
+    return filing_in_state("filed")
+
+
+def test_application_form_shows_the_alliance_its_members_and_the_art9_check():
+    filing = draft_filing(name="保定轨道交通装备产业技术创新战略联盟")
+    alliance = filing.alliance
+
+    text = _text(documents.application_form_pdf(filing))
+
+    assert "备案申请书" in text
+    assert "保定轨道交通装备产业技术创新战略联盟" in text
+    assert alliance.lead_unit.name in text
+    assert alliance.lead_unit.uscc in text
+    assert str(Category.INDUSTRIAL_TECHNOLOGY.label) in text
+    for member in alliance.members.select_related("organisation"):
+        assert member.organisation.name in text
+    # The Art. 9 self-check: a complete draft passes all seven conditions.
+    assert "不符合" not in text
+    assert "（7）开放发展机制符合" in text
+
+
+def test_application_form_of_an_unsigned_draft_shows_the_failures():
+    filing = draft_filing(name="保定未签署章程测试联盟")
+    AllianceMember.objects.filter(alliance=filing.alliance).update(charter_signed=False)
+
+    text = _text(documents.application_form_pdf(filing))
+
+    assert "未签署" in text
+    assert "（3）联盟协议（章程）签署不符合" in text
+    assert "尚未确认签署联盟协议（章程）" in text
+
+
+def test_recommendation_letter_as_issued_by_the_county(filed):
+    alliance = filed.alliance
+    document, pdf = _issued(filed, FilingDocument.Kind.RECOMMENDATION_LETTER)
+
+    text = _text(pdf)
+
+    assert document.reference_number == filed.recommendation_number
+    assert document.reference_number in text
+    assert f"关于推荐“{alliance.name}”备案的函" in text
+    assert alliance.lead_unit.name in text
+    assert filed.jurisdiction.bureau_name in text  # the issuing county bureau
+    assert f"{settings.PORTAL_BUREAU_NAME}：" in text  # addressed to the municipal bureau
+    assert alliance.get_category_display() in text
+    assert "".join(filed.county_opinion.split()) in text
+
+
+def test_filing_notice_as_issued_by_the_municipal_bureau(filed):
+    alliance = filed.alliance
+    document, pdf = _issued(filed, FilingDocument.Kind.FILING_NOTICE)
+
+    text = _text(pdf)
+
+    assert alliance.filing_number
+    assert document.reference_number == alliance.filing_number
+    assert alliance.filing_number in text
+    assert "产业创新战略联盟备案通知书" in text
+    assert alliance.name in text
+    assert f"{alliance.lead_unit.name}：" in text  # addressed to the lead unit
+    assert settings.PORTAL_BUREAU_NAME in text
+    assert f"经{filed.jurisdiction.bureau_name}推荐" in text
+    assert f"{alliance.filed_on.year}年{alliance.filed_on.month}月{alliance.filed_on.day}日" in text
+    for member in alliance.members.select_related("organisation"):
+        assert member.organisation.name in text
+
+
+def test_every_pdf_embeds_a_cjk_font_and_no_missing_glyphs(filed):
+    pdfs = {
+        "application_form": documents.application_form_pdf(filed),
+        "recommendation_letter": _issued(filed, FilingDocument.Kind.RECOMMENDATION_LETTER)[1],
+        "filing_notice": _issued(filed, FilingDocument.Kind.FILING_NOTICE)[1],
+    }
+    for name, pdf in pdfs.items():
+        fonts = _font_names(pdf)
+        assert any(marker in font for font in fonts for marker in CJK_FONT_NAMES), (name, fonts)
+        text = _text(pdf)
+        assert "\ufffd" not in text, name  # replacement character: a glyph without Unicode
+        assert "保定市" in text, name

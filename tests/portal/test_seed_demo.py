@@ -1,0 +1,86 @@
+"""`manage.py seed_demo`: demo filings in every state, and running it twice changes nothing.
+
+One test seeds once and re-seeds once (each seeding renders ~50 PDFs), and checks
+everything on that data.
+"""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Organisation, User
+from audit.models import AuditEntry
+from filings.conformance import check_conformance
+from filings.models import Alliance, Category, Filing, FilingDocument, FilingMaterial
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cjk_font")]
+
+REVIEWED = (Filing.State.COUNTY_REVIEW, Filing.State.MUNICIPAL_REVIEW, Filing.State.FILED)
+
+
+def _counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Organisation,
+            User,
+            Alliance,
+            Filing,
+            AuditEntry,
+            FilingDocument,
+            FilingMaterial,
+        )
+    }
+
+
+def test_seed_demo_covers_every_state_and_is_idempotent():
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    first = _counts()
+    assert first["Filing"] >= 12
+    assert "新建" in out.getvalue()
+
+    again = io.StringIO()
+    call_command("seed_demo", stdout=again)
+    assert _counts() == first
+    assert "未做修改" in again.getvalue()
+
+    filings = Filing.objects.select_related("alliance", "jurisdiction")
+    # Every state of the filing state machine, and all three Art. 8 categories.
+    assert set(filings.values_list("state", flat=True)) == set(Filing.State.values)
+    assert set(Alliance.objects.values_list("category", flat=True)) >= set(Category.values)
+
+    # Filed alliances carry their number, and their filing the letter and the notice.
+    filed_alliances = Alliance.objects.filter(status=Alliance.Status.FILED)
+    assert filed_alliances.count() >= 3
+    assert not filed_alliances.filter(filing_number__isnull=True).exists()
+    for filing in filings.filter(state=Filing.State.FILED):
+        kinds = set(filing.documents.values_list("kind", flat=True))
+        assert kinds == set(FilingDocument.Kind.values), filing
+        assert filing.documents.get(kind="filing_notice").reference_number == (
+            filing.alliance.filing_number
+        )
+
+    # Both queues hold at least two filings, waiting for different numbers of days.
+    for state in (Filing.State.COUNTY_REVIEW, Filing.State.MUNICIPAL_REVIEW):
+        queue = list(filings.filter(state=state))
+        assert len(queue) >= 2, state
+        waits = {filing.days_waiting() for filing in queue}
+        assert None not in waits and len(waits) >= 2, (state, waits)
+
+    reviewed = filings.filter(state__in=REVIEWED)
+    assert reviewed.values("jurisdiction").distinct().count() >= 3
+
+    # Submitted filings have their three materials; the history is in the audit log.
+    for filing in filings.exclude(state=Filing.State.DRAFT):
+        kinds = set(filing.materials.values_list("kind", flat=True))
+        assert kinds == set(FilingMaterial.Kind.values), filing
+        actions = set(AuditEntry.objects.for_object(filing).values_list("action", flat=True))
+        assert {"create", "submit"} <= actions, filing
+
+    # One draft is deliberately incomplete: its checklist shows failures.
+    drafts = filings.filter(state=Filing.State.DRAFT)
+    assert any(
+        any(result.failed for result in check_conformance(draft.alliance)) for draft in drafts
+    )
