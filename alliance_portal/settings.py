@@ -274,12 +274,33 @@ ANNUAL_SUMMARY_DUE_DAY = env.int("PORTAL_SUMMARY_DUE_DAY", default=31)
 # every OVERDUE_REMINDER_INTERVAL_DAYS while overdue.
 SUMMARY_REMINDER_DAYS_BEFORE = (30, 7, 0)
 OVERDUE_REMINDER_INTERVAL_DAYS = 7
+# The reminder job works in batches of this many alliances (one transaction each), with an
+# optional pause between batches to spare the database on a busy morning.
+REMINDER_BATCH_SIZE = env.int("PORTAL_REMINDER_BATCH_SIZE", default=500)
+REMINDER_BATCH_PAUSE_SECONDS = env.float("PORTAL_REMINDER_BATCH_PAUSE", default=0.0)
 # Art. 12(2): "及时报告" — a report more than this many days after the event is late.
 EVENT_REPORT_LATE_DAYS = env.int("PORTAL_EVENT_REPORT_LATE_DAYS", default=30)
 # Art. 13: the period to state one's case (陈述申辩), in working days.
 REVOCATION_STATEMENT_WORKING_DAYS = env.int("PORTAL_STATEMENT_WORKING_DAYS", default=10)
 
+# A broker that is down must fail a publish fast, not hang the request (portal.outbox).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A task taken by a worker that dies unacknowledged (acks_late) goes back to the queue
+# after this long; it must exceed the longest task.
+BROKER_VISIBILITY_TIMEOUT = env.int("PORTAL_BROKER_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+    # Look for such tasks regularly (kombu otherwise scans only every 10th tick).
+    "unacked_restore_interval": max(1, min(10, BROKER_VISIBILITY_TIMEOUT // 2)),
+    "unacked_restore_throttle": 1,
+}
 CELERY_BEAT_SCHEDULE = {
+    "dispatch-outbox-every-minute": {
+        "task": "portal.tasks.dispatch_outbox",
+        "schedule": 60.0,
+    },
     "send-annual-summary-reminders-daily": {
         "task": "supervision.tasks.send_annual_summary_reminders",
         # 08:30 Beijing time, before the working day starts.

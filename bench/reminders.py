@@ -23,12 +23,11 @@ def main(n: int):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext, override_settings
 
-    from supervision.models import ReminderLog
-    from supervision.reminders import send_reminders
-
     from portal.models import Notification
     from portal.notify import deliver
     from portal.tasks import deliver_notifications
+    from supervision.models import ReminderLog
+    from supervision.reminders import send_reminders
 
     seeding.seed(n)
     day = datetime.date(2026, 4, 1)  # the first overdue reminder for 2025 summaries

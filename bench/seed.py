@@ -29,7 +29,9 @@ def seed(n: int) -> dict:
     from supervision.models import AnnualSummary
 
     rng = random.Random(20261124)
-    existing = set(Alliance.objects.filter(name__startswith="基准联盟").values_list("name", flat=True))
+    existing = set(
+        Alliance.objects.filter(name__startswith="基准联盟").values_list("name", flat=True)
+    )
     todo = [i for i in range(n) if f"基准联盟{i:05d}" not in existing]
     jurisdictions = list(Jurisdiction.objects.filter(enabled=True))
     partners = []
@@ -37,7 +39,12 @@ def seed(n: int) -> dict:
         name = f"基准合作院所{k:02d}"
         org, _ = Organisation.objects.get_or_create(
             uscc=demo_uscc(name, authority="12", division="110108"),
-            defaults={"name": name, "kind": "institute", "industry": "M", "legal_representative": "王"},
+            defaults={
+                "name": name,
+                "kind": "institute",
+                "industry": "M",
+                "legal_representative": "王",
+            },
         )
         partners.append(org)
     password = make_password("Bench-pass-2026")
@@ -76,7 +83,9 @@ def seed(n: int) -> dict:
             now = timezone.now()
             alliances = []
             for i, org in zip(chunk, orgs, strict=True):
-                filed_on = datetime.date(rng.randint(2019, 2025), rng.randint(1, 12), rng.randint(1, 28))
+                filed_on = datetime.date(
+                    rng.randint(2019, 2025), rng.randint(1, 12), rng.randint(1, 28)
+                )
                 alliances.append(
                     Alliance(
                         name=f"基准联盟{i:05d}",
@@ -93,14 +102,22 @@ def seed(n: int) -> dict:
             alliances = Alliance.objects.bulk_create(alliances)
             members = []
             for alliance, org in zip(alliances, orgs, strict=True):
-                members.append(AllianceMember(alliance=alliance, organisation=org, role="lead", charter_signed=True))
+                members.append(
+                    AllianceMember(
+                        alliance=alliance, organisation=org, role="lead", charter_signed=True
+                    )
+                )
                 for partner in rng.sample(partners, 2):
-                    members.append(AllianceMember(alliance=alliance, organisation=partner, charter_signed=True))
+                    members.append(
+                        AllianceMember(alliance=alliance, organisation=partner, charter_signed=True)
+                    )
             AllianceMember.objects.bulk_create(members)
             filings = []
             for alliance, org in zip(alliances, orgs, strict=True):
                 submitted = datetime.datetime.combine(
-                    alliance.filed_on - datetime.timedelta(days=rng.randint(20, 60)), datetime.time(9), tzinfo=datetime.UTC
+                    alliance.filed_on - datetime.timedelta(days=rng.randint(20, 60)),
+                    datetime.time(9),
+                    tzinfo=datetime.UTC,
                 )
                 recommended = submitted + datetime.timedelta(days=rng.randint(3, 15))
                 filings.append(
@@ -115,7 +132,9 @@ def seed(n: int) -> dict:
                         recommendation_number=f"基荐{alliance.pk}",
                     )
                 )
-            users = dict(User.objects.filter(organisation__in=orgs).values_list("organisation_id", "pk"))
+            users = dict(
+                User.objects.filter(organisation__in=orgs).values_list("organisation_id", "pk")
+            )
             for filing, org in zip(filings, orgs, strict=True):
                 filing.created_by_id = users[org.pk]
             filings = Filing.objects.bulk_create(filings)
@@ -134,20 +153,31 @@ def seed(n: int) -> dict:
                     for f in filings
                     for action, label, src, dst, role in [
                         ("submit", "提交初审", "draft", "county_review", "lead_unit"),
-                        ("recommend", "初审通过并推荐", "county_review", "municipal_review", "county_reviewer"),
+                        (
+                            "recommend",
+                            "初审通过并推荐",
+                            "county_review",
+                            "municipal_review",
+                            "county_reviewer",
+                        ),
                         ("approve", "予以备案", "municipal_review", "filed", "municipal_staff"),
                     ]
                 ]
             )
             AnnualSummary.objects.bulk_create(
                 [
-                    AnnualSummary(alliance=a, year=y, state="accepted", work_done="基准", submitted_at=now)
+                    AnnualSummary(
+                        alliance=a, year=y, state="accepted", work_done="基准", submitted_at=now
+                    )
                     for a in alliances
                     for y in range(a.filed_on.year, 2025)
                     if rng.random() < 0.7
                 ]
             )
-    return {"alliances": Alliance.objects.filter(name__startswith="基准联盟").count(), "created": len(todo)}
+    return {
+        "alliances": Alliance.objects.filter(name__startswith="基准联盟").count(),
+        "created": len(todo),
+    }
 
 
 if __name__ == "__main__":
@@ -155,5 +185,7 @@ if __name__ == "__main__":
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     started = time.perf_counter()
     result = seed(n)
-    print(f"seeded {result['created']} new, {result['alliances']} bench alliances in {time.perf_counter() - started:.1f} s")
+    print(
+        f"seeded {result['created']} new, {result['alliances']} bench alliances in {time.perf_counter() - started:.1f} s"
+    )
     print(f"machine: {machine()}")

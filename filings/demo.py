@@ -117,7 +117,7 @@ _CHARTER = """{% extends "pdf/base.html" %}
 {% block body %}
 <h1>{{ alliance.name }}<br>协议书（章程）</h1>
 <p class="number muted">演示材料 · 由演示数据生成</p>
-<p class="body">第一条　本联盟名称为“{{ alliance.name }}”，由{{ alliance.lead_unit.name }}牵头，
+<p class="body">第一条　本联盟名称为“{{ alliance.name }}”，由{{ alliance.lead_unit.name }}牵头，\
 各成员单位自愿组成，不具有独立法人资格，对外由{{ alliance.liable_entity }}承担责任。</p>
 <p class="body">第二条　联盟的任务和目标：{{ alliance.innovation_goals }}</p>
 <p class="body">第三条　联盟设理事会为决策机构，设秘书处为执行机构。</p>

@@ -238,6 +238,7 @@ class Filing(ConcurrentTransitionMixin, models.Model):
     )
     def withdraw(self):
         self.decided_at = timezone.now()
+        self.queued_at = None
 
     @transition(
         field=state,

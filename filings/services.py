@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.models import record
-from portal import transitions
+from portal import outbox, transitions
 from portal.transitions import StaleRecord, TransitionRefused  # noqa: F401 - views catch them here
 
 from . import documents
@@ -94,7 +94,7 @@ def _run(filing: Filing, name: str, by, *, log_reason: str = "", **kwargs) -> Fi
 def _notify(filing_id: int, event: str):
     from .tasks import send_filing_notification
 
-    send_filing_notification.delay(filing_id, event)
+    outbox.enqueue(send_filing_notification, filing_id, event)
 
 
 # --- The lead unit's application -------------------------------------------------------

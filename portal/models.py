@@ -75,3 +75,27 @@ class ExportJob(models.Model):
         if self.state == self.State.DONE:
             return 100
         return int(self.done * 100 / self.total) if self.total else 0
+
+
+class OutboxMessage(models.Model):
+    """A Celery task to run once the transaction that asked for it has committed.
+
+    Stored in the same transaction as the data it concerns, so a broker outage loses
+    nothing: the dispatcher (portal.outbox) sends pending messages after commit and again,
+    periodically, until the broker takes them.
+    """
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("待发送任务")
+        verbose_name_plural = _("待发送任务")
+
+    def __str__(self):
+        return f"{self.task}{self.args}"

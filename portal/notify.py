@@ -70,7 +70,10 @@ def deliver(notification_ids) -> int:
             return 0
         with translation.override(settings.LANGUAGE_CODE):
             messages = [
-                EmailMessage(f"{settings.EMAIL_SUBJECT_PREFIX}{n.subject}", n.body, to=[n.user.email]) for n in rows
+                EmailMessage(
+                    f"{settings.EMAIL_SUBJECT_PREFIX}{n.subject}", n.body, to=[n.user.email]
+                )
+                for n in rows
             ]
         get_connection().send_messages(messages)
         Notification.objects.filter(pk__in=[n.pk for n in rows]).update(emailed=True)

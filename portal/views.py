@@ -41,7 +41,9 @@ def _supervision_summary(user) -> dict:
             "open_cases": supervision_selectors.cases_visible_to(user)
             .filter(state__in=RevocationCase.OPEN_STATES)
             .count(),
-            "rounds_evaluating": SubsidyRound.objects.filter(state=SubsidyRound.State.EVALUATING).count(),
+            "rounds_evaluating": SubsidyRound.objects.filter(
+                state=SubsidyRound.State.EVALUATING
+            ).count(),
         }
     }
 
@@ -60,7 +62,9 @@ def _lead_unit_summary(user) -> dict:
         year=last_year,
         state__in=[AnnualSummary.State.SUBMITTED, AnnualSummary.State.ACCEPTED],
     )
-    open_case = RevocationCase.objects.filter(alliance=OuterRef("pk"), state__in=RevocationCase.OPEN_STATES)
+    open_case = RevocationCase.objects.filter(
+        alliance=OuterRef("pk"), state__in=RevocationCase.OPEN_STATES
+    )
     alliances = (
         filing_selectors.alliances_visible_to(user)
         .filter(status="filed")

@@ -1,5 +1,4 @@
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -9,6 +8,7 @@ from accounts.models import Role
 from accounts.permissions import STAFF_ROLES, role_required
 from filings.selectors import alliances_visible_to
 
+from . import outbox
 from .models import ExportJob
 from .tasks import run_export
 
@@ -18,7 +18,7 @@ FILTER_KEYS = ("status", "category", "jurisdiction", "state", "year")
 
 def _start(request, kind, params):
     job = ExportJob.objects.create(user=request.user, kind=kind, params=params)
-    transaction.on_commit(lambda: run_export.delay(job.pk))
+    outbox.enqueue(run_export, job.pk)
     return redirect("portal:export_detail", job.pk)
 
 

@@ -57,6 +57,14 @@ HISTORIC = [
         None,
     ),
     (
+        "徐水食品安全检测创新战略联盟",
+        Category.STRATEGIC,
+        "lead_ruichi",
+        ["涿州市京南检测技术服务有限公司", "保定职业技术学院（演示）", "徐水区鑫达食品有限公司"],
+        datetime.date(2019, 10, 21),
+        None,
+    ),
+    (
         "高碑店绿色建材产业创新联盟",
         Category.INDUSTRIAL,
         "lead_gaobeidian",
@@ -198,7 +206,7 @@ def seed() -> str:
             created.append(alliance)
     if not created:
         return "监督管理演示数据已存在，未做修改。"
-    a1, a2, a3, a4, a5 = (Alliance.objects.get(name=row[0]) for row in HISTORIC)
+    a1, a2, a3, a4, dissolved, a5 = (Alliance.objects.get(name=row[0]) for row in HISTORIC)
     leads = {a: a.lead_unit.users.first() for a in (a1, a2, a3, a4, a5)}
     # Annual summaries: accepted history, a late one, and 2025 in every state.
     for alliance in (a1, a2, a3):
@@ -318,6 +326,15 @@ def seed() -> str:
     )
     services.case_decide(
         case=dismissed, by=staff, decision="dismiss", reasons="纠纷已解决，不影响联盟运行。"
+    )
+    # A dissolution announced by the lead unit (Art. 13(4)), decided: the alliance is revoked.
+    announced = services.dissolution_announce(
+        alliance=dissolved,
+        by=dissolved.lead_unit.users.first(),
+        statement="经联盟成员大会决议，联盟任务已完成，自即日起解散。",
+    )
+    services.case_decide(
+        case=announced, by=staff, decision="revoke", reasons="联盟宣布解散（第十三条第四项）。"
     )
     return (
         f"监督管理演示数据：{len(created)} 个历史备案联盟，"

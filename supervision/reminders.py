@@ -14,6 +14,7 @@ duplicated delivery sends nothing twice, and a failed SMTP send is retried.
 """
 
 import datetime
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -24,13 +25,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from filings.models import Alliance
+from portal import outbox
 from portal.models import Notification
 from portal.notify import inbox_entries
 
 from .models import AnnualSummary, ReminderLog
 from .models.summaries import annual_summary_due_date
-
-BATCH_SIZE = 500
 
 
 @dataclass
@@ -119,7 +119,9 @@ def _send_batch(alliances, step: Step) -> tuple[int, int, int]:
     """
     keys = {a.pk: f"{a.pk}:{step.year}:{step.name}" for a in alliances}
     with transaction.atomic():
-        sent_before = set(ReminderLog.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+        sent_before = set(
+            ReminderLog.objects.filter(key__in=keys.values()).values_list("key", flat=True)
+        )
         todo = [a for a in alliances if keys[a.pk] not in sent_before]
         if not todo:
             return 0, 0, len(alliances)
@@ -159,7 +161,7 @@ def _deliver_on_commit(ids):
     from portal.tasks import deliver_notifications
 
     if ids:
-        transaction.on_commit(lambda: deliver_notifications.delay(ids))
+        outbox.enqueue(deliver_notifications, ids)
 
 
 def _send_digest(step: Step, overdue_names: list[str]) -> int:
@@ -172,12 +174,18 @@ def _send_digest(step: Step, overdue_names: list[str]) -> int:
         "n": len(overdue_names),
     }
     lines = "\n".join(f"· {name}" for name in overdue_names)
-    body = _("以下已备案联盟尚未提交%(year)s年度工作总结：") % {"year": step.year} + f"\n{lines}\n\n"
+    body = (
+        _("以下已备案联盟尚未提交%(year)s年度工作总结：") % {"year": step.year} + f"\n{lines}\n\n"
+    )
     body += f"{settings.PORTAL_BASE_URL}/supervision/compliance/?year={step.year}"
     try:
         with transaction.atomic():
-            ReminderLog.objects.create(key=key, year=step.year, step=step.name, recipients=len(staff))
-            created = Notification.objects.bulk_create(inbox_entries(staff, subject, body, legal=True))
+            ReminderLog.objects.create(
+                key=key, year=step.year, step=step.name, recipients=len(staff)
+            )
+            created = Notification.objects.bulk_create(
+                inbox_entries(staff, subject, body, legal=True)
+            )
             _deliver_on_commit([n.pk for n in created])
             return len(created)
     except IntegrityError:
@@ -194,14 +202,17 @@ def send_reminders(today: datetime.date | None = None) -> RunReport:
     overdue_names = []
     with translation.override(settings.LANGUAGE_CODE):
         batch = []
-        # Iterate in primary-key batches: a fixed number of queries per BATCH_SIZE alliances.
-        for alliance in alliances_owing(step.year).iterator(chunk_size=BATCH_SIZE):
+        # Iterate in primary-key batches: a fixed number of queries per batch of alliances.
+        size = settings.REMINDER_BATCH_SIZE
+        for alliance in alliances_owing(step.year).iterator(chunk_size=size):
             if step.overdue:
                 overdue_names.append(alliance.name)
             batch.append(alliance)
-            if len(batch) == BATCH_SIZE:
+            if len(batch) == size:
                 _run_batch(batch, step, report)
                 batch = []
+                if settings.REMINDER_BATCH_PAUSE_SECONDS:
+                    time.sleep(settings.REMINDER_BATCH_PAUSE_SECONDS)
         if batch:
             _run_batch(batch, step, report)
         if step.overdue:

@@ -47,7 +47,9 @@ urlpatterns = [
     path("symposia/new/", symposia.symposium_new, name="symposium_new"),
     path("symposia/<int:pk>/", symposia.symposium_detail, name="symposium_detail"),
     path("symposia/<int:pk>/invite/", symposia.symposium_invite, name="symposium_invite"),
-    path("symposia/<int:pk>/attendance/", symposia.symposium_attendance, name="symposium_attendance"),
+    path(
+        "symposia/<int:pk>/attendance/", symposia.symposium_attendance, name="symposium_attendance"
+    ),
     path("symposia/<int:pk>/minutes/", symposia.symposium_minutes, name="symposium_minutes"),
     path("symposia/<int:pk>/cancel/", symposia.symposium_cancel, name="symposium_cancel"),
     path("symposia/<int:pk>/minutes.pdf", symposia.minutes_download, name="symposium_minutes_file"),
@@ -60,5 +62,9 @@ urlpatterns = [
     path("cases/<int:pk>/decide/", cases.case_decide, name="case_decide"),
     path("cases/<int:pk>/notice.pdf", cases.notice_download, name="case_notice"),
     path("cases/<int:pk>/decision.pdf", cases.decision_download, name="case_decision"),
-    path("cases/<int:pk>/evidence/<int:attachment_pk>/", cases.evidence_download, name="case_evidence"),
+    path(
+        "cases/<int:pk>/evidence/<int:attachment_pk>/",
+        cases.evidence_download,
+        name="case_evidence",
+    ),
 ]

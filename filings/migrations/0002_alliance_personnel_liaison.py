@@ -6,26 +6,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('filings', '0001_initial'),
+        ("filings", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='alliance',
-            name='chairperson',
-            field=models.CharField(blank=True, max_length=50, verbose_name='理事长'),
+            model_name="alliance",
+            name="chairperson",
+            field=models.CharField(blank=True, max_length=50, verbose_name="理事长"),
         ),
         migrations.AddField(
-            model_name='alliance',
-            name='liaison_officer',
-            field=models.ForeignKey(blank=True, limit_choices_to={'is_liaison_officer': True, 'role': 'municipal_staff'}, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='liaison_alliances', to=settings.AUTH_USER_MODEL, verbose_name='科技联络员'),
+            model_name="alliance",
+            name="liaison_officer",
+            field=models.ForeignKey(
+                blank=True,
+                limit_choices_to={"is_liaison_officer": True, "role": "municipal_staff"},
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="liaison_alliances",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="科技联络员",
+            ),
         ),
         migrations.AddField(
-            model_name='alliance',
-            name='secretary_general',
-            field=models.CharField(blank=True, max_length=50, verbose_name='秘书长'),
+            model_name="alliance",
+            name="secretary_general",
+            field=models.CharField(blank=True, max_length=50, verbose_name="秘书长"),
         ),
     ]

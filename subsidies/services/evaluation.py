@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from audit.models import record
-from portal import transitions
+from portal import outbox, transitions
 
 from ..models import Application, Assignment, Score, SubsidyRound
 from .rounds import require_staff
@@ -62,7 +62,7 @@ def assign_evaluator(*, application, by, evaluator) -> Assignment:
     )
     from ..tasks import send_assignment_notice
 
-    transaction.on_commit(lambda: send_assignment_notice.delay(assignment.pk))
+    outbox.enqueue(send_assignment_notice, assignment.pk)
     return assignment
 
 

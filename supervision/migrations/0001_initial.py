@@ -10,245 +10,650 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_jurisdictions'),
-        ('filings', '0002_alliance_personnel_liaison'),
+        ("accounts", "0002_jurisdictions"),
+        ("filings", "0002_alliance_personnel_liaison"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReminderLog',
+            name="ReminderLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=100, unique=True)),
-                ('alliance_id', models.BigIntegerField(db_index=True, null=True)),
-                ('year', models.PositiveSmallIntegerField()),
-                ('step', models.CharField(max_length=20)),
-                ('sent_at', models.DateTimeField(auto_now_add=True)),
-                ('recipients', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=100, unique=True)),
+                ("alliance_id", models.BigIntegerField(db_index=True, null=True)),
+                ("year", models.PositiveSmallIntegerField()),
+                ("step", models.CharField(max_length=20)),
+                ("sent_at", models.DateTimeField(auto_now_add=True)),
+                ("recipients", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'verbose_name': '提醒发送记录',
-                'verbose_name_plural': '提醒发送记录',
+                "verbose_name": "提醒发送记录",
+                "verbose_name_plural": "提醒发送记录",
             },
         ),
         migrations.CreateModel(
-            name='AnnualSummary',
+            name="AnnualSummary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('state', django_fsm.FSMField(choices=[('draft', '草稿'), ('submitted', '已提交'), ('returned', '退回修改'), ('accepted', '已受理')], default='draft', max_length=50, protected=True, verbose_name='状态')),
-                ('work_done', models.TextField(blank=True, verbose_name='年度主要工作')),
-                ('joint_projects', models.PositiveIntegerField(default=0, verbose_name='联合攻关项目数')),
-                ('patents_applied', models.PositiveIntegerField(default=0, verbose_name='申请专利数')),
-                ('patents_granted', models.PositiveIntegerField(default=0, verbose_name='授权专利数')),
-                ('standards', models.PositiveIntegerField(default=0, verbose_name='制定标准数')),
-                ('people_trained', models.PositiveIntegerField(default=0, verbose_name='培养人才数')),
-                ('member_investment_yuan', models.PositiveBigIntegerField(default=0, verbose_name='成员单位投入（元）')),
-                ('government_investment_yuan', models.PositiveBigIntegerField(default=0, verbose_name='政府资助经费（元）')),
-                ('problems', models.TextField(blank=True, verbose_name='存在的问题')),
-                ('next_year_plan', models.TextField(blank=True, verbose_name='下一年度工作计划')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='提交时间')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='受理时间')),
-                ('last_reason', models.TextField(blank=True, verbose_name='退回理由')),
-                ('alliance', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='annual_summaries', to='filings.alliance', verbose_name='联盟')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已提交"),
+                            ("returned", "退回修改"),
+                            ("accepted", "已受理"),
+                        ],
+                        default="draft",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("work_done", models.TextField(blank=True, verbose_name="年度主要工作")),
+                (
+                    "joint_projects",
+                    models.PositiveIntegerField(default=0, verbose_name="联合攻关项目数"),
+                ),
+                (
+                    "patents_applied",
+                    models.PositiveIntegerField(default=0, verbose_name="申请专利数"),
+                ),
+                (
+                    "patents_granted",
+                    models.PositiveIntegerField(default=0, verbose_name="授权专利数"),
+                ),
+                ("standards", models.PositiveIntegerField(default=0, verbose_name="制定标准数")),
+                (
+                    "people_trained",
+                    models.PositiveIntegerField(default=0, verbose_name="培养人才数"),
+                ),
+                (
+                    "member_investment_yuan",
+                    models.PositiveBigIntegerField(default=0, verbose_name="成员单位投入（元）"),
+                ),
+                (
+                    "government_investment_yuan",
+                    models.PositiveBigIntegerField(default=0, verbose_name="政府资助经费（元）"),
+                ),
+                ("problems", models.TextField(blank=True, verbose_name="存在的问题")),
+                ("next_year_plan", models.TextField(blank=True, verbose_name="下一年度工作计划")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="提交时间"),
+                ),
+                (
+                    "accepted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="受理时间"),
+                ),
+                ("last_reason", models.TextField(blank=True, verbose_name="退回理由")),
+                (
+                    "alliance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="annual_summaries",
+                        to="filings.alliance",
+                        verbose_name="联盟",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '年度工作总结',
-                'verbose_name_plural': '年度工作总结',
-                'ordering': ['-year', 'alliance__name'],
-            },
-            bases=(django_fsm.ConcurrentTransitionMixin, models.Model),
-        ),
-        migrations.CreateModel(
-            name='EventReport',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('project', '开展重大科技创新项目'), ('breakthrough', '取得重大突破及阶段性成果'), ('seminar', '开展重大专题研讨和学术交流会议'), ('member_change', '联盟成员单位变更'), ('personnel_change', '重要人员变更'), ('address_change', '机构办公室地址变迁')], max_length=30, verbose_name='事项类型')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('event_date', models.DateField(verbose_name='事项发生日期')),
-                ('description', models.TextField(verbose_name='情况说明')),
-                ('member_action', models.CharField(blank=True, choices=[('add', '新增成员单位'), ('remove', '退出成员单位')], max_length=10, verbose_name='成员变更类型')),
-                ('member_role', models.CharField(blank=True, choices=[('lead', '牵头单位'), ('council', '理事单位'), ('member', '成员单位')], max_length=20, verbose_name='成员角色')),
-                ('member_task_division', models.TextField(blank=True, verbose_name='新成员任务分工')),
-                ('position', models.CharField(blank=True, choices=[('chairperson', '理事长'), ('secretary_general', '秘书长'), ('office_contact_name', '办公室联系人')], max_length=30, verbose_name='变更职务')),
-                ('new_person_name', models.CharField(blank=True, max_length=50, verbose_name='新任人员姓名')),
-                ('new_office_address', models.CharField(blank=True, max_length=200, verbose_name='新办公室地址')),
-                ('state', django_fsm.FSMField(choices=[('draft', '草稿'), ('submitted', '已报告'), ('returned', '退回修改'), ('accepted', '已受理')], default='draft', max_length=50, protected=True, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('reported_at', models.DateTimeField(blank=True, null=True, verbose_name='报告时间')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='受理时间')),
-                ('last_reason', models.TextField(blank=True, verbose_name='退回理由')),
-                ('alliance', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='event_reports', to='filings.alliance', verbose_name='联盟')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member_organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='变更的成员单位')),
-            ],
-            options={
-                'verbose_name': '重大事项报告',
-                'verbose_name_plural': '重大事项报告',
-                'ordering': ['-created_at'],
-            },
-            bases=(django_fsm.ConcurrentTransitionMixin, models.Model),
-        ),
-        migrations.CreateModel(
-            name='EventAttachment',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=supervision.models.common.attachment_path, verbose_name='文件')),
-                ('original_name', models.CharField(max_length=200, verbose_name='原文件名')),
-                ('content_type', models.CharField(max_length=50, verbose_name='文件类型')),
-                ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='supervision.eventreport')),
-            ],
-            options={
-                'verbose_name': '事项附件',
-                'verbose_name_plural': '事项附件',
-                'ordering': ['uploaded_at'],
-                'abstract': False,
-            },
-        ),
-        migrations.CreateModel(
-            name='AllianceChange',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('field_label', models.CharField(max_length=100, verbose_name='变更事项')),
-                ('old_value', models.TextField(blank=True, verbose_name='变更前')),
-                ('new_value', models.TextField(blank=True, verbose_name='变更后')),
-                ('changed_at', models.DateTimeField(auto_now_add=True, verbose_name='变更时间')),
-                ('alliance', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='changes', to='filings.alliance')),
-                ('changed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('event_report', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='changes', to='supervision.eventreport', verbose_name='依据的重大事项报告')),
-            ],
-            options={
-                'verbose_name': '联盟信息变更记录',
-                'verbose_name_plural': '联盟信息变更记录',
-                'ordering': ['-changed_at', '-pk'],
-            },
-        ),
-        migrations.CreateModel(
-            name='RevocationCase',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grounds', models.JSONField(default=list, verbose_name='取消备案情形')),
-                ('facts', models.TextField(verbose_name='事实与理由')),
-                ('state', django_fsm.FSMField(choices=[('notified', '已告知，陈述申辩期内'), ('statement_received', '已收到陈述申辩'), ('revoked', '决定取消备案'), ('dismissed', '决定不予取消')], default='notified', max_length=50, protected=True, verbose_name='状态')),
-                ('self_reported', models.BooleanField(default=False, verbose_name='联盟自行宣布解散')),
-                ('opened_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='立案时间')),
-                ('notice_number', models.CharField(blank=True, max_length=50, verbose_name='告知书文号')),
-                ('notice_file', models.FileField(blank=True, upload_to='supervision/revocation/', verbose_name='告知书')),
-                ('statement_deadline', models.DateField(verbose_name='陈述申辩截止日期')),
-                ('statement', models.TextField(blank=True, verbose_name='陈述申辩意见')),
-                ('statement_at', models.DateTimeField(blank=True, null=True, verbose_name='陈述申辩时间')),
-                ('decision_reasons', models.TextField(blank=True, verbose_name='决定理由')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='决定时间')),
-                ('decision_number', models.CharField(blank=True, max_length=50, verbose_name='决定书文号')),
-                ('decision_file', models.FileField(blank=True, upload_to='supervision/revocation/', verbose_name='决定书')),
-                ('alliance', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='revocation_cases', to='filings.alliance', verbose_name='联盟')),
-                ('opened_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': '取消备案案件',
-                'verbose_name_plural': '取消备案案件',
-                'ordering': ['-opened_at'],
+                "verbose_name": "年度工作总结",
+                "verbose_name_plural": "年度工作总结",
+                "ordering": ["-year", "alliance__name"],
             },
             bases=(django_fsm.ConcurrentTransitionMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='RevocationAttachment',
+            name="EventReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=supervision.models.common.attachment_path, verbose_name='文件')),
-                ('original_name', models.CharField(max_length=200, verbose_name='原文件名')),
-                ('content_type', models.CharField(max_length=50, verbose_name='文件类型')),
-                ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='supervision.revocationcase')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("project", "开展重大科技创新项目"),
+                            ("breakthrough", "取得重大突破及阶段性成果"),
+                            ("seminar", "开展重大专题研讨和学术交流会议"),
+                            ("member_change", "联盟成员单位变更"),
+                            ("personnel_change", "重要人员变更"),
+                            ("address_change", "机构办公室地址变迁"),
+                        ],
+                        max_length=30,
+                        verbose_name="事项类型",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("event_date", models.DateField(verbose_name="事项发生日期")),
+                ("description", models.TextField(verbose_name="情况说明")),
+                (
+                    "member_action",
+                    models.CharField(
+                        blank=True,
+                        choices=[("add", "新增成员单位"), ("remove", "退出成员单位")],
+                        max_length=10,
+                        verbose_name="成员变更类型",
+                    ),
+                ),
+                (
+                    "member_role",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("lead", "牵头单位"),
+                            ("council", "理事单位"),
+                            ("member", "成员单位"),
+                        ],
+                        max_length=20,
+                        verbose_name="成员角色",
+                    ),
+                ),
+                (
+                    "member_task_division",
+                    models.TextField(blank=True, verbose_name="新成员任务分工"),
+                ),
+                (
+                    "position",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("chairperson", "理事长"),
+                            ("secretary_general", "秘书长"),
+                            ("office_contact_name", "办公室联系人"),
+                        ],
+                        max_length=30,
+                        verbose_name="变更职务",
+                    ),
+                ),
+                (
+                    "new_person_name",
+                    models.CharField(blank=True, max_length=50, verbose_name="新任人员姓名"),
+                ),
+                (
+                    "new_office_address",
+                    models.CharField(blank=True, max_length=200, verbose_name="新办公室地址"),
+                ),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已报告"),
+                            ("returned", "退回修改"),
+                            ("accepted", "已受理"),
+                        ],
+                        default="draft",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                (
+                    "reported_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="报告时间"),
+                ),
+                (
+                    "reviewed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="受理时间"),
+                ),
+                ("last_reason", models.TextField(blank=True, verbose_name="退回理由")),
+                (
+                    "alliance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="event_reports",
+                        to="filings.alliance",
+                        verbose_name="联盟",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member_organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="变更的成员单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '证据材料',
-                'verbose_name_plural': '证据材料',
-                'ordering': ['uploaded_at'],
-                'abstract': False,
-            },
-        ),
-        migrations.CreateModel(
-            name='SummaryAttachment',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=supervision.models.common.attachment_path, verbose_name='文件')),
-                ('original_name', models.CharField(max_length=200, verbose_name='原文件名')),
-                ('content_type', models.CharField(max_length=50, verbose_name='文件类型')),
-                ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
-                ('summary', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='supervision.annualsummary')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': '总结附件',
-                'verbose_name_plural': '总结附件',
-                'ordering': ['uploaded_at'],
-                'abstract': False,
-            },
-        ),
-        migrations.CreateModel(
-            name='Symposium',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='座谈会名称')),
-                ('starts_at', models.DateTimeField(verbose_name='召开时间')),
-                ('location', models.CharField(max_length=200, verbose_name='地点')),
-                ('agenda', models.TextField(blank=True, verbose_name='议程')),
-                ('state', django_fsm.FSMField(choices=[('scheduled', '已安排'), ('held', '已召开'), ('cancelled', '已取消')], default='scheduled', max_length=50, protected=True, verbose_name='状态')),
-                ('minutes_summary', models.TextField(blank=True, verbose_name='会议纪要摘要')),
-                ('minutes_file', models.FileField(blank=True, max_length=200, upload_to=supervision.models.symposia.minutes_path, verbose_name='会议纪要')),
-                ('minutes_original_name', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': '联盟座谈会',
-                'verbose_name_plural': '联盟座谈会',
-                'ordering': ['-starts_at'],
+                "verbose_name": "重大事项报告",
+                "verbose_name_plural": "重大事项报告",
+                "ordering": ["-created_at"],
             },
             bases=(django_fsm.ConcurrentTransitionMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='SymposiumInvitation',
+            name="EventAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('invited_at', models.DateTimeField(auto_now_add=True)),
-                ('attendance', models.CharField(choices=[('unknown', '未登记'), ('attended', '出席'), ('absent', '缺席')], default='unknown', max_length=10, verbose_name='出席情况')),
-                ('attendees', models.CharField(blank=True, max_length=200, verbose_name='出席人员')),
-                ('alliance', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='symposium_invitations', to='filings.alliance')),
-                ('symposium', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='supervision.symposium')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200,
+                        upload_to=supervision.models.common.attachment_path,
+                        verbose_name="文件",
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=200, verbose_name="原文件名")),
+                ("content_type", models.CharField(max_length=50, verbose_name="文件类型")),
+                ("size", models.PositiveIntegerField(verbose_name="大小（字节）")),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="supervision.eventreport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '座谈会邀请',
-                'verbose_name_plural': '座谈会邀请',
-                'ordering': ['alliance__name'],
+                "verbose_name": "事项附件",
+                "verbose_name_plural": "事项附件",
+                "ordering": ["uploaded_at"],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="AllianceChange",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("field_label", models.CharField(max_length=100, verbose_name="变更事项")),
+                ("old_value", models.TextField(blank=True, verbose_name="变更前")),
+                ("new_value", models.TextField(blank=True, verbose_name="变更后")),
+                ("changed_at", models.DateTimeField(auto_now_add=True, verbose_name="变更时间")),
+                (
+                    "alliance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="changes",
+                        to="filings.alliance",
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "event_report",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="changes",
+                        to="supervision.eventreport",
+                        verbose_name="依据的重大事项报告",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "联盟信息变更记录",
+                "verbose_name_plural": "联盟信息变更记录",
+                "ordering": ["-changed_at", "-pk"],
+            },
+        ),
+        migrations.CreateModel(
+            name="RevocationCase",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("grounds", models.JSONField(default=list, verbose_name="取消备案情形")),
+                ("facts", models.TextField(verbose_name="事实与理由")),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("notified", "已告知，陈述申辩期内"),
+                            ("statement_received", "已收到陈述申辩"),
+                            ("revoked", "决定取消备案"),
+                            ("dismissed", "决定不予取消"),
+                        ],
+                        default="notified",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "self_reported",
+                    models.BooleanField(default=False, verbose_name="联盟自行宣布解散"),
+                ),
+                (
+                    "opened_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="立案时间"
+                    ),
+                ),
+                (
+                    "notice_number",
+                    models.CharField(blank=True, max_length=50, verbose_name="告知书文号"),
+                ),
+                (
+                    "notice_file",
+                    models.FileField(
+                        blank=True, upload_to="supervision/revocation/", verbose_name="告知书"
+                    ),
+                ),
+                ("statement_deadline", models.DateField(verbose_name="陈述申辩截止日期")),
+                ("statement", models.TextField(blank=True, verbose_name="陈述申辩意见")),
+                (
+                    "statement_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="陈述申辩时间"),
+                ),
+                ("decision_reasons", models.TextField(blank=True, verbose_name="决定理由")),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="决定时间"),
+                ),
+                (
+                    "decision_number",
+                    models.CharField(blank=True, max_length=50, verbose_name="决定书文号"),
+                ),
+                (
+                    "decision_file",
+                    models.FileField(
+                        blank=True, upload_to="supervision/revocation/", verbose_name="决定书"
+                    ),
+                ),
+                (
+                    "alliance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="revocation_cases",
+                        to="filings.alliance",
+                        verbose_name="联盟",
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "取消备案案件",
+                "verbose_name_plural": "取消备案案件",
+                "ordering": ["-opened_at"],
+            },
+            bases=(django_fsm.ConcurrentTransitionMixin, models.Model),
+        ),
+        migrations.CreateModel(
+            name="RevocationAttachment",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200,
+                        upload_to=supervision.models.common.attachment_path,
+                        verbose_name="文件",
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=200, verbose_name="原文件名")),
+                ("content_type", models.CharField(max_length=50, verbose_name="文件类型")),
+                ("size", models.PositiveIntegerField(verbose_name="大小（字节）")),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="supervision.revocationcase",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "证据材料",
+                "verbose_name_plural": "证据材料",
+                "ordering": ["uploaded_at"],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="SummaryAttachment",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200,
+                        upload_to=supervision.models.common.attachment_path,
+                        verbose_name="文件",
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=200, verbose_name="原文件名")),
+                ("content_type", models.CharField(max_length=50, verbose_name="文件类型")),
+                ("size", models.PositiveIntegerField(verbose_name="大小（字节）")),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
+                (
+                    "summary",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="supervision.annualsummary",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "总结附件",
+                "verbose_name_plural": "总结附件",
+                "ordering": ["uploaded_at"],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="Symposium",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="座谈会名称")),
+                ("starts_at", models.DateTimeField(verbose_name="召开时间")),
+                ("location", models.CharField(max_length=200, verbose_name="地点")),
+                ("agenda", models.TextField(blank=True, verbose_name="议程")),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("scheduled", "已安排"),
+                            ("held", "已召开"),
+                            ("cancelled", "已取消"),
+                        ],
+                        default="scheduled",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("minutes_summary", models.TextField(blank=True, verbose_name="会议纪要摘要")),
+                (
+                    "minutes_file",
+                    models.FileField(
+                        blank=True,
+                        max_length=200,
+                        upload_to=supervision.models.symposia.minutes_path,
+                        verbose_name="会议纪要",
+                    ),
+                ),
+                ("minutes_original_name", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "联盟座谈会",
+                "verbose_name_plural": "联盟座谈会",
+                "ordering": ["-starts_at"],
+            },
+            bases=(django_fsm.ConcurrentTransitionMixin, models.Model),
+        ),
+        migrations.CreateModel(
+            name="SymposiumInvitation",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("invited_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "attendance",
+                    models.CharField(
+                        choices=[("unknown", "未登记"), ("attended", "出席"), ("absent", "缺席")],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="出席情况",
+                    ),
+                ),
+                (
+                    "attendees",
+                    models.CharField(blank=True, max_length=200, verbose_name="出席人员"),
+                ),
+                (
+                    "alliance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="symposium_invitations",
+                        to="filings.alliance",
+                    ),
+                ),
+                (
+                    "symposium",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="supervision.symposium",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "座谈会邀请",
+                "verbose_name_plural": "座谈会邀请",
+                "ordering": ["alliance__name"],
             },
         ),
         migrations.AddConstraint(
-            model_name='annualsummary',
-            constraint=models.UniqueConstraint(fields=('alliance', 'year'), name='one_summary_per_alliance_year', violation_error_message='该联盟本年度的工作总结已存在。'),
+            model_name="annualsummary",
+            constraint=models.UniqueConstraint(
+                fields=("alliance", "year"),
+                name="one_summary_per_alliance_year",
+                violation_error_message="该联盟本年度的工作总结已存在。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='revocationcase',
-            constraint=models.UniqueConstraint(condition=models.Q(('state__in', ['notified', 'statement_received'])), fields=('alliance',), name='one_open_revocation_case_per_alliance', violation_error_message='该联盟已有一件正在办理的取消备案案件。'),
+            model_name="revocationcase",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state__in", ["notified", "statement_received"])),
+                fields=("alliance",),
+                name="one_open_revocation_case_per_alliance",
+                violation_error_message="该联盟已有一件正在办理的取消备案案件。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='symposiuminvitation',
-            constraint=models.UniqueConstraint(fields=('symposium', 'alliance'), name='invite_alliance_once'),
+            model_name="symposiuminvitation",
+            constraint=models.UniqueConstraint(
+                fields=("symposium", "alliance"), name="invite_alliance_once"
+            ),
         ),
     ]

@@ -6,29 +6,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('filings', '0002_alliance_personnel_liaison'),
-        ('supervision', '0001_initial'),
+        ("filings", "0002_alliance_personnel_liaison"),
+        ("supervision", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProvincialRecommendation',
+            name="ProvincialRecommendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('provincial_filing', '推荐申报省级产业技术创新联盟备案'), ('provincial_programme', '推荐作为牵头单位申报省级计划项目')], max_length=30, verbose_name='推荐类型')),
-                ('note', models.TextField(verbose_name='推荐说明')),
-                ('recommended_on', models.DateField(verbose_name='推荐日期')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('alliance', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='provincial_recommendations', to='filings.alliance', verbose_name='联盟')),
-                ('recommended_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("provincial_filing", "推荐申报省级产业技术创新联盟备案"),
+                            ("provincial_programme", "推荐作为牵头单位申报省级计划项目"),
+                        ],
+                        max_length=30,
+                        verbose_name="推荐类型",
+                    ),
+                ),
+                ("note", models.TextField(verbose_name="推荐说明")),
+                ("recommended_on", models.DateField(verbose_name="推荐日期")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "alliance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="provincial_recommendations",
+                        to="filings.alliance",
+                        verbose_name="联盟",
+                    ),
+                ),
+                (
+                    "recommended_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '省级推荐',
-                'verbose_name_plural': '省级推荐',
-                'ordering': ['-recommended_on', '-pk'],
+                "verbose_name": "省级推荐",
+                "verbose_name_plural": "省级推荐",
+                "ordering": ["-recommended_on", "-pk"],
             },
         ),
     ]

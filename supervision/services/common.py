@@ -1,8 +1,8 @@
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from filings.uploads import check_upload
+from portal import outbox
 
 
 def require_lead_unit(alliance, by):
@@ -50,4 +50,5 @@ def save_attachment(model, *, by, uploaded, **owner):
 
 
 def notify_on_commit(task, *args):
-    transaction.on_commit(lambda: task.delay(*args))
+    """Run ``task`` after commit, through the outbox (survives a broker outage)."""
+    outbox.enqueue(task, *args)

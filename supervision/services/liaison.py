@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from audit.models import record
 from filings.models import Alliance
+from portal import outbox
 
 from .common import require_municipal_staff
 
@@ -37,5 +38,5 @@ def liaison_assign(*, alliance: Alliance, by, officer) -> Alliance:
     if officer is not None:
         from ..tasks import send_liaison_assignment
 
-        transaction.on_commit(lambda: send_liaison_assignment.delay(alliance.pk))
+        outbox.enqueue(send_liaison_assignment, alliance.pk)
     return alliance

@@ -1,8 +1,8 @@
 import datetime
 
 import pytest
-from celery.exceptions import Retry
 import time_machine
+from celery.exceptions import Retry
 
 from supervision.models import AnnualSummary, ReminderLog
 from supervision.reminders import reminder_step, send_reminders

@@ -1,8 +1,11 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from accounts.demo import DEMO_PASSWORD, seed_organisations, seed_users
 from filings import demo as filings_demo
+from subsidies import demo as subsidies_demo
+from supervision import demo as supervision_demo
 
 
 class Command(BaseCommand):
@@ -14,10 +17,16 @@ class Command(BaseCommand):
             users = seed_users(organisations)
         # Outside the block above: each alliance commits on its own, so its notices go out.
         filings_summary = filings_demo.seed()
+        # Demo notices go to the in-memory backend, not the console (or a real server).
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            supervision_summary = supervision_demo.seed()
+        # Outside any transaction too: it commits round by round (see subsidies/demo.py).
+        subsidies_summary = subsidies_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(f"演示数据就绪：{len(organisations)} 个单位，{len(users)} 个用户。")
         )
-        self.stdout.write(filings_summary)
+        for line in (filings_summary, supervision_summary, subsidies_summary):
+            self.stdout.write(line)
         self.stdout.write(f"所有演示账号的密码 / password for every demo login: {DEMO_PASSWORD}")
         seen_roles = set()
         for user in users:

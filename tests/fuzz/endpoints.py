@@ -1,0 +1,732 @@
+"""Every URL of the portal that accepts POST, with the fields its form reads, and every
+list page with the query parameters it reads.
+
+``targets`` gives the URL arguments to fuzz, first the record the action is meant for,
+then others (another state, another lead unit's record); a made-up primary key is added
+by the test. ``fields`` gives each form field's strategy. Both take the world.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from accounts.demo import demo_uscc
+from accounts.models import Jurisdiction, Organisation
+from filings.forms import ALLIANCE_FIELDS, MEMBER_ROLES
+from filings.models import Category, FilingMaterial
+from portal.models import ExportJob
+from supervision.models import EventReport, ProvincialRecommendation, RevocationGround
+from supervision.models import SymposiumInvitation as Invitation
+from tests.factories import PASSWORD
+
+from . import strategies as S
+
+STATES = [
+    "draft",
+    "county_review",
+    "returned",
+    "municipal_review",
+    "filed",
+    "rejected",
+    "withdrawn",
+    "submitted",
+    "accepted",
+    "notified",
+    "statement_received",
+    "revoked",
+    "dismissed",
+    "scheduled",
+    "held",
+    "cancelled",
+    "open",
+    "evaluating",
+    "notice",
+    "final",
+]
+EXPECTED = {"expected_state": S.choice(STATES)}
+
+
+@dataclass(frozen=True)
+class Post:
+    url_name: str
+    targets: Callable = lambda w: [{}]
+    fields: Callable = lambda w: {}
+    # A page to GET first, in the same savepoint (the password-reset link sets the session).
+    prepare: Callable | None = None
+    id: str = ""
+
+    @property
+    def test_id(self) -> str:
+        return self.id or self.url_name
+
+
+@dataclass(frozen=True)
+class Page:
+    url_name: str
+    params: Callable = lambda w: {}
+    targets: Callable = lambda w: [{}]
+    id: str = ""
+
+    @property
+    def test_id(self) -> str:
+        return self.id or self.url_name
+
+
+# --- Field strategies shared by several forms ------------------------------------------
+
+
+def uscc(w):
+    """Valid unregistered codes, registered ones, and junk."""
+    fresh = [demo_uscc(f"fuzz-{i}", authority="91", division="130602") for i in range(3)]
+    known = [w.organisation.uscc, w.other_organisation.uscc]
+    return S.choice(fresh + known + [code.lower() for code in fresh])
+
+
+def jurisdictions():
+    return S.pk(list(Jurisdiction.objects.values_list("pk", flat=True)[:3]))
+
+
+def email():
+    return S.choice(["office@example.test", "not-an-email", "a@b", "测试@例子.中国"])
+
+
+def organisation_fields(w, prefix=""):
+    return {
+        f"{prefix}name": S.text(),
+        f"{prefix}uscc": uscc(w),
+        f"{prefix}kind": S.choice(Organisation.Kind.values),
+        f"{prefix}industry": S.choice(Organisation.Industry.values),
+        f"{prefix}legal_representative": S.text(),
+        f"{prefix}address": S.text(),
+        f"{prefix}contact_person": S.text(),
+        f"{prefix}contact_phone": S.text(),
+        f"{prefix}contact_email": email(),
+        f"{prefix}jurisdiction": jurisdictions(),
+    }
+
+
+def alliance_fields(w):
+    fields = {name: S.text() for name in ALLIANCE_FIELDS}
+    fields["category"] = S.choice(Category.values)
+    fields["office_fulltime_staff"] = S.integer(0, 20)
+    fields["office_contact_email"] = email()
+    return fields
+
+
+def alliance_pks(w):
+    return S.pk([w.alliance.pk, w.other_alliance.pk, w.draft.alliance_id])
+
+
+def summary_fields(w):
+    numbers = [
+        "joint_projects",
+        "patents_applied",
+        "patents_granted",
+        "standards",
+        "people_trained",
+        "member_investment_yuan",
+        "government_investment_yuan",
+    ]
+    fields = {name: S.text() for name in ("work_done", "problems", "next_year_plan")}
+    fields.update({name: S.integer(0, 10_000) for name in numbers})
+    return fields
+
+
+def event_fields(w):
+    return {
+        "kind": S.choice(EventReport.Kind.values),
+        "title": S.text(),
+        "event_date": S.date(),
+        "description": S.text(),
+        "member_action": S.choice(EventReport.MemberAction.values),
+        "member_uscc": uscc(w),
+        "member_role": S.choice(["member", "council", "lead"]),
+        "member_task_division": S.text(),
+        "new_org_name": S.text(),
+        "new_org_kind": S.choice(Organisation.Kind.values),
+        "new_org_industry": S.choice(Organisation.Industry.values),
+        "new_org_legal_representative": S.text(),
+        "position": S.choice(EventReport.Position.values),
+        "new_person_name": S.text(),
+        "new_office_address": S.text(),
+    }
+
+
+def round_fields(w):
+    return {
+        "year": S.integer(2018, 2100),
+        "title": S.text(),
+        "budget_yuan": S.integer(100_000, 10_000_000),
+        "opens_on": S.date(),
+        "closes_on": S.date(),
+        "evaluators_per_application": S.integer(1, 15),
+        "notice_working_days": S.integer(1, 30),
+    }
+
+
+def criteria_fields(w):
+    fields = {
+        "criteria-TOTAL_FORMS": S.choice(["1", "3", "4"]) | S.integer(),
+        "criteria-INITIAL_FORMS": S.choice(["0", "3"]) | S.integer(),
+        "criteria-MIN_NUM_FORMS": S.choice(["0"]) | S.integer(),
+        "criteria-MAX_NUM_FORMS": S.choice(["20", "1000"]) | S.integer(),
+        "add_row": S.choice(["1"]),
+    }
+    for i in range(4):
+        fields[f"criteria-{i}-name"] = S.text()
+        fields[f"criteria-{i}-weight"] = S.choice(["25", "50", "100", "0", "101"]) | S.integer()
+        fields[f"criteria-{i}-DELETE"] = S.boolean()
+    return fields
+
+
+def self_evaluation_fields(w):
+    fields = {"summary": S.text(), "funding_plan": S.text()}
+    for criterion in w.criteria_open:
+        fields[f"score_{criterion.pk}"] = S.integer()
+        fields[f"statement_{criterion.pk}"] = S.text()
+    return fields
+
+
+def score_fields(w):
+    fields = {"comment": S.text(), "action": S.choice(["save", "submit"])}
+    for criterion in w.criteria_evaluating:
+        fields[f"score_{criterion.pk}"] = S.integer()
+        fields[f"comment_{criterion.pk}"] = S.text()
+    return fields
+
+
+def file_field(name="file"):
+    return lambda w: {name: S.upload()}
+
+
+def pk_of(*names, key="pk"):
+    return lambda w: [{key: getattr(w, name).pk} for name in names]
+
+
+def filing_targets(*names):
+    return pk_of(*names)
+
+
+# --- POST: every form and action -------------------------------------------------------
+
+POSTS = [
+    # accounts
+    Post(
+        "accounts:login",
+        fields=lambda w: {
+            "username": S.choice([u.username for u in w.users.values() if u]),
+            "password": S.choice([PASSWORD]),
+            "next": S.choice(["/", "/filings/mine/", "https://evil.example/", "//evil.example"]),
+        },
+    ),
+    Post("accounts:logout"),
+    Post(
+        "accounts:password_change",
+        fields=lambda w: {
+            "old_password": S.choice([PASSWORD]),
+            "new_password1": S.choice(["Fuzz-new-password-2026"]),
+            "new_password2": S.choice(["Fuzz-new-password-2026"]),
+        },
+    ),
+    Post("accounts:password_reset", fields=lambda w: {"email": email()}),
+    Post(
+        "accounts:password_reset_confirm",
+        targets=lambda w: [
+            {"uidb64": w.reset_uid, "token": "set-password"},
+            {"uidb64": "AAAA", "token": "bad-token"},
+        ],
+        fields=lambda w: {
+            "new_password1": S.choice(["Fuzz-new-password-2026"]),
+            "new_password2": S.choice(["Fuzz-new-password-2026"]),
+        },
+        prepare=lambda w: f"/accounts/password/reset/{w.reset_uid}/{w.reset_token}/",
+    ),
+    Post("accounts:organisation_create", fields=organisation_fields),
+    Post(
+        "accounts:organisation_edit",
+        targets=pk_of("organisation", "other_organisation"),
+        fields=organisation_fields,
+    ),
+    # filings: the lead unit's application
+    Post("filings:new", fields=lambda w: {"name": S.text()}),
+    Post(
+        "filings:edit",
+        targets=filing_targets("draft", "returned", "county_review"),
+        fields=alliance_fields,
+    ),
+    Post(
+        "filings:member_add",
+        targets=filing_targets("draft", "county_review"),
+        fields=lambda w: {
+            **organisation_fields(w, prefix="member-"),
+            "member-role": S.choice([value for value, _label in MEMBER_ROLES] + ["lead"]),
+            "member-task_division": S.text(),
+            "member-charter_signed": S.boolean(),
+        },
+    ),
+    Post(
+        "filings:member_edit",
+        targets=lambda w: [
+            {"pk": w.draft.pk, "member_pk": w.draft_member.pk},
+            {"pk": w.draft.pk, "member_pk": w.draft_lead_member.pk},
+            {"pk": w.county_review.pk, "member_pk": w.draft_member.pk},
+        ],
+        fields=lambda w: {
+            f"m{member.pk}-{name}": strategy
+            for member in (w.draft_member, w.draft_lead_member)
+            for name, strategy in (
+                ("role", S.choice(["member", "council", "lead"])),
+                ("task_division", S.text()),
+                ("charter_signed", S.boolean()),
+            )
+        },
+    ),
+    Post(
+        "filings:member_remove",
+        targets=lambda w: [
+            {"pk": w.draft.pk, "member_pk": w.draft_member.pk},
+            {"pk": w.draft.pk, "member_pk": w.draft_lead_member.pk},
+        ],
+    ),
+    Post(
+        "filings:material_upload",
+        targets=filing_targets("draft", "county_review"),
+        fields=lambda w: {
+            "material-kind": S.choice(FilingMaterial.Kind.values),
+            "material-file": S.upload(),
+        },
+    ),
+    # filings: decisions
+    Post(
+        "filings:submit",
+        targets=filing_targets("draft", "returned", "county_review"),
+        fields=lambda w: EXPECTED,
+    ),
+    Post(
+        "filings:withdraw",
+        targets=filing_targets("draft", "county_review", "municipal_review"),
+        fields=lambda w: EXPECTED,
+    ),
+    Post(
+        "filings:recommend",
+        targets=filing_targets("county_review", "municipal_review"),
+        fields=lambda w: {**EXPECTED, "opinion": S.text()},
+    ),
+    Post(
+        "filings:return",
+        targets=filing_targets("county_review", "municipal_review", "draft"),
+        fields=lambda w: {**EXPECTED, "reason": S.text()},
+    ),
+    Post(
+        "filings:reject",
+        targets=filing_targets("municipal_review", "county_review"),
+        fields=lambda w: {**EXPECTED, "reason": S.text()},
+    ),
+    Post(
+        "filings:approve",
+        targets=filing_targets("municipal_review", "county_review"),
+        fields=lambda w: EXPECTED,
+    ),
+    # supervision: alliance records
+    Post(
+        "supervision:liaison_assign",
+        targets=pk_of("alliance", "other_alliance"),
+        fields=lambda w: {"officer": S.pk([w.staff.pk, w.lead.pk, w.evaluator.pk])},
+    ),
+    # supervision: annual summaries
+    Post(
+        "supervision:summary_new",
+        targets=lambda w: [
+            {"alliance_pk": pk} for pk in (w.alliance.pk, w.other_alliance.pk, w.draft.alliance_id)
+        ],
+        fields=lambda w: {
+            "year": S.choice(["2024", "2025", "2026"]) | S.integer(),
+            "next": S.text(),
+        },
+    ),
+    Post(
+        "supervision:summary_edit",
+        targets=pk_of("summary_draft", "summary_submitted"),
+        fields=summary_fields,
+    ),
+    Post(
+        "supervision:summary_attach",
+        targets=pk_of("summary_draft", "summary_submitted"),
+        fields=file_field(),
+    ),
+    Post(
+        "supervision:summary_submit",
+        targets=pk_of("summary_draft", "summary_submitted"),
+        fields=lambda w: EXPECTED,
+    ),
+    Post(
+        "supervision:summary_accept",
+        targets=pk_of("summary_submitted", "summary_draft"),
+        fields=lambda w: EXPECTED,
+    ),
+    Post(
+        "supervision:summary_return",
+        targets=pk_of("summary_submitted", "summary_draft"),
+        fields=lambda w: {**EXPECTED, "reason": S.text()},
+    ),
+    # supervision: major-event reports
+    Post(
+        "supervision:event_new",
+        targets=lambda w: [{"alliance_pk": pk} for pk in (w.alliance.pk, w.other_alliance.pk)],
+        fields=event_fields,
+    ),
+    Post(
+        "supervision:event_edit",
+        targets=pk_of("event_draft", "event_submitted"),
+        fields=event_fields,
+    ),
+    Post(
+        "supervision:event_attach",
+        targets=pk_of("event_draft", "event_submitted"),
+        fields=file_field(),
+    ),
+    Post(
+        "supervision:event_submit",
+        targets=pk_of("event_draft", "event_address", "event_submitted"),
+        fields=lambda w: EXPECTED,
+    ),
+    Post(
+        "supervision:event_accept",
+        targets=pk_of("event_submitted", "event_draft"),
+        fields=lambda w: EXPECTED,
+    ),
+    Post(
+        "supervision:event_return",
+        targets=pk_of("event_submitted", "event_draft"),
+        fields=lambda w: {**EXPECTED, "reason": S.text()},
+    ),
+    # supervision: symposia
+    Post(
+        "supervision:symposium_new",
+        fields=lambda w: {
+            "title": S.text(),
+            "starts_at": S.datetime_local(),
+            "location": S.text(),
+            "agenda": S.text(),
+            "alliances": S.many(alliance_pks(w)),
+        },
+    ),
+    Post(
+        "supervision:symposium_invite",
+        targets=pk_of("symposium"),
+        fields=lambda w: {"alliances": S.many(alliance_pks(w))},
+    ),
+    Post(
+        "supervision:symposium_attendance",
+        targets=pk_of("symposium"),
+        fields=lambda w: {
+            f"attendance-{w.invitation.pk}": S.choice(Invitation.Attendance.values),
+            f"attendees-{w.invitation.pk}": S.text(),
+        },
+    ),
+    Post(
+        "supervision:symposium_minutes",
+        targets=pk_of("symposium"),
+        fields=lambda w: {**EXPECTED, "summary": S.text(), "file": S.upload()},
+    ),
+    Post("supervision:symposium_cancel", targets=pk_of("symposium"), fields=lambda w: EXPECTED),
+    # supervision: revocation (Art. 13)
+    Post(
+        "supervision:case_new",
+        targets=lambda w: [
+            {"alliance_pk": pk} for pk in (w.alliance.pk, w.case_alliance.pk, w.draft.alliance_id)
+        ],
+        fields=lambda w: {
+            "grounds": S.many(S.choice(RevocationGround.values)),
+            "facts": S.text(),
+            "evidence": S.many(S.upload(), 2),
+        },
+    ),
+    Post(
+        "supervision:dissolve",
+        targets=lambda w: [
+            {"alliance_pk": pk} for pk in (w.alliance.pk, w.case_alliance.pk, w.other_alliance.pk)
+        ],
+        fields=lambda w: {"statement": S.text(), "confirm": S.boolean()},
+    ),
+    Post(
+        "supervision:case_statement",
+        targets=pk_of("case"),
+        fields=lambda w: {**EXPECTED, "statement": S.text()},
+    ),
+    Post(
+        "supervision:case_decide",
+        targets=pk_of("case"),
+        fields=lambda w: {
+            **EXPECTED,
+            "decision": S.choice(["revoke", "dismiss"]),
+            "reasons": S.text(),
+        },
+    ),
+    # supervision: provincial recommendations (Art. 17)
+    Post(
+        "recommendations:new",
+        targets=lambda w: [{"alliance_pk": pk} for pk in (w.alliance.pk, w.draft.alliance_id)],
+        fields=lambda w: {
+            "kind": S.choice(ProvincialRecommendation.Kind.values),
+            "note": S.text(),
+            "recommended_on": S.date(),
+        },
+    ),
+    # subsidies: rounds
+    Post("subsidies:round_new", fields=round_fields),
+    Post("subsidies:round_edit", targets=pk_of("round_draft", "round_open"), fields=round_fields),
+    Post(
+        "subsidies:criteria_edit",
+        targets=pk_of("round_draft", "round_open"),
+        fields=criteria_fields,
+    ),
+    Post(
+        "subsidies:round_open",
+        targets=pk_of("round_draft", "round_open"),
+        fields=lambda w: EXPECTED,
+    ),
+    Post(
+        "subsidies:round_start_evaluation",
+        targets=pk_of("round_open", "round_draft"),
+        fields=lambda w: EXPECTED,
+    ),
+    Post(
+        "subsidies:round_publish",
+        targets=pk_of("round_evaluating", "round_open"),
+        fields=lambda w: EXPECTED,
+    ),
+    Post(
+        "subsidies:round_finalise",
+        targets=pk_of("round_notice", "round_evaluating"),
+        fields=lambda w: EXPECTED,
+    ),
+    Post(
+        "subsidies:awards_suggest",
+        targets=pk_of("round_evaluating", "round_notice"),
+        fields=lambda w: {"fill": S.boolean()},
+    ),
+    Post(
+        "subsidies:award_set",
+        targets=pk_of("application", "application_2", "application_open"),
+        fields=lambda w: {
+            "amount": S.choice(["100000", "200000", "500000"]) | S.integer(),
+            f"a{w.application.pk}-amount": S.integer(),
+        },
+    ),
+    Post(
+        "subsidies:assign",
+        targets=pk_of("application_open", "application_2", "application"),
+        fields=lambda w: {"evaluator": S.pk([w.evaluator.pk, w.lead.pk, w.staff.pk])},
+    ),
+    Post("subsidies:unassign", targets=pk_of("assignment_undeclared", "assignment")),
+    Post(
+        "subsidies:objection_new",
+        targets=pk_of("award", "award_evaluating"),
+        fields=lambda w: {
+            "objector_name": S.text(),
+            "objector_contact": S.text(),
+            "content": S.text(),
+            "received_on": S.choice([w.round_notice.notice_starts_on.isoformat()]) | S.date(),
+        },
+    ),
+    Post(
+        "subsidies:objection_resolve",
+        targets=pk_of("objection"),
+        fields=lambda w: {"resolution": S.text()},
+    ),
+    Post(
+        "subsidies:disbursement",
+        targets=pk_of("award", "award_evaluating"),
+        fields=lambda w: {"disbursed_on": S.date(), "disbursed_yuan": S.integer(1, 500_000)},
+    ),
+    # subsidies: applications
+    Post(
+        "subsidies:application_new",
+        targets=lambda w: [
+            {"round_pk": w.round_open.pk, "alliance_pk": w.other_alliance.pk},
+            {"round_pk": w.round_open.pk, "alliance_pk": w.alliance.pk},
+            {"round_pk": w.round_open.pk, "alliance_pk": w.case_alliance.pk},
+            {"round_pk": w.round_draft.pk, "alliance_pk": w.alliance.pk},
+        ],
+    ),
+    Post(
+        "subsidies:application_edit",
+        targets=pk_of("application_draft", "application_open"),
+        fields=self_evaluation_fields,
+    ),
+    Post(
+        "subsidies:evidence_upload",
+        targets=pk_of("application_draft", "application_open"),
+        fields=file_field(),
+    ),
+    Post(
+        "subsidies:application_submit",
+        targets=pk_of("application_draft", "application_open"),
+        fields=lambda w: EXPECTED,
+    ),
+    Post(
+        "subsidies:application_withdraw",
+        targets=pk_of("application_open", "application_draft"),
+        fields=lambda w: EXPECTED,
+    ),
+    # subsidies: evaluators
+    Post(
+        "subsidies:declare",
+        targets=pk_of("assignment_undeclared", "assignment"),
+        fields=lambda w: {"confirm": S.boolean()},
+    ),
+    Post(
+        "subsidies:score_sheet",
+        targets=pk_of("assignment", "assignment_undeclared"),
+        fields=score_fields,
+    ),
+    # portal
+    Post(
+        "portal:export_new",
+        fields=lambda w: {
+            "kind": S.choice(ExportJob.Kind.values),
+            "status": S.choice(["filed", "draft", "revoked"]),
+            "category": S.choice(Category.values),
+            "jurisdiction": S.choice(["130602", str(w.organisation.jurisdiction_id)]),
+            "state": S.choice(STATES),
+            "year": S.integer(2018, 2026),
+        },
+    ),
+    Post(
+        "portal:dossier_new",
+        targets=lambda w: [{"alliance_pk": pk} for pk in (w.alliance.pk, w.draft.alliance_id)],
+    ),
+    Post("portal:mark_read", targets=pk_of("notification")),
+    Post("portal:mark_all_read"),
+    Post("portal:email_preference", fields=lambda w: {"email_opt_out": S.boolean()}),
+]
+
+
+# --- GET: list pages and their filters --------------------------------------------------
+
+
+def page():
+    return S.choice(["-1", "0", "1", "2", "abc", "last", "99999", "1e3", ""]) | S.integer()
+
+
+def year():
+    return S.choice(["2024", "2026", "99999", "-1", "0", "abc"]) | S.integer()
+
+
+def jurisdiction_param(w):
+    return S.choice(["130602", "xyz", str(w.organisation.jurisdiction_id), "-1"]) | S.integer()
+
+
+def filters(**extra):
+    return lambda w: {"page": page(), "q": S.text(), **{k: v(w) for k, v in extra.items()}}
+
+
+STATE_PARAM = lambda w: S.choice(STATES)  # noqa: E731
+YES_NO = lambda w: S.choice(["yes", "no", "1"])  # noqa: E731
+
+PAGES = [
+    Page("accounts:login", lambda w: {"next": S.choice(["/", "//evil.example", "/filings/mine/"])}),
+    Page(
+        "accounts:organisation_list",
+        filters(kind=lambda w: S.choice(Organisation.Kind.values), jurisdiction=jurisdiction_param),
+    ),
+    Page("filings:mine", filters()),
+    Page("filings:county_queue", filters(category=lambda w: S.choice(Category.values))),
+    Page(
+        "filings:municipal_queue",
+        filters(category=lambda w: S.choice(Category.values), jurisdiction=jurisdiction_param),
+    ),
+    Page(
+        "supervision:alliance_list",
+        filters(
+            status=lambda w: S.choice(["filed", "draft", "revoked"]),
+            category=lambda w: S.choice(Category.values),
+            jurisdiction=jurisdiction_param,
+            liaison=lambda w: S.choice(["none", "assigned"]),
+        ),
+    ),
+    Page("supervision:compliance", filters(year=lambda w: year(), jurisdiction=jurisdiction_param)),
+    Page(
+        "supervision:summary_list",
+        filters(year=lambda w: year(), state=STATE_PARAM, overdue=YES_NO),
+    ),
+    Page(
+        "supervision:event_list",
+        filters(kind=lambda w: S.choice(EventReport.Kind.values), state=STATE_PARAM, late=YES_NO),
+    ),
+    Page("supervision:symposium_list", filters()),
+    Page(
+        "supervision:case_list",
+        filters(state=STATE_PARAM, ground=lambda w: S.choice(RevocationGround.values)),
+    ),
+    Page(
+        "recommendations:list",
+        filters(
+            kind=lambda w: S.choice(ProvincialRecommendation.Kind.values), year=lambda w: year()
+        ),
+    ),
+    Page("recommendations:export_excel", filters(year=lambda w: year())),
+    Page("recommendations:export_pdf", filters(year=lambda w: year())),
+    Page("subsidies:round_list", filters()),
+    Page(
+        "subsidies:application_list",
+        filters(
+            round=lambda w: S.pk([w.round_open.pk, w.round_draft.pk]),
+            state=STATE_PARAM,
+        ),
+    ),
+    Page("subsidies:assignment_list", filters()),
+    Page("subsidies:results", filters()),
+    Page("portal:home", filters()),
+    Page("portal:dashboard", filters(year=lambda w: year(), jurisdiction=jurisdiction_param)),
+    Page("portal:exports", filters()),
+    Page("portal:inbox", filters(unread=lambda w: S.choice(["1", "0", "true"]))),
+    Page(
+        "registry:list",
+        filters(
+            category=lambda w: S.choice(Category.values),
+            jurisdiction=jurisdiction_param,
+            year=lambda w: year(),
+        ),
+    ),
+    Page("registry:revocations", filters()),
+]
+
+
+# --- URLs that take no form and are only read ------------------------------------------
+# The inventory test checks that every URL of the project is in POSTS, in PAGES or here.
+
+READ_ONLY = {
+    "healthz",
+    "accounts:password_reset_done",
+    "accounts:password_reset_complete",
+    "filings:application_form_pdf",
+    "filings:detail",
+    "filings:material_download",
+    "filings:document_download",
+    "supervision:alliance_detail",
+    "supervision:summary_detail",
+    "supervision:summary_attachment",
+    "supervision:event_detail",
+    "supervision:event_attachment",
+    "supervision:symposium_detail",
+    "supervision:symposium_minutes_file",
+    "supervision:case_detail",
+    "supervision:case_notice",
+    "supervision:case_decision",
+    "supervision:case_evidence",
+    "subsidies:round_detail",
+    "subsidies:ranking",
+    "subsidies:ranking_export",
+    "subsidies:award_notice",
+    "subsidies:application_detail",
+    "subsidies:evidence_download",
+    "subsidies:round_results",
+    "portal:export_detail",
+    "portal:export_download",
+    "portal:notification",
+    "registry:alliance",
+    "portal:bench_trivial",
+}
+# Not fuzzed here: Django's own admin and the language switch (see docs/fuzzing.md).
+SKIPPED_PREFIXES = ("admin/", "i18n/", "static/")
