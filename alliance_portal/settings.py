@@ -297,6 +297,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 CELERY_BEAT_SCHEDULE = {
+    "verify-audit-chain-daily": {
+        "task": "audit.tasks.seal_and_verify_audit_chain",
+        "schedule": crontab(hour=2, minute=15),
+    },
     "dispatch-outbox-every-minute": {
         "task": "portal.tasks.dispatch_outbox",
         "schedule": 60.0,

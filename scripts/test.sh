@@ -17,4 +17,5 @@ fi
 export DJANGO_ALLOW_ASYNC_UNSAFE=true  # Playwright's sync API runs inside an event loop
 echo ">> database: ${DATABASE_URL:-SQLite (embedded default)}; redis: ${PORTAL_TEST_REDIS_URL:-none}"
 .venv/bin/python manage.py compilemessages -v 0 --ignore=.venv 2>/dev/null || true
-exec .venv/bin/python -m pytest "$@"
+# Two workers: this machine kind has two cores (pytest-xdist gives each its own database).
+exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" "$@"
