@@ -15,7 +15,11 @@ urlpatterns = [
     path("rounds/<int:pk>/edit/", rounds.round_edit, name="round_edit"),
     path("rounds/<int:pk>/criteria/", rounds.criteria_edit, name="criteria_edit"),
     path("rounds/<int:pk>/open/", rounds.round_open, name="round_open"),
-    path("rounds/<int:pk>/start-evaluation/", rounds.round_start_evaluation, name="round_start_evaluation"),
+    path(
+        "rounds/<int:pk>/start-evaluation/",
+        rounds.round_start_evaluation,
+        name="round_start_evaluation",
+    ),
     path("rounds/<int:pk>/publish/", rounds.round_publish, name="round_publish"),
     path("rounds/<int:pk>/finalise/", rounds.round_finalise, name="round_finalise"),
     path("rounds/<int:pk>/ranking/", rounds.ranking, name="ranking"),
@@ -30,7 +34,11 @@ urlpatterns = [
     path("awards/<int:pk>/notice.pdf", rounds.award_notice_download, name="award_notice"),
     # Applications (lead units; staff read) — views_applications.py
     path("applications/", applications.application_list, name="application_list"),
-    path("rounds/<int:round_pk>/apply/<int:alliance_pk>/", applications.application_new, name="application_new"),
+    path(
+        "rounds/<int:round_pk>/apply/<int:alliance_pk>/",
+        applications.application_new,
+        name="application_new",
+    ),
     path("applications/<int:pk>/", applications.application_detail, name="application_detail"),
     path("applications/<int:pk>/edit/", applications.application_edit, name="application_edit"),
     path("applications/<int:pk>/evidence/", applications.evidence_upload, name="evidence_upload"),
@@ -39,8 +47,14 @@ urlpatterns = [
         applications.evidence_download,
         name="evidence_download",
     ),
-    path("applications/<int:pk>/submit/", applications.application_submit, name="application_submit"),
-    path("applications/<int:pk>/withdraw/", applications.application_withdraw, name="application_withdraw"),
+    path(
+        "applications/<int:pk>/submit/", applications.application_submit, name="application_submit"
+    ),
+    path(
+        "applications/<int:pk>/withdraw/",
+        applications.application_withdraw,
+        name="application_withdraw",
+    ),
     # Evaluators — views_evaluation.py
     path("evaluation/", evaluation.assignment_list, name="assignment_list"),
     path("evaluation/<int:pk>/declare/", evaluation.declare, name="declare"),

@@ -29,7 +29,13 @@ def test_dashboard_charts_render_without_console_errors(page, live_server):
     page.wait_for_url(f"{live_server.url}/dashboard/")
     assert page.get_by_test_id("dashboard-title").inner_text() == "数据看板"
 
-    for chart_id in ["chart-category", "chart-status", "chart-jurisdiction", "chart-filings", "chart-compliance"]:
+    for chart_id in [
+        "chart-category",
+        "chart-status",
+        "chart-jurisdiction",
+        "chart-filings",
+        "chart-compliance",
+    ]:
         found = page.evaluate(PAINTED, chart_id)
         assert found["chart"], chart_id
         assert found["width"] > 0, chart_id

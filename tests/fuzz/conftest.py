@@ -9,6 +9,7 @@ every example starts from the same world and a failure replays exactly.
 
 import datetime
 import os
+import sys
 import traceback
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -74,7 +75,7 @@ OTHER_COUNTY = "130607"
 
 def build_world() -> SimpleNamespace:
     from filings.models import Filing
-    from portal.models import Notification
+    from portal.models import ExportJob, Notification
     from subsidies import services as subsidy_services
     from supervision import services as supervision_services
     from supervision.models import AnnualSummary, EventReport
@@ -215,6 +216,11 @@ def build_world() -> SimpleNamespace:
     w.criteria_evaluating = list(w.round_evaluating.criteria.all())
 
     w.notification = Notification.objects.create(user=lead, subject="测试通知", body="内容")
+    w.export_job = ExportJob.objects.create(user=lead, kind=ExportJob.Kind.ALLIANCES, params={})
+    w.material = w.draft.materials.first()
+    w.document = w.municipal_review.documents.first()
+    w.summary_attachment = w.summary_submitted.attachments.get()
+    w.event_attachment = w.event_submitted.attachments.get()
     w.reset_uid = urlsafe_base64_encode(force_bytes(lead.pk))
     w.reset_token = default_token_generator.make_token(lead)
     return w
@@ -303,20 +309,29 @@ def is_refused(response, client_user) -> bool:
 # --- Server errors -----------------------------------------------------------------------
 
 
+SITE_PACKAGES = next((p for p in map(Path, sys.path) if p.name == "site-packages"), None)
+# Frames of these are never where a bug of ours is: the innermost other frame is.
+PLUMBING = ("django", "psycopg2", "hypothesis", "asgiref")
+
+
 def signature(exc_info) -> tuple[str, str]:
-    """(exception class, innermost frame of project code as ``path:function``)."""
+    """(exception class, innermost frame outside Django and the database driver, as
+    ``path:function`` relative to the project or to site-packages)."""
     if not exc_info:
         return ("", "")
-    exc_type, exc, tb = exc_info
+    exc_type, _exc, tb = exc_info
     where = ""
     for frame in traceback.extract_tb(tb):
         path = Path(frame.filename)
-        if ".venv" in path.parts or "site-packages" in path.parts:
+        if SITE_PACKAGES in path.parents:
+            relative = path.relative_to(SITE_PACKAGES)
+        elif BASE_DIR in path.parents:
+            relative = path.relative_to(BASE_DIR)
+        else:
             continue
-        try:
-            where = f"{path.relative_to(BASE_DIR)}:{frame.name}"
-        except ValueError:
+        if relative.parts[0] in PLUMBING:
             continue
+        where = f"{relative}:{frame.name}"
     return (exc_type.__name__, where)
 
 
@@ -326,6 +341,8 @@ def describe_500(response, *, method: str, url: str, role: str, payload) -> str:
         f"{response.status_code} from {method} {url} as {role}",
         f"payload: {shorten(payload)}",
     ]
+    for hop, status in getattr(response, "redirect_chain", []):
+        lines.append(f"redirected ({status}) to {hop}, where:")
     exc_info = getattr(response, "exc_info", None)
     if exc_info:
         exc_type, exc, tb = exc_info

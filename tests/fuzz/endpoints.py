@@ -694,39 +694,49 @@ PAGES = [
 
 
 # --- URLs that take no form and are only read ------------------------------------------
-# The inventory test checks that every URL of the project is in POSTS, in PAGES or here.
+# Each is fetched as every role with a junk query string (a smoke test, no hypothesis).
+# The inventory test checks that every URL of the project is in POSTS, PAGES or here.
+
+
+def _nested(key, parent, child):
+    return lambda w: [{"pk": getattr(w, parent).pk, key: getattr(w, child).pk}]
+
 
 READ_ONLY = {
-    "healthz",
-    "accounts:password_reset_done",
-    "accounts:password_reset_complete",
-    "filings:application_form_pdf",
-    "filings:detail",
-    "filings:material_download",
-    "filings:document_download",
-    "supervision:alliance_detail",
-    "supervision:summary_detail",
-    "supervision:summary_attachment",
-    "supervision:event_detail",
-    "supervision:event_attachment",
-    "supervision:symposium_detail",
-    "supervision:symposium_minutes_file",
-    "supervision:case_detail",
-    "supervision:case_notice",
-    "supervision:case_decision",
-    "supervision:case_evidence",
-    "subsidies:round_detail",
-    "subsidies:ranking",
-    "subsidies:ranking_export",
-    "subsidies:award_notice",
-    "subsidies:application_detail",
-    "subsidies:evidence_download",
-    "subsidies:round_results",
-    "portal:export_detail",
-    "portal:export_download",
-    "portal:notification",
-    "registry:alliance",
-    "portal:bench_trivial",
+    "healthz": lambda w: [{}],
+    "portal:bench_trivial": lambda w: [{}],
+    "accounts:password_reset_done": lambda w: [{}],
+    "accounts:password_reset_complete": lambda w: [{}],
+    "filings:application_form_pdf": pk_of("draft", "municipal_review"),
+    "filings:detail": pk_of("draft", "county_review", "municipal_review"),
+    "filings:material_download": _nested("material_pk", "draft", "material"),
+    "filings:document_download": _nested("document_pk", "municipal_review", "document"),
+    "supervision:alliance_detail": pk_of("alliance", "other_alliance", "case_alliance"),
+    "supervision:summary_detail": pk_of("summary_draft", "summary_submitted"),
+    "supervision:summary_attachment": _nested(
+        "attachment_pk", "summary_submitted", "summary_attachment"
+    ),
+    "supervision:event_detail": pk_of("event_draft", "event_address", "event_submitted"),
+    "supervision:event_attachment": _nested("attachment_pk", "event_submitted", "event_attachment"),
+    "supervision:symposium_detail": pk_of("symposium"),
+    "supervision:symposium_minutes_file": pk_of("symposium"),
+    "supervision:case_detail": pk_of("case"),
+    "supervision:case_notice": pk_of("case"),
+    "supervision:case_decision": pk_of("case"),
+    "supervision:case_evidence": lambda w: [{"pk": w.case.pk, "attachment_pk": 1}],
+    "subsidies:round_detail": pk_of(
+        "round_draft", "round_open", "round_evaluating", "round_notice"
+    ),
+    "subsidies:ranking": pk_of("round_evaluating", "round_notice"),
+    "subsidies:ranking_export": pk_of("round_evaluating"),
+    "subsidies:award_notice": pk_of("award"),
+    "subsidies:application_detail": pk_of("application_draft", "application", "application_open"),
+    "subsidies:evidence_download": lambda w: [{"pk": w.application_draft.pk, "file_pk": 1}],
+    "subsidies:round_results": pk_of("round_notice", "round_evaluating"),
+    "portal:export_detail": pk_of("export_job"),
+    "portal:export_download": pk_of("export_job"),
+    "portal:notification": pk_of("notification"),
+    "registry:alliance": pk_of("alliance", "draft"),
 }
 # Not fuzzed here: Django's own admin and the language switch (see docs/fuzzing.md).
 SKIPPED_PREFIXES = ("admin/", "i18n/", "static/")

@@ -24,12 +24,13 @@ from .conftest import (
 from .endpoints import PAGES, POSTS, READ_ONLY, SKIPPED_PREFIXES
 from .strategies import form_data
 
-# 500s already reported to the lead developer: (URL name, exception, where) → issue text.
-# The fuzz cases skip over exactly these; each has an xfail(strict) case below that fails
-# loudly (XPASS) once it is fixed, so this entry and that case are then removed.
+# 500s found by this fuzzing and reported to the lead developer, by (URL name, exception,
+# innermost frame outside Django: see conftest.signature). The fuzz cases step over exactly
+# these, so they go on fuzzing the rest of the form; each has a case in REPORTED below,
+# xfail(strict=True), which fails (XPASS) as soon as the bug is fixed: then delete both.
 KNOWN_500 = {
     ("supervision:summary_new", "NoReverseMatch", "supervision/views_summaries.py:back"): (
-        "a `next` (or Referer) without '/' or '.' is taken by redirect() for a view name"
+        "a `next` field or Referer without '/' or '.' is taken by redirect() for a view name"
     ),
     ("subsidies:criteria_edit", "ValueError", "subsidies/views_rounds.py:criteria_edit"): (
         "add_row with a criteria-TOTAL_FORMS that is not a number: int() unguarded"
@@ -37,8 +38,23 @@ KNOWN_500 = {
     ("portal:export_new", "DataError", "portal/views_exports.py:_start"): (
         "a filter value with a NUL byte is stored in ExportJob.params (jsonb refuses \\u0000)"
     ),
+    (
+        "supervision:symposium_attendance",
+        "ValueError",
+        "supervision/services/symposia.py:symposium_record_attendance",
+    ): "attendee names with a NUL byte reach the database (PostgreSQL refuses NUL)",
+    ("supervision:liaison_assign", "ValueError", "supervision/views_alliances.py:liaison_assign"): (
+        "officer='²': str.isdigit() is true for it, int() and the pk lookup are not"
+    ),
+    ("accounts:login", "DataError", "axes/handlers/database.py:user_login_failed"): (
+        "a username over 255 characters: the form does not limit it, axes cannot store it"
+    ),
+    (
+        "supervision:symposium_new",
+        "ValueError",
+        "supervision/views_symposia.py:_get_symposium_for_user",
+    ): "starts_at 0001-01-01T00:00 is saved (year 0 in UTC); every page reading it then fails",
 }
-
 
 # --- Inventory ---------------------------------------------------------------------------
 
@@ -59,7 +75,7 @@ def url_names(resolvers=None, prefix="", namespace=""):
 
 
 def test_every_url_is_fuzzed_or_known_to_take_no_form():
-    covered = {e.url_name for e in POSTS} | {p.url_name for p in PAGES} | READ_ONLY
+    covered = {e.url_name for e in POSTS} | {p.url_name for p in PAGES} | set(READ_ONLY)
     routes = [
         (route, name)
         for route, name in url_names()
@@ -143,19 +159,23 @@ def test_post_never_500(endpoint, role, world, client_as):
     fields = endpoint.fields(world)
     prepare = endpoint.prepare(world) if endpoint.prepare else None
 
-    def post(url, data, encoding):
+    def post(url, data, encoding, follow=True):
+        """POST, then GET the page it redirects to: a record saved with a bad value must
+        not break the page that shows it."""
+
         def request(c):
             if prepare:
                 c.get(prepare)
             if encoding == "urlencoded":
-                return c.post(
-                    url, urlencoded(data), content_type="application/x-www-form-urlencoded"
-                )
-            return c.post(url, data)
+                body = urlencoded(data)
+                kind = "application/x-www-form-urlencoded"
+                return c.post(url, body, content_type=kind, follow=follow)
+            return c.post(url, data, follow=follow)
 
         return send(client, request)
 
-    probe = post(urls[0], {}, "multipart")
+    # Without following redirects: whether the view turned the role away.
+    probe = post(urls[0], {}, "multipart", follow=False)
     check(probe, url_name=endpoint.url_name, url=urls[0], role=role, payload={})
 
     @fuzz_settings(examples_for(probe, user))
@@ -193,3 +213,110 @@ def test_list_page_never_500(listing, role, world, client_as):
         check(response, url_name=listing.url_name, url=url, role=role, payload=query, method="GET")
 
     fuzz()
+
+
+# --- GET: every other page, as a smoke test -----------------------------------------------
+
+JUNK_QUERY = {"page": "-1", "q": "\x00<script>", "year": "99999", "jurisdiction": "xyz"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("url_name", sorted(READ_ONLY))
+def test_read_only_page_never_500(url_name, role, world, client_as):
+    client = client_as(role)
+    for target in READ_ONLY[url_name](world):
+        url = reverse(url_name, kwargs=target)
+        for query in ({}, JUNK_QUERY):
+            response = send(client, lambda c, url=url, query=query: c.get(url, query))
+            check(response, url_name=url_name, url=url, role=role, payload=query, method="GET")
+
+
+# --- The 500s found, one case each (see KNOWN_500) -------------------------------------
+
+
+def reported(url_name, target, role, payload, reason, *, referer="", id=""):
+    return pytest.param(
+        url_name,
+        target,
+        role,
+        payload,
+        referer,
+        id=id or f"{url_name}-{role}",
+        marks=pytest.mark.xfail(strict=True, reason=reason),
+    )
+
+
+REPORTED = [
+    reported(
+        "supervision:summary_new",
+        lambda w: {"alliance_pk": w.alliance.pk},
+        "lead",
+        lambda w: {"year": "abc", "next": "abc"},
+        "views_summaries.back(): redirect('abc') raises NoReverseMatch",
+    ),
+    reported(
+        "supervision:summary_new",
+        lambda w: {"alliance_pk": w.alliance.pk},
+        "lead",
+        lambda w: {"year": "abc"},
+        "views_summaries.back(): redirect(<Referer>) raises NoReverseMatch",
+        referer="summaries",
+        id="supervision:summary_new-lead-referer",
+    ),
+    reported(
+        "subsidies:criteria_edit",
+        lambda w: {"pk": w.round_draft.pk},
+        "staff",
+        lambda w: {"add_row": "1", "criteria-TOTAL_FORMS": "abc"},
+        "views_rounds.criteria_edit: int(criteria-TOTAL_FORMS) raises ValueError",
+    ),
+    reported(
+        "portal:export_new",
+        lambda w: {},
+        "lead",
+        lambda w: {"kind": "alliances", "category": "\x00"},
+        "views_exports.export_new stores a NUL byte in a jsonb column: DataError",
+    ),
+    reported(
+        "supervision:symposium_attendance",
+        lambda w: {"pk": w.symposium.pk},
+        "staff",
+        lambda w: {
+            f"attendance-{w.invitation.pk}": "attended",
+            f"attendees-{w.invitation.pk}": "\x00",
+        },
+        "views_symposia.symposium_attendance saves a NUL byte: ValueError",
+    ),
+    reported(
+        "supervision:liaison_assign",
+        lambda w: {"pk": w.alliance.pk},
+        "staff",
+        lambda w: {"officer": "²"},
+        "views_alliances.liaison_assign: '²'.isdigit() but int('²') fails",
+    ),
+    reported(
+        "accounts:login",
+        lambda w: {},
+        "anonymous",
+        lambda w: {"username": "x" * 256, "password": "x"},
+        "LoginForm does not limit the username; axes cannot store 256 characters",
+    ),
+    reported(
+        "supervision:symposium_new",
+        lambda w: {},
+        "staff",
+        lambda w: {"title": "座谈会", "starts_at": "0001-01-01T00:00", "location": "保定"},
+        "SymposiumForm accepts year 1; the saved row cannot be read back (year 0 in UTC)",
+    ),
+]
+
+
+@pytest.mark.parametrize("url_name, target, role, payload, referer", REPORTED)
+def test_reported_500_is_fixed(url_name, target, role, payload, referer, world, client_as):
+    url = reverse(url_name, kwargs=target(world))
+    data = payload(world)
+    headers = {"HTTP_REFERER": referer} if referer else {}
+    response = send(client_as(role), lambda c: c.post(url, data, follow=True, **headers))
+    assert response.status_code < 500, describe_500(
+        response, method="POST", url=url, role=role, payload=data
+    )

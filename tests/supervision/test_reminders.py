@@ -23,6 +23,8 @@ def remind(django_capture_on_commit_callbacks):
             return send_reminders(day)
 
     return run
+
+
 D = datetime.date
 TZ = datetime.timezone(datetime.timedelta(hours=8))
 
