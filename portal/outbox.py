@@ -8,6 +8,7 @@ commit is lost, and what is sent is sent once: a message is locked (SKIP LOCKED)
 is published and marked dispatched in the same transaction.
 """
 
+import datetime
 import logging
 
 from celery import current_app
@@ -39,7 +40,7 @@ def dispatch(ids=None, *, older_than_seconds: int | None = None) -> int:
         pending = pending.filter(pk__in=list(ids))
     if older_than_seconds is not None:
         pending = pending.filter(
-            created_at__lte=timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+            created_at__lte=timezone.now() - datetime.timedelta(seconds=older_than_seconds)
         )
     sent = 0
     for pk in list(pending.values_list("pk", flat=True)[:1000]):
