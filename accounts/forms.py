@@ -15,6 +15,18 @@ class LoginForm(AuthenticationForm):
         ),
     }
 
+    def clean_username(self):
+        # AuthenticationForm sets max_length on the widget only: enforce it, or an
+        # over-long name reaches django-axes, whose column is 255 characters.
+        username = self.cleaned_data.get("username", "")
+        if len(username) > 150:
+            raise forms.ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
+        return username
+
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if not user.effective_role:

@@ -1061,6 +1061,8 @@ def main():
 
     secret_key = secrets.token_urlsafe(64)
     os.environ["DJANGO_SECRET_KEY"] = secret_key  # sessions are signed with gunicorn's key
+    os.environ.pop("REDIS_URL", None)  # this process queues nothing for real workers
+    os.environ.update(CELERY_BROKER_URL="memory://", CELERY_TASK_ALWAYS_EAGER="false")
     sys.path.insert(0, str(BENCH_DIR))
     from _django import DEFAULT_URL, setup
 

@@ -92,7 +92,8 @@ def count_queries_here(n: int, pool: int) -> dict:
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)
         counts[label] = {"queries": len(queries), "status": response.status_code}
-    return {"alliances": Alliance.objects.count(), "pages": counts}
+    filed = Alliance.objects.filter(status=Alliance.Status.FILED).count()
+    return {"alliances": Alliance.objects.count(), "filed": filed, "pages": counts}
 
 
 def count_queries(database_url: str, n: int, pool: int, env: dict) -> dict:
@@ -298,8 +299,10 @@ def print_report(results: dict):
         f"load average: {m['load_average_start']} at start, {m.get('load_average_end', '?')} at end; "
         f"gunicorn {results['gunicorn']}"
     )
+    q = results["queries"]
     print(
-        f"N = {results['queries']['N']['alliances']} alliances (N' = {results['queries']['N_small']['alliances']})"
+        f"N = {q['N']['filed']} filed alliances, N' = {q['N_small']['filed']} (each database also "
+        f"holds the review pool: {q['N']['alliances']} and {q['N_small']['alliances']} alliances in all)"
     )
     users = results["args"]["users"]
     print(
@@ -381,11 +384,13 @@ def main():
         media_root=work / "media",
         broker_url=broker,
     )
-    # This process: the same settings as gunicorn (sessions are signed with its key), but
-    # Celery tasks inline: nothing here may queue work for a worker that does not exist.
+    # This process: the same settings as gunicorn (sessions are signed with its key). Tasks
+    # go to an in-memory broker and are never run: the reminder job is timed without the
+    # e-mail deliveries it queues (workers send those in production).
     os.environ.update({k: v for k, v in env.items() if k.startswith("DJANGO_")})
+    os.environ.pop("REDIS_URL", None)
     os.environ.update(
-        EMAIL_URL="dummymail://", CELERY_BROKER_URL="", CELERY_TASK_ALWAYS_EAGER="true"
+        EMAIL_URL="dummymail://", CELERY_BROKER_URL="memory://", CELERY_TASK_ALWAYS_EAGER="false"
     )
     from _django import setup
 

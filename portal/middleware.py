@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.http import HttpResponseBadRequest
+from django.utils.translation import gettext as _
 
 
 class SecurityHeadersMiddleware:
@@ -14,3 +16,19 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
         return response
+
+
+class RejectNullBytesMiddleware:
+    """A NUL byte is never legitimate form input, and PostgreSQL refuses to store it:
+    answer 400 with a message instead of failing deep inside a view (found by fuzzing)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        values = [v for key in request.GET for v in request.GET.getlist(key)]
+        if request.method == "POST":
+            values += [v for key in request.POST for v in request.POST.getlist(key)]
+        if any("\x00" in value for value in values):
+            return HttpResponseBadRequest(_("提交的内容包含不允许的控制字符，请检查后重新输入。"))
+        return self.get_response(request)

@@ -184,7 +184,10 @@ def criteria_edit(request, pk):
         formset = CriterionFormSet(initial=initial, prefix="criteria")
     elif "add_row" in request.POST:
         data = request.POST.copy()
-        total = int(data.get("criteria-TOTAL_FORMS") or 0)
+        try:
+            total = max(int(data.get("criteria-TOTAL_FORMS") or 0), 0)
+        except ValueError:
+            total = 0
         data["criteria-TOTAL_FORMS"] = str(min(total, CriterionFormSet.max_num - 1) + 1)
         formset = CriterionFormSet(data, prefix="criteria")
     else:

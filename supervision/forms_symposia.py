@@ -44,6 +44,14 @@ class SymposiumForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["alliances"].queryset = filed_alliances()
 
+    def clean_starts_at(self):
+        starts_at = self.cleaned_data["starts_at"]
+        # The measures date from 2018; a date far outside the portal's life is a typo
+        # (and year 1 cannot even be stored in UTC).
+        if not (2018 <= starts_at.year <= 2100):
+            raise forms.ValidationError(_("请填写2018年至2100年之间的召开时间。"))
+        return starts_at
+
 
 class InviteForm(forms.Form):
     alliances = AllianceChoiceField(

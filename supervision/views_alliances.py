@@ -153,7 +153,11 @@ def liaison_assign(request, pk):
     officer_id = request.POST.get("officer", "").strip()
     officer = None
     if officer_id:
-        officer = User.objects.filter(pk=officer_id).first() if officer_id.isdigit() else None
+        officer = (
+            User.objects.filter(pk=officer_id).first()
+            if officer_id.isdecimal() and officer_id.isascii()
+            else None
+        )
         if officer is None:
             messages.error(request, _("所选人员不存在，请重新选择。"))
             return redirect("supervision:alliance_detail", pk=alliance.pk)
