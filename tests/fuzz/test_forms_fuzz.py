@@ -210,6 +210,8 @@ def test_read_only_page_never_500(url_name, role, world, client_as):
 
 
 def reported(url_name, target, role, payload, reason, *, referer="", id=""):
+    """One 500 found by the fuzzing: ``reason`` says what it was. While a bug is not fixed
+    its case carries ``marks=pytest.mark.xfail(strict=True, reason=reason)``."""
     return pytest.param(
         url_name,
         target,
