@@ -48,15 +48,7 @@ PASSWORD = "Bench-pass-2026"
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 POOL_PREFIX = "负载联盟"
 REQUEST_TIMEOUT = 120  # seconds; a request that takes longer counts as a transport error
-BROKER_KEYS = (
-    "celery",
-    "_kombu.binding.celery",
-    "_kombu.binding.celery.pidbox",
-    "_kombu.binding.celeryev",
-    "unacked",
-    "unacked_index",
-    "unacked_mutex",
-)
+BROKER_KEYS = ("celery", "unacked", "unacked_index", "unacked_mutex")
 
 
 # --- Environment, static files, gunicorn -----------------------------------------------
@@ -69,6 +61,7 @@ def server_env(
     static_root: Path,
     media_root: Path,
     broker_url: str | None = None,
+    conn_max_age: int | None = None,
 ) -> dict:
     """Production-like settings (DEBUG off, manifest static files, JSON logs at WARNING)
     for gunicorn; plain HTTP on loopback, so no HTTPS redirect."""
@@ -90,6 +83,8 @@ def server_env(
         EMAIL_URL="dummymail://",
         PYTHONUNBUFFERED="1",
     )
+    if conn_max_age is not None:  # settings default: 0, a new connection per request
+        env["DJANGO_CONN_MAX_AGE"] = str(conn_max_age)
     if broker_url:
         env.update(CELERY_BROKER_URL=broker_url, CELERY_TASK_ALWAYS_EAGER="false")
     else:  # tasks run inline after commit (no broker): notifications cost the request
@@ -98,23 +93,25 @@ def server_env(
 
 
 def collect_static(dest: Path) -> str:
-    """Collect static files with the production storage (hashed names, manifest, gzip).
+    """Collect static files under hashed names with the manifest the production storage
+    (whitenoise's CompressedManifestStaticFilesStorage) reads. Not compressed: gzip and
+    brotli take ~20 s here, and whitenoise serves the plain files when they are missing
+    (pages do not fetch static files in the benchmark anyway).
 
-    Returns "" or a note when the production storage failed and the fallback was used:
-    the same storage without rewriting JavaScript source-map comments (Chart.js ships a
-    ``sourceMappingURL`` to a .map file the repository does not contain).
+    Returns "" or a note when collectstatic fails with the production patterns and the
+    fallback was used: the same without rewriting JavaScript source-map comments
+    (Chart.js ships a ``sourceMappingURL`` to a .map file the repository lacks).
     """
     from django.conf import settings
     from django.contrib.staticfiles.management.commands.collectstatic import Command
     from django.contrib.staticfiles.storage import ManifestStaticFilesStorage
     from django.core.management import call_command
-    from whitenoise.storage import CompressedManifestStaticFilesStorage
 
-    class WithoutJsSourceMaps(CompressedManifestStaticFilesStorage):
+    class WithoutJsSourceMaps(ManifestStaticFilesStorage):
         patterns = tuple(p for p in ManifestStaticFilesStorage.patterns if p[0] != "*.js")
 
     note = ""
-    for storage_class in (CompressedManifestStaticFilesStorage, WithoutJsSourceMaps):
+    for storage_class in (ManifestStaticFilesStorage, WithoutJsSourceMaps):
         shutil.rmtree(dest, ignore_errors=True)
         dest.mkdir(parents=True)
         command = Command()
@@ -124,7 +121,7 @@ def collect_static(dest: Path) -> str:
                 command, interactive=False, verbosity=0, stdout=io.StringIO(), stderr=io.StringIO()
             )
             return note
-        except ValueError as error:  # whitenoise's MissingFileError is a ValueError
+        except ValueError as error:
             first = re.sub(r" with <[^>]*>", "", str(error).strip().splitlines()[0])
             note = (
                 "collectstatic with the production storage fails "
@@ -229,7 +226,8 @@ def purge_broker(url: str):
     """Drop what the run queued (there is no worker): only kombu's own keys."""
     import redis
 
-    redis.Redis.from_url(url, socket_connect_timeout=2).delete(*BROKER_KEYS)
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    client.delete(*BROKER_KEYS, *client.scan_iter(match="_kombu.binding*", count=100))
 
 
 def stop_on_sigterm():
@@ -1027,6 +1025,7 @@ def print_load(report: dict):
 def prepare(n: int, *, pool: int, jurisdictions: int = 5) -> dict:
     """Bench data (bench/seed.py), users, review pool, sealed audit chain."""
     import seed as seeding
+    from django.db import connection
 
     from audit.chain import seal_pending
 
@@ -1034,6 +1033,10 @@ def prepare(n: int, *, pool: int, jurisdictions: int = 5) -> dict:
     top = top_jurisdictions(jurisdictions)
     users = ensure_users(staff=5, jurisdictions=top, county_per_jurisdiction=2)
     pending = seed_pending(county=pool, municipal=pool, jurisdictions=top)
+    # Fresh planner statistics, as autovacuum keeps them in production (it may be off on
+    # a development server, and bulk-seeded tables are then planned as if empty).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     # Bulk-seeded entries are not in the hash chain yet; in production each request seals
     # its own entries after commit, so seal the backlog now, not in the first request.
     started = time.perf_counter()

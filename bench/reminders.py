@@ -25,7 +25,6 @@ def main(n: int):
 
     from portal.models import Notification
     from portal.notify import deliver
-    from portal.tasks import deliver_notifications
     from supervision.models import ReminderLog
     from supervision.reminders import send_reminders
 
@@ -34,7 +33,10 @@ def main(n: int):
     ReminderLog.objects.filter(year=2025).delete()
     Notification.objects.filter(subject__contains="2025年度").delete()
     queued = []
-    deliver_notifications.delay = lambda ids: queued.append(ids)  # collect, don't run
+    import portal.outbox
+
+    # Collect the deliveries the job queues (through the outbox) instead of running them.
+    portal.outbox.enqueue = lambda task, *args: queued.append(args[0])
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
