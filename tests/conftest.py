@@ -56,6 +56,16 @@ def _private_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_content_types():
+    """A transactional test flushes the database and recreates content types with new ids;
+    the process-wide ContentType cache would still hand out the old ones (the audit log
+    refers to content types), so each test starts with an empty cache."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
