@@ -18,7 +18,7 @@ from portal.transitions import StaleRecord, TransitionRefused  # noqa: F401 - vi
 from . import documents
 from .models import Alliance, AllianceMember, Filing, FilingDocument, FilingMaterial
 from .numbering import next_filing_number, next_letter_number
-from .uploads import check_upload
+from .uploads import store_upload
 
 TRANSITION_LABELS = {
     "create": gettext_lazy("创建申请"),
@@ -172,20 +172,7 @@ def member_remove(*, filing: Filing, by, member: AllianceMember):
 def material_upload(*, filing: Filing, by, kind: str, uploaded) -> FilingMaterial:
     filing = _locked(filing.pk, None)
     _require_editable(filing, by)
-    checked = check_upload(uploaded)
-    material = FilingMaterial(
-        filing=filing,
-        kind=kind,
-        original_name=checked.original_name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=by,
-    )
-    # The stored name is generated; only the detected type's extension is kept.
-    material.file.save(f"upload{checked.extension}", uploaded, save=False)
-    material.save()
-    return material
+    return store_upload(FilingMaterial, by=by, uploaded=uploaded, filing=filing, kind=kind)
 
 
 # --- Transitions -------------------------------------------------------------------------

@@ -67,3 +67,21 @@ def check_upload(uploaded) -> CheckedUpload:
     uploaded.seek(0)
     _magic, content_type, extension = detected
     return CheckedUpload(content_type, extension, uploaded.size, digest.hexdigest(), name[:200])
+
+
+def store_upload(model, *, by, uploaded, **owner):
+    """Check ``uploaded`` and save it as a new ``model`` row (FilingMaterial or any
+    attachment with the same file fields) under a generated name."""
+    checked = check_upload(uploaded)
+    row = model(
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=by,
+        **owner,
+    )
+    # The stored name is generated; only the detected type's extension is kept.
+    row.file.save(f"upload{checked.extension}", uploaded, save=False)
+    row.save()
+    return row

@@ -1,7 +1,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from filings.uploads import check_upload
+from filings.uploads import store_upload
 from portal import outbox
 
 
@@ -33,20 +33,8 @@ def require_reason(text: str, message: str) -> str:
     return text
 
 
-def save_attachment(model, *, by, uploaded, **owner):
-    """Check and store one upload for ``model`` (an Attachment subclass)."""
-    checked = check_upload(uploaded)
-    attachment = model(
-        original_name=checked.original_name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=by,
-        **owner,
-    )
-    attachment.file.save(f"upload{checked.extension}", uploaded, save=False)
-    attachment.save()
-    return attachment
+# One way to store an upload everywhere (checked by content, generated name).
+save_attachment = store_upload
 
 
 def notify_on_commit(task, *args):
