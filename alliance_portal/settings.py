@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.middleware.SessionIdleMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -181,6 +182,37 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+
+# --- Cache ----------------------------------------------------------------------------
+# Sessions, dashboard aggregates and public-page fragments (portal/cache.py). Redis when
+# one is configured — PORTAL_CACHE_URL, else the broker's Redis on database 1 — so every
+# web host shares it; otherwise (the embedded default, tests) per-process memory.
+# A Redis outage only makes pages slower: ResilientRedisCache turns errors into misses.
+def _cache_url(broker: str) -> str:
+    explicit = env.str("PORTAL_CACHE_URL", default="")
+    if explicit or not broker.startswith(("redis://", "rediss://")):
+        return explicit
+    base, _, _db = broker.rpartition("/")
+    return f"{base}/1" if base.count("/") >= 2 and _db.isdigit() else f"{broker.rstrip('/')}/1"
+
+
+PORTAL_CACHE_URL = _cache_url(
+    env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default=""))
+)
+PORTAL_CACHE_SECONDS = env.int("PORTAL_CACHE_SECONDS", default=300)
+if PORTAL_CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.ResilientRedisCache",
+            "LOCATION": PORTAL_CACHE_URL,
+            "KEY_PREFIX": "portal",
+            "TIMEOUT": PORTAL_CACHE_SECONDS,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # --- E-mail ---------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -208,10 +240,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-# Sessions end after this much inactivity: each request pushes the expiry forward.
+# Sessions end after this much inactivity. portal.middleware.SessionIdleMiddleware pushes
+# the expiry forward at most once per SESSION_REFRESH_SECONDS (instead of writing the
+# session on every request), so the cookie age adds that interval: a session ends between
+# 30 and 31 minutes after the last request. Sessions are read from the cache, written
+# through to the database (survive a cache flush or outage).
 SESSION_IDLE_MINUTES = env.int("PORTAL_SESSION_IDLE_MINUTES", default=30)
-SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 60
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60 + SESSION_REFRESH_SECONDS
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG

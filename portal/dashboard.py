@@ -114,7 +114,7 @@ def dashboard_data(user, *, year: int, jurisdiction: Jurisdiction | None = None)
         ],
         "filings_per_month": [
             {
-                "label": f"{m}月",
+                "label": _("%(month)d月") % {"month": m},
                 "submitted": months.get(m, {}).get("submitted", 0),
                 "filed": months.get(m, {}).get("filed", 0),
             }

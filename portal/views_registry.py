@@ -8,12 +8,14 @@ See docs/registry.md for what is published and what is not.
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from filings.models import Alliance, AllianceMember
 from subsidies.selectors import published_awards
 from supervision.models import RevocationCase
 
+from .cache import cached_fragment
 from .filters_registry import RegistryFilter
 
 PAGE_SIZE = 25
@@ -61,21 +63,33 @@ def member_region(organisation) -> str:
     return PROVINCES.get(organisation.province_code) or _("保定市外")
 
 
+# The registry and the public alliance pages are the same for every visitor and change
+# only when an alliance is filed, changed or revoked: their content is cached under the
+# data version (portal/cache.py), the layout around it rendered per request.
+
+
 def registry(request):
-    filterset = RegistryFilter(request.GET, queryset=public_alliances())
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "registry/list.html", {"filter": filterset, "page_obj": page})
+    def build():
+        filterset = RegistryFilter(request.GET, queryset=public_alliances())
+        page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        context = {"filter": filterset, "page_obj": page}
+        return {"content": render_to_string("registry/_list_content.html", context, request)}
+
+    return render(request, "registry/list.html", cached_fragment(request, "registry", build))
 
 
 def alliance(request, pk):
-    alliance = get_object_or_404(public_alliances(), pk=pk)
-    members = [(member, member_region(member.organisation)) for member in alliance.public_members]
-    awards = published_awards().filter(application__alliance=alliance)
-    return render(
-        request,
-        "registry/alliance.html",
-        {"alliance": alliance, "members": members, "awards": awards},
-    )
+    def build():
+        alliance = get_object_or_404(public_alliances(), pk=pk)
+        members = [(m, member_region(m.organisation)) for m in alliance.public_members]
+        awards = published_awards().filter(application__alliance=alliance)
+        context = {"alliance": alliance, "members": members, "awards": awards}
+        return {
+            "title": alliance.name,
+            "content": render_to_string("registry/_alliance_content.html", context, request),
+        }
+
+    return render(request, "registry/alliance.html", cached_fragment(request, "alliance", build))
 
 
 def revocations(request):

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,6 +14,7 @@ from accounts.permissions import STAFF_ROLES, role_required
 from audit.models import AuditEntry
 from filings.models import Alliance
 from filings.selectors import alliances_visible_to
+from portal.cache import cached_fragment
 
 from . import selectors, services
 from .filters import AllianceFilter
@@ -124,18 +126,29 @@ def alliance_detail(request, pk):
     is_own_lead = user.is_lead_unit and user.organisation_id == alliance.lead_unit_id
     cases = list(selectors.cases_visible_to(user).filter(alliance=alliance))
     years = _summary_years(alliance)
+
+    def record():
+        """The record below the actions: the same for every viewer of the same role."""
+        context = {
+            "alliance": alliance,
+            "profile": _profile(alliance),
+            "members": alliance.members.select_related("organisation"),
+            "history": _history(alliance),
+            "summaries": selectors.summaries_visible_to(user).filter(alliance=alliance),
+            "events": selectors.events_visible_to(user).filter(alliance=alliance),
+            "cases": cases,
+            "invitations": SymposiumInvitation.objects.filter(alliance=alliance)
+            .select_related("symposium")
+            .order_by("-symposium__starts_at"),
+        }
+        return {"record": render_to_string("supervision/alliances/_record.html", context, request)}
+
     context = {
         "alliance": alliance,
-        "profile": _profile(alliance),
-        "members": alliance.members.select_related("organisation"),
-        "history": _history(alliance),
-        "summaries": selectors.summaries_visible_to(user).filter(alliance=alliance),
-        "events": selectors.events_visible_to(user).filter(alliance=alliance),
-        "cases": cases,
+        "record": cached_fragment(request, "alliance-record", record, vary=[user.effective_role])[
+            "record"
+        ],
         "open_case": next((c for c in cases if c.state in RevocationCase.OPEN_STATES), None),
-        "invitations": SymposiumInvitation.objects.filter(alliance=alliance)
-        .select_related("symposium")
-        .order_by("-symposium__starts_at"),
         "can_assign_liaison": is_staff and is_filed,
         "officers": liaison_officers() if is_staff and is_filed else [],
         "can_open_case": is_staff and is_filed,

@@ -66,6 +66,15 @@ def _fresh_content_types():
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Sessions, dashboard aggregates and page fragments are cached (portal/cache.py): each
+    test starts with an empty cache, since the database it cached is gone."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -1,3 +1,4 @@
+import datetime
 import json
 import logging
 import os
@@ -6,6 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
@@ -42,9 +47,37 @@ def test_security_headers(client):
     assert response.headers["X-Frame-Options"] == "DENY"
 
 
-def test_session_expires_after_inactivity(settings):
-    assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_MINUTES * 60 == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+def test_session_expires_after_inactivity_not_while_in_use(client, settings):
+    """30 minutes idle ends the session; use keeps it alive, although it is written at most
+    once a minute (portal.middleware.SessionIdleMiddleware)."""
+    from django.contrib.sessions.models import Session
+
+    from tests.factories import MunicipalStaffFactory
+
+    assert settings.SESSION_IDLE_MINUTES == 30
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        client.force_login(MunicipalStaffFactory())
+        assert client.get("/").status_code == 200
+        key = client.cookies[settings.SESSION_COOKIE_NAME].value
+        expiry = Session.objects.get(session_key=key).expire_date
+        clock.shift(datetime.timedelta(seconds=20))  # within the minute: no write
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/").status_code == 200
+        assert not [q for q in queries if "UPDATE" in q["sql"] and "django_session" in q["sql"]]
+        assert Session.objects.get(session_key=key).expire_date == expiry
+        for _ in range(3):  # 25 minutes apart: each request pushes the expiry forward
+            clock.shift(datetime.timedelta(minutes=25))
+            assert client.get("/").status_code == 200
+        last_request = timezone.now()
+        assert Session.objects.get(session_key=key).expire_date > last_request + (
+            datetime.timedelta(minutes=30)
+        )
+        clock.shift(datetime.timedelta(minutes=29))
+        assert client.get("/supervision/compliance/").status_code == 200
+        clock.shift(datetime.timedelta(minutes=31, seconds=1))
+        response = client.get("/supervision/compliance/")
+        assert response.status_code == 302 and "/accounts/login/" in response.url
 
 
 def test_check_deploy_is_clean_with_production_settings():

@@ -1,0 +1,169 @@
+"""Caching that never takes a page down, and the version that tells cached data is stale.
+
+* ``ResilientRedisCache``: Django's Redis cache, except that when Redis cannot be reached
+  a read is a miss and a write is skipped (logged once per outage), and for a few seconds
+  afterwards Redis is not even tried — pages keep working, only slower, while Redis is
+  down (issue 7's fault test stops it while users act).
+* ``data_version()``: changes whenever committed data that pages show may have changed:
+  a counter bumped after each commit that saved or deleted a record of the portal's
+  apps, plus the highest audit entry id (every state change writes one, issue 2). The
+  counter catches edits that are not state changes; the id catches changes committed
+  while Redis was down (the counter could not be bumped then). Cached parts also expire
+  after ``PORTAL_CACHE_SECONDS`` (300), which bounds anything both miss (a bulk
+  ``update()`` outside the audited services).
+"""
+
+import hashlib
+import logging
+import threading
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+
+logger = logging.getLogger("portal.cache")
+
+VERSION_KEY = "portal:data-version"
+
+
+class ResilientRedisCache(RedisCache):
+    """RedisCache whose failures are cache misses (see the module docstring)."""
+
+    #: Seconds during which Redis is not tried again after a failure.
+    retry_after = 5.0
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._down_until = 0.0
+        self._lock = threading.Lock()
+
+    def _guarded(self, operation: str, default, call, *args):
+        import redis
+
+        if self._down_until:
+            if time.monotonic() < self._down_until:
+                return default
+        try:
+            result = call(*args)
+        except redis.RedisError as exc:
+            with self._lock:
+                outage_starts = not self._down_until
+                self._down_until = time.monotonic() + self.retry_after
+            if outage_starts:
+                logger.warning("cache unavailable (%s on %s): serving without it", exc, operation)
+            return default
+        if self._down_until:
+            self._down_until = 0.0
+            logger.warning("cache available again")
+        return result
+
+    def get(self, key, default=None, version=None):
+        return self._guarded("get", default, super().get, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._guarded("get_many", {}, super().get_many, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._guarded("has_key", False, super().has_key, key, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded("set", None, super().set, key, value, timeout, version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded("add", False, super().add, key, value, timeout, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded("set_many", list(data), super().set_many, data, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded("touch", False, super().touch, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._guarded("delete", False, super().delete, key, version)
+
+    def delete_many(self, keys, version=None):
+        return self._guarded("delete_many", None, super().delete_many, keys, version)
+
+    def incr(self, key, delta=1, version=None):
+        return self._guarded("incr", None, super().incr, key, delta, version)
+
+    def clear(self):
+        """Delete this site's keys only: never FLUSHDB a database that may be shared."""
+        return self._guarded("clear", False, self._delete_own_keys)
+
+    def _delete_own_keys(self):
+        client = self._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=self.make_key("*"), count=1000))
+        for start in range(0, len(keys), 1000):
+            client.delete(*keys[start : start + 1000])
+        return True
+
+
+# --- The data version -------------------------------------------------------------------
+
+
+def bump_data_version():
+    """After a commit that wrote an audit entry (connected in PortalConfig.ready)."""
+    cache.add(VERSION_KEY, 0, timeout=None)
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # evicted between add and incr: the next add starts it again
+        cache.add(VERSION_KEY, 1, timeout=None)
+
+
+#: Apps whose records pages show. A save or delete in one of them (or an audit entry)
+#: bumps the version after commit; bulk ``update()`` sends no signal, which is why the
+#: audit entry id is part of the version too, and why cached parts also expire.
+WATCHED_APPS = {"accounts", "audit", "filings", "supervision", "subsidies"}
+
+
+def record_changed(sender, **kwargs):
+    """Bump now and again after commit. Now: so that even a change inside a long
+    transaction (a test, a management command) is seen by the next read in it. After
+    commit: a page read between the first bump and the commit may have cached the old
+    data under the new version; the second bump retires it."""
+    if sender._meta.app_label not in WATCHED_APPS:
+        return
+    bump_data_version()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        func is bump_data_version for _sids, func, _robust in connection.run_on_commit
+    ):
+        return  # once per transaction is enough
+    transaction.on_commit(bump_data_version)
+
+
+def data_version() -> str:
+    from audit.models import AuditEntry
+
+    last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return f"{cache.get(VERSION_KEY, 0)}.{last or 0}"
+
+
+def cached(key: str, build, *, timeout: int | None = None):
+    """The value cached under ``key`` (which should contain a data version), or
+    ``build()`` stored there for ``timeout`` seconds (default PORTAL_CACHE_SECONDS)."""
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, settings.PORTAL_CACHE_SECONDS if timeout is None else timeout)
+    return value
+
+
+def cached_fragment(request, name: str, build, *, vary=()):
+    """A page's parts (``build()`` returns a dict: rendered HTML as SafeString, which
+    pickling keeps, and plain text that templates still escape), cached for this URL,
+    language, day (for "days waiting", "overdue") and data version, and whatever
+    ``vary`` adds (the viewer's role where what they see differs by role). Only for parts
+    that do not depend on anything else about the visitor: no CSRF token, no user name
+    (the layout around them is rendered per request)."""
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
+    varies = ":".join(str(v) for v in vary)
+    day = timezone.localdate().isoformat()
+    key = f"fragment:{name}:{varies}:{path}:{get_language()}:{day}:{data_version()}"
+    return cached(key, build)

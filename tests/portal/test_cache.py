@@ -1,0 +1,142 @@
+"""The cache (portal/cache.py): a real Redis, a Redis that is down, the data version, and
+cached page parts that follow the data and never cross from one role to another."""
+
+import logging
+import os
+import time
+import uuid
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from portal.cache import ResilientRedisCache, bump_data_version, data_version
+from supervision.models import AnnualSummary
+from tests.factories import (
+    CountyReviewerFactory,
+    LeadUnitUserFactory,
+    MunicipalStaffFactory,
+    OrganisationFactory,
+    filed_alliance,
+)
+
+pytestmark = pytest.mark.django_db
+DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+
+def _cache(location, prefix="t"):
+    return ResilientRedisCache(
+        location,
+        {"KEY_PREFIX": prefix, "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}},
+    )
+
+
+@pytest.mark.redis
+def test_real_redis_round_trip_and_clear_only_touches_own_keys():
+    import redis
+
+    url = os.environ["PORTAL_TEST_REDIS_URL"]
+    prefix = f"cachetest-{uuid.uuid4().hex}"
+    own = _cache(url, prefix)
+    raw = redis.Redis.from_url(url)
+    foreign = f"foreign-{uuid.uuid4().hex}"
+    raw.set(foreign, b"keep me")
+    try:
+        own.set("page", {"content": "<p>联盟</p>"}, 60)
+        assert own.get("page") == {"content": "<p>联盟</p>"}
+        assert own.add("n", 0) is True and own.incr("n") == 1 and own.incr("n") == 2
+        assert own.get_many(["page", "n", "missing"]) == {
+            "page": {"content": "<p>联盟</p>"},
+            "n": 2,
+        }
+        assert own.clear() is True
+        assert own.get("page") is None and own.get("n") is None
+        assert raw.get(foreign) == b"keep me"  # no FLUSHDB of a shared database
+    finally:
+        raw.delete(foreign)
+
+
+def test_an_unreachable_redis_is_a_miss_logged_once_and_not_retried_at_once(caplog):
+    down = _cache(DEAD_REDIS)
+    with caplog.at_level(logging.WARNING, logger="portal.cache"):
+        started = time.monotonic()
+        assert down.get("x", "default") == "default"
+        assert down.set("x", 1) is None
+        assert down.add("x", 1) is False
+        assert down.incr("x") is None
+        assert down.get_many(["x"]) == {}
+        assert time.monotonic() - started < 2  # one failed connection, then the breaker
+    warnings = [r for r in caplog.records if "cache unavailable" in r.getMessage()]
+    assert len(warnings) == 1
+
+
+def test_pages_keep_working_while_the_cache_is_down(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.ResilientRedisCache",
+            "LOCATION": DEAD_REDIS,
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    alliance = filed_alliance()
+    client.force_login(MunicipalStaffFactory())
+    for url, shows_name in (
+        (reverse("portal:dashboard"), False),
+        (reverse("filings:municipal_queue"), False),
+        (reverse("supervision:alliance_detail", args=[alliance.pk]), True),
+        (reverse("registry:list"), True),
+        (reverse("registry:alliance", args=[alliance.pk]), True),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert (alliance.name in response.content.decode()) is shows_name, url
+    # The session was read back from the database (cached_db without its cache).
+    assert client.get(reverse("portal:dashboard")).wsgi_request.user.is_authenticated
+
+
+def test_the_data_version_moves_on_a_save_and_again_after_commit(
+    django_capture_on_commit_callbacks,
+):
+    first = data_version()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        OrganisationFactory()
+    second = data_version()
+    assert second != first
+    assert bump_data_version in callbacks  # once for the transaction, after commit
+    for callback in callbacks:
+        callback()
+    assert data_version() not in (first, second)
+
+
+def test_cached_public_pages_follow_the_data(client):
+    alliance = filed_alliance(name="旧名称产业创新战略联盟")
+    registry, page = reverse("registry:list"), reverse("registry:alliance", args=[alliance.pk])
+    assert "旧名称" in client.get(registry).content.decode()
+    assert "旧名称" in client.get(page).content.decode()
+    alliance.name = "新名称产业创新战略联盟"
+    alliance.save(update_fields=["name"])
+    assert "新名称" in client.get(registry).content.decode()
+    assert "新名称" in client.get(page).content.decode()
+    type(alliance).objects.filter(pk=alliance.pk).update(status="revoked")
+    bump_data_version()  # what a bulk update must do; the audited services save()
+    assert "新名称" not in client.get(registry).content.decode()
+    assert client.get(page).status_code == 404
+
+
+def test_a_cached_record_is_never_shown_to_another_role():
+    lead = LeadUnitUserFactory()
+    alliance = filed_alliance(lead_user=lead)
+    draft = AnnualSummary.objects.create(alliance=alliance, year=2025, work_done="只给牵头单位看")
+    draft_link = reverse("supervision:summary_detail", args=[draft.pk])
+    url = reverse("supervision:alliance_detail", args=[alliance.pk])
+    county = CountyReviewerFactory(jurisdiction=lead.organisation.jurisdiction)
+    viewers = []
+    for user, sees_draft in ((MunicipalStaffFactory(), False), (lead, True), (county, False)):
+        client = Client()
+        client.force_login(user)  # every login is audited, which moves the data version:
+        viewers.append((client, user.effective_role, sees_draft))  # all log in first
+    version = data_version()
+    for _ in range(2):  # the second round comes from the cache, under the same version
+        for client, role, sees_draft in viewers:
+            assert (draft_link in client.get(url).content.decode()) is sees_draft, role
+    assert data_version() == version
