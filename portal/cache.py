@@ -13,8 +13,10 @@
   ``update()`` outside the audited services).
 """
 
+import functools
 import hashlib
 import logging
+import re
 import threading
 import time
 
@@ -23,6 +25,8 @@ from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -139,9 +143,13 @@ def record_changed(sender, **kwargs):
 
 
 def data_version() -> str:
+    from django.db import connection
+
     from audit.models import AuditEntry
 
-    last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    with connection.cursor() as cursor:  # on every cached page: skip the ORM (~0.2 ms)
+        cursor.execute(f"SELECT MAX(id) FROM {AuditEntry._meta.db_table}")  # noqa: S608
+        last = cursor.fetchone()[0]
     return f"{cache.get(VERSION_KEY, 0)}.{last or 0}"
 
 
@@ -167,3 +175,50 @@ def cached_fragment(request, name: str, build, *, vary=()):
     day = timezone.localdate().isoformat()
     key = f"fragment:{name}:{varies}:{path}:{get_language()}:{day}:{data_version()}"
     return cached(key, build)
+
+
+# --- Whole pages for anonymous visitors --------------------------------------------------
+
+CSRF_PLACEHOLDER = "__PORTAL_CSRF_TOKEN__"
+_TOKEN_IN_FORM = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+
+
+def cache_public_page(view):
+    """The whole page, for anonymous visitors of public pages (the registry): served from
+    the cache under the data version without rendering anything.
+
+    The layout carries a CSRF token (the language switch): it is stored as a placeholder
+    and each visitor gets their own token on the way out. Visitors with a session cookie
+    (signed in, or a pending message in the session) or a messages cookie get the page
+    rendered as usual; only 200 answers are stored."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if (
+            request.method not in ("GET", "HEAD")
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or "messages" in request.COOKIES
+        ):
+            return view(request, *args, **kwargs)
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
+        day = timezone.localdate().isoformat()
+        key = (
+            f"page:{view.__module__}.{view.__name__}:{path}:{get_language()}:{day}:{data_version()}"
+        )
+        stored = cache.get(key)
+        if stored is not None:
+            content_type, html = stored
+            return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)), content_type)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            html = response.content.decode(response.charset)
+            for token in set(_TOKEN_IN_FORM.findall(html)):
+                html = html.replace(token, CSRF_PLACEHOLDER)
+            # Never store a visitor's token: every place a token goes must hold the
+            # placeholder now, or the page is not stored.
+            slots = html.count('name="csrfmiddlewaretoken"') + html.count('"X-CSRFToken"')
+            if html.count(CSRF_PLACEHOLDER) == slots:
+                cache.set(key, (response["Content-Type"], html), settings.PORTAL_CACHE_SECONDS)
+        return response
+
+    return wrapped

@@ -15,7 +15,7 @@ from filings.models import Alliance, AllianceMember
 from subsidies.selectors import published_awards
 from supervision.models import RevocationCase
 
-from .cache import cached_fragment
+from .cache import cache_public_page, cached_fragment
 from .filters_registry import RegistryFilter
 
 PAGE_SIZE = 25
@@ -68,6 +68,7 @@ def member_region(organisation) -> str:
 # data version (portal/cache.py), the layout around it rendered per request.
 
 
+@cache_public_page
 def registry(request):
     def build():
         filterset = RegistryFilter(request.GET, queryset=public_alliances())
@@ -78,6 +79,7 @@ def registry(request):
     return render(request, "registry/list.html", cached_fragment(request, "registry", build))
 
 
+@cache_public_page
 def alliance(request, pk):
     def build():
         alliance = get_object_or_404(public_alliances(), pk=pk)
@@ -92,6 +94,7 @@ def alliance(request, pk):
     return render(request, "registry/alliance.html", cached_fragment(request, "alliance", build))
 
 
+@cache_public_page
 def revocations(request):
     page = Paginator(public_revocations(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "registry/revocations.html", {"page_obj": page})

@@ -1,5 +1,7 @@
 """Alliance records under supervision (Art. 12), liaison officers (Art. 16), compliance."""
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -118,41 +120,53 @@ def _summary_years(alliance):
 @role_required(*READERS)
 def alliance_detail(request, pk):
     user = request.user
-    alliance = get_object_or_404(
-        alliances_visible_to(user).select_related("liaison_officer"), pk=pk
+    # What the actions need, in one narrow query; the record itself comes from the cache.
+    alliance = SimpleNamespace(
+        **get_object_or_404(
+            alliances_visible_to(user).values(
+                "pk", "name", "status", "lead_unit_id", "liaison_officer_id", "filed_on"
+            ),
+            pk=pk,
+        )
     )
     is_filed = alliance.status == Alliance.Status.FILED
     is_staff = user.is_municipal_staff
     is_own_lead = user.is_lead_unit and user.organisation_id == alliance.lead_unit_id
-    cases = list(selectors.cases_visible_to(user).filter(alliance=alliance))
+    cases = selectors.cases_visible_to(user).filter(alliance_id=alliance.pk)
     years = _summary_years(alliance)
 
     def record():
-        """The record below the actions: the same for every viewer of the same role."""
+        """Header and record: the same for every viewer of the same role."""
+        full = Alliance.objects.select_related("lead_unit", "liaison_officer").get(pk=pk)
         context = {
-            "alliance": alliance,
-            "profile": _profile(alliance),
-            "members": alliance.members.select_related("organisation"),
-            "history": _history(alliance),
-            "summaries": selectors.summaries_visible_to(user).filter(alliance=alliance),
-            "events": selectors.events_visible_to(user).filter(alliance=alliance),
+            "alliance": full,
+            "profile": _profile(full),
+            "members": full.members.select_related("organisation"),
+            "history": _history(full),
+            "summaries": selectors.summaries_visible_to(user).filter(alliance=full),
+            "events": selectors.events_visible_to(user).filter(alliance=full),
             "cases": cases,
-            "invitations": SymposiumInvitation.objects.filter(alliance=alliance)
+            "invitations": SymposiumInvitation.objects.filter(alliance=full)
             .select_related("symposium")
             .order_by("-symposium__starts_at"),
         }
-        return {"record": render_to_string("supervision/alliances/_record.html", context, request)}
+        return {
+            "header": render_to_string("supervision/alliances/_header.html", context, request),
+            "record": render_to_string("supervision/alliances/_record.html", context, request),
+        }
 
+    can_open_case = is_staff and is_filed
+    can_report = is_own_lead and is_filed
     context = {
         "alliance": alliance,
-        "record": cached_fragment(request, "alliance-record", record, vary=[user.effective_role])[
-            "record"
-        ],
-        "open_case": next((c for c in cases if c.state in RevocationCase.OPEN_STATES), None),
+        **cached_fragment(request, "alliance-record", record, vary=[user.effective_role]),
+        "open_case": cases.filter(state__in=RevocationCase.OPEN_STATES).first()
+        if can_open_case or can_report
+        else None,
         "can_assign_liaison": is_staff and is_filed,
         "officers": liaison_officers() if is_staff and is_filed else [],
-        "can_open_case": is_staff and is_filed,
-        "can_report": is_own_lead and is_filed,
+        "can_open_case": can_open_case,
+        "can_report": can_report,
         "summary_years": years,
         "default_year": years[1] if len(years) > 1 else (years[0] if years else None),
     }

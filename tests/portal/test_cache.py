@@ -7,7 +7,9 @@ import time
 import uuid
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal.cache import ResilientRedisCache, bump_data_version, data_version
@@ -140,3 +142,58 @@ def test_a_cached_record_is_never_shown_to_another_role():
         for client, role, sees_draft in viewers:
             assert (draft_link in client.get(url).content.decode()) is sees_draft, role
     assert data_version() == version
+
+
+def test_clear_cache_command_empties_the_cache_and_moves_the_version(capsys):
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    cache.set("fragment:x", {"content": "旧"})
+    before = data_version()
+    call_command("clear_cache")
+    assert cache.get("fragment:x") is None
+    assert data_version() != before
+    assert "cache cleared" in capsys.readouterr().out
+
+
+def test_clear_cache_command_fails_when_redis_is_down(settings):
+    from django.core.management import call_command
+
+    settings.CACHES = {
+        "default": {"BACKEND": "portal.cache.ResilientRedisCache", "LOCATION": DEAD_REDIS}
+    }
+    with pytest.raises(SystemExit):
+        call_command("clear_cache")
+
+
+def test_anonymous_visitors_get_the_cached_page_with_their_own_csrf_token():
+    import re
+
+    alliance = filed_alliance(name="整页缓存产业创新战略联盟")
+    url = reverse("registry:alliance", args=[alliance.pk])
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    assert "整页缓存" in first.get(url).content.decode()  # rendered and stored
+    with CaptureQueriesContext(connection) as queries:
+        body = second.get(url).content.decode()
+    assert "整页缓存" in body and "__PORTAL_CSRF_TOKEN__" not in body
+    assert len(queries) == 1  # the data version only: nothing rendered
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+    assert f'"X-CSRFToken": "{token}"' in body
+    # The token is this visitor's own: the language switch accepts it with their cookie …
+    switched = second.post("/i18n/setlang/", {"language": "en", "csrfmiddlewaretoken": token})
+    assert switched.status_code == 302
+    # … and not with another visitor's cookie.
+    other = Client(enforce_csrf_checks=True)
+    other.get(reverse("registry:list"))
+    refused = other.post("/i18n/setlang/", {"language": "en", "csrfmiddlewaretoken": token})
+    assert refused.status_code == 403
+
+
+def test_signed_in_visitors_never_get_the_anonymous_page(client):
+    alliance = filed_alliance()
+    url = reverse("registry:alliance", args=[alliance.pk])
+    assert client.get(url).status_code == 200  # stored for anonymous visitors
+    staff = MunicipalStaffFactory(first_name="审核", last_name="王")
+    client.force_login(staff)
+    body = client.get(url).content.decode()
+    assert staff.get_full_name() in body and "退出登录" in body
