@@ -83,7 +83,7 @@ def server_env(
         EMAIL_URL="dummymail://",
         PYTHONUNBUFFERED="1",
     )
-    if conn_max_age is not None:  # settings default: 0, a new connection per request
+    if conn_max_age is not None:  # else the production default: 60 s persistent connections
         env["DJANGO_CONN_MAX_AGE"] = str(conn_max_age)
     if broker_url:
         env.update(CELERY_BROKER_URL=broker_url, CELERY_TASK_ALWAYS_EAGER="false")

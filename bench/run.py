@@ -5,11 +5,13 @@
 1. Seeds N filed alliances (bench/seed.py) into the bench database, a pool of filings
    waiting for review, and the users (municipal staff, county reviewers of the
    jurisdictions with most filings, a lead unit), password ``Bench-pass-2026``.
-2. Counts the SQL queries of each page, rendered in-process by Django's test client, at N
-   and at N' = 100 alliances (database alliance_bench_small): one subprocess per database.
+2. Counts the SQL queries of each page, rendered in-process by Django's test client, cold
+   (cache emptied) and warm, at N and at N' = 100 alliances (database
+   alliance_bench_small): one subprocess per database.
 3. Starts gunicorn (gthread) on 127.0.0.1 with production settings and times each page
    against it: p50/p95 latency one request at a time and with U concurrent clients for S
-   seconds, throughput, and the ratio of each page's p50 to the trivial view's p50.
+   seconds, throughput, and the ratio of each page's p50 to the bare trivial view's and
+   to the trivial page of the same visitor (the target is judged against the latter).
 4. Runs the load test (bench/load.py: 50 users, 60 s, reading and deciding), unless
    ``--no-load``.
 5. PDF rendering (bench/pdf_render.py), the reminder job (bench/reminders.py) and the Excel
@@ -423,7 +425,7 @@ def main():
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (4)")
     parser.add_argument("--pool", type=int, default=300, help="filings waiting per level")
     parser.add_argument(
-        "--conn-max-age", type=int, help="DJANGO_CONN_MAX_AGE for gunicorn (default: unset, 0)"
+        "--conn-max-age", type=int, help="DJANGO_CONN_MAX_AGE for gunicorn (default: unset, the production 60 s)"
     )
     parser.add_argument("--load-users", type=int, default=50)
     parser.add_argument("--load-duration", type=float, default=60)
