@@ -425,7 +425,9 @@ def main():
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (4)")
     parser.add_argument("--pool", type=int, default=300, help="filings waiting per level")
     parser.add_argument(
-        "--conn-max-age", type=int, help="DJANGO_CONN_MAX_AGE for gunicorn (default: unset, the production 60 s)"
+        "--conn-max-age",
+        type=int,
+        help="DJANGO_CONN_MAX_AGE for gunicorn (default: unset, the production 60 s)",
     )
     parser.add_argument("--load-users", type=int, default=50)
     parser.add_argument("--load-duration", type=float, default=60)
