@@ -14,7 +14,7 @@ from filings.models import Alliance, Category, Filing
 from filings.selectors import alliances_visible_to
 from subsidies.models import Award, SubsidyRound
 from supervision.models.summaries import annual_summary_due_date
-from supervision.selectors import compliance
+from supervision.selectors import compliance_totals
 
 
 class Median(Aggregate):
@@ -81,11 +81,11 @@ def dashboard_data(user, *, year: int, jurisdiction: Jurisdiction | None = None)
             decided.filter(state=Filing.State.FILED), "recommended_at", "decided_at"
         ),
     }
-    compliance_years = []
     today = timezone.localdate()
     # Only years whose summaries are already due: a year in progress is not "missing".
-    for y in (y for y in range(year - 4, year + 1) if annual_summary_due_date(y) < today):
-        compliance_years.append({"year": y, **compliance(user, y, jurisdiction)["totals"]})
+    due_years = [y for y in range(year - 4, year + 1) if annual_summary_due_date(y) < today]
+    totals = compliance_totals(user, due_years, jurisdiction)
+    compliance_years = [{"year": y, **totals[y]} for y in due_years]
     awards = (
         Award.objects.filter(
             application__alliance__in=alliances,
