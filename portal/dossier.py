@@ -12,6 +12,7 @@ from pathlib import PurePath
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
 from filings.models import Alliance
@@ -91,7 +92,7 @@ def build_dossier(alliance: Alliance) -> bytes:
     )
     z.add_csv(
         "members.csv",
-        ["单位名称", "统一社会信用代码", "角色", "任务分工", "法定代表人已签署"],
+        [_("单位名称"), _("统一社会信用代码"), _("角色"), _("任务分工"), _("法定代表人已签署")],
         [
             [
                 m.organisation.name,
@@ -125,7 +126,7 @@ def build_dossier(alliance: Alliance) -> bytes:
             z.add_file(f"events/{e.pk}-attachments/{a.pk}-{_safe(a.original_name)}", a.file)
     z.add_csv(
         "history.csv",
-        ["时间", "变更事项", "变更前", "变更后", "依据报告"],
+        [_("时间"), _("变更事项"), _("变更前"), _("变更后"), _("依据报告")],
         [
             [c.changed_at, c.field_label, c.old_value, c.new_value, c.event_report_id or ""]
             for c in AllianceChange.objects.filter(alliance=alliance).order_by("changed_at", "pk")
@@ -142,7 +143,16 @@ def build_dossier(alliance: Alliance) -> bytes:
             z.add_file(f"revocation/{c.pk}/evidence/{a.pk}-{_safe(a.original_name)}", a.file)
     z.add_csv(
         "subsidies/scores.csv",
-        ["批次", "申请", "评审专家", "评审指标", "权重", "得分", "说明", "提交时间"],
+        [
+            _("批次"),
+            _("申请"),
+            _("评审专家"),
+            _("评审指标"),
+            _("权重"),
+            _("得分"),
+            _("说明"),
+            _("提交时间"),
+        ],
         [
             [
                 s.assignment.application.round.title,
@@ -163,7 +173,17 @@ def build_dossier(alliance: Alliance) -> bytes:
         z.add_file(f"subsidies/award-{_safe(award.notice_number)}.pdf", award.notice_file)
     z.add_csv(
         "timeline.csv",
-        ["时间", "对象", "对象编号", "操作", "原状态", "新状态", "操作人", "角色", "意见或理由"],
+        [
+            _("时间"),
+            _("对象"),
+            _("对象编号"),
+            _("操作"),
+            _("原状态"),
+            _("新状态"),
+            _("操作人"),
+            _("角色"),
+            _("意见或理由"),
+        ],
         [
             [
                 timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -76,9 +77,9 @@ def window_problem(round_) -> str | None:
         return _("本批次目前不接受申请。")
     if round_.closes_on and round_.closes_on < timezone.localdate():
         return _("本批次申请已于%(date)s截止。") % {
-            "date": round_.closes_on.strftime("%Y年%m月%d日")
+            "date": date_format(round_.closes_on, "DATE_FORMAT")
         }
-    return _("本批次%(date)s开始接受申请。") % {"date": round_.opens_on.strftime("%Y年%m月%d日")}
+    return _("本批次%(date)s开始接受申请。") % {"date": date_format(round_.opens_on, "DATE_FORMAT")}
 
 
 def apply_entries(user, rounds) -> dict[int, list[ApplyEntry]]:
@@ -313,8 +314,8 @@ round_publish = _round_action(
     lambda r: (
         _("评审结果已发布公示，公示期为%(s)s至%(e)s（%(n)d个工作日）。")
         % {
-            "s": r.notice_starts_on.strftime("%Y年%m月%d日"),
-            "e": r.notice_ends_on.strftime("%Y年%m月%d日"),
+            "s": date_format(r.notice_starts_on, "DATE_FORMAT"),
+            "e": date_format(r.notice_ends_on, "DATE_FORMAT"),
             "n": r.notice_working_days,
         }
     ),

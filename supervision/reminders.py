@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
@@ -91,7 +92,7 @@ def alliances_owing(year: int):
 
 
 def _lead_unit_text(alliance, step: Step) -> tuple[str, str]:
-    params = {"name": alliance.name, "year": step.year, "due": step.due.strftime("%Y年%m月%d日")}
+    params = {"name": alliance.name, "year": step.year, "due": date_format(step.due, "DATE_FORMAT")}
     if step.overdue:
         subject = _("【逾期】请尽快提交%(year)s年度工作总结") % params
         body = (

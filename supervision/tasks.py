@@ -4,6 +4,8 @@ import datetime
 from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -127,7 +129,7 @@ def send_record_notification(kind: str, pk: int, event: str) -> int:
         "title": getattr(obj, "title", ""),
         "reason": getattr(obj, "last_reason", ""),
         "number": getattr(obj, "notice_number", ""),
-        "deadline": obj.statement_deadline.strftime("%Y年%m月%d日") if kind == "case" else "",
+        "deadline": date_format(obj.statement_deadline, "DATE_FORMAT") if kind == "case" else "",
     }
     text = body % params + _link(url_name, pk)
     if to_bureau:
@@ -148,7 +150,7 @@ def send_symposium_invitations(symposium_id: int, alliance_ids: list[int]) -> in
         body = _("诚邀“%(name)s”参加%(title)s。\n时间：%(when)s\n地点：%(where)s\n\n%(agenda)s") % {
             "name": alliance.name,
             "title": symposium.title,
-            "when": symposium.starts_at.astimezone().strftime("%Y年%m月%d日 %H:%M"),
+            "when": date_format(timezone.localtime(symposium.starts_at), "DATETIME_FORMAT"),
             "where": symposium.location,
             "agenda": symposium.agenda,
         }

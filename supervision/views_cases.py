@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -63,7 +64,7 @@ def case_new(request, alliance_pk):
                 _("已立案并送达告知书（%(number)s），陈述申辩期至%(date)s。")
                 % {
                     "number": case.notice_number,
-                    "date": case.statement_deadline.strftime("%Y年%m月%d日"),
+                    "date": date_format(case.statement_deadline, "DATE_FORMAT"),
                 },
             )
             return redirect("supervision:case_detail", pk=case.pk)

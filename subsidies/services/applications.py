@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,7 +27,7 @@ def _window_problem(round_) -> str | None:
     if not round_.window_open:
         if round_.closes_on and round_.state in ("open", "evaluating", "notice", "final"):
             return _("本批次申请已于%(date)s截止，不能再申请或修改。") % {
-                "date": round_.closes_on.strftime("%Y年%m月%d日")
+                "date": date_format(round_.closes_on, "DATE_FORMAT")
             }
         return _("本批次尚未开始接受申请。")
     return None

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -46,7 +47,7 @@ def _explain(round_, name):
         if round_.notice_ends_on and timezone.localdate() <= round_.notice_ends_on:
             reasons.append(
                 _("公示期至%(date)s，期满后方可办结。")
-                % {"date": round_.notice_ends_on.strftime("%Y年%m月%d日")}
+                % {"date": date_format(round_.notice_ends_on, "DATE_FORMAT")}
             )
         from ..rules import no_open_objections
 

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -37,12 +38,12 @@ def _explain(case, name):
     if name == "submit_statement":
         return [
             _("陈述申辩期已于%(date)s届满，不能再提交陈述申辩。")
-            % {"date": case.statement_deadline.strftime("%Y年%m月%d日")}
+            % {"date": date_format(case.statement_deadline, "DATE_FORMAT")}
         ]
     if name == "revoke":
         return [
             _("陈述申辩期至%(date)s，期满或收到陈述申辩后方可作出取消备案决定。")
-            % {"date": case.statement_deadline.strftime("%Y年%m月%d日")}
+            % {"date": date_format(case.statement_deadline, "DATE_FORMAT")}
         ]
     return []
 

@@ -82,7 +82,7 @@ def test_application_after_the_window_closes_is_refused_and_nothing_is_created(c
     client.force_login(alliance.lead_unit.users.get())
     response = client.post(reverse("subsidies:application_new", args=[round_.pk, alliance.pk]))
     assert response.status_code == 302
-    assert "本批次申请已于2026年01月31日截止，不能再申请或修改。" in texts(response)
+    assert "本批次申请已于2026年1月31日截止，不能再申请或修改。" in texts(response)
     assert not Application.objects.exists()
 
 

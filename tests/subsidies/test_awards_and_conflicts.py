@@ -236,7 +236,7 @@ def test_application_after_the_window_is_refused():
         services.application_create(
             round_=round_, alliance=alliance, by=alliance.lead_unit.users.get()
         )
-    assert any("已于2026年01月31日截止" in m for m in refused.value.messages)
+    assert any("已于2026年1月31日截止" in m for m in refused.value.messages)
 
 
 def test_weights_must_sum_to_100():

@@ -330,7 +330,8 @@ def test_revoking_before_the_deadline_without_a_statement_is_refused_with_the_re
 ):
     before = _snapshot(case)
     response = _decide(_as(client, world["staff"]), case)
-    deadline = case.statement_deadline.strftime("%Y年%m月%d日")
+    d = case.statement_deadline
+    deadline = f"{d.year}年{d.month}月{d.day}日"  # zh_Hans DATE_FORMAT: no leading zeros
     assert _messages(response) == [
         f"陈述申辩期至{deadline}，期满或收到陈述申辩后方可作出取消备案决定。"
     ]
@@ -371,7 +372,8 @@ def test_a_statement_after_the_period_is_refused_with_a_clear_message(client, wo
             follow=True,
         )
     assert response.status_code == 200
-    deadline = case.statement_deadline.strftime("%Y年%m月%d日")
+    d = case.statement_deadline
+    deadline = f"{d.year}年{d.month}月{d.day}日"  # zh_Hans DATE_FORMAT: no leading zeros
     assert _messages(response) == [f"陈述申辩期已于{deadline}届满，不能再提交陈述申辩。"]
     assert _snapshot(case) == before
 
