@@ -43,16 +43,23 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
-import load  # noqa: E402 - bench/ is not a package
+from client import HOST, Client, measure  # noqa: E402 - bench/ is not a package
+from load import load_test  # noqa: E402
+from pool import MODEL_BACKEND, delete_sessions, prepare, session_cookies  # noqa: E402
+from report import BASELINES, evaluate, print_report  # noqa: E402
+from server import (  # noqa: E402
+    ROOT,
+    Gunicorn,
+    broker_available,
+    collect_static,
+    purge_broker,
+    server_env,
+    stop_on_sigterm,
+)
 
 SMALL_URL = "postgres://postgres@127.0.0.1:5432/alliance_bench_small"
 SMALL_N = 100
 RESULTS = BENCH_DIR / "results.json"
-TARGETS = {"ratio": 3.0, "pdf_s": 1.0, "reminders_s": 10.0, "export_s": 10.0}
-
-
-BASELINES = {None: "trivial page (anonymous)", "staff": "trivial page (staff)",
-             "county": "trivial page (county)", "lead": "trivial page (lead unit)"}  # fmt: skip
 
 
 def pages(users) -> list[tuple[str, str, str | None, bool]]:
@@ -85,18 +92,18 @@ def count_queries_here(n: int, pool: int) -> dict:
     setup()
     from django.core.cache import cache
     from django.db import connection
-    from django.test import Client
+    from django.test import Client as TestClient
     from django.test.utils import CaptureQueriesContext
 
     from filings.models import Alliance
 
-    prep = load.prepare(n, pool=pool)
+    prep = prepare(n, pool=pool)
     users = role_users(prep["users"], prep["top_jurisdiction"])
     counts = {}
     for label, path, role, _key in pages(prep["users"]):
-        client = Client(HTTP_HOST=load.HOST)
+        client = TestClient(HTTP_HOST=HOST)
         if role:
-            client.force_login(users[role], backend=load.MODEL_BACKEND)
+            client.force_login(users[role], backend=MODEL_BACKEND)
         client.get(path)  # first request: content types, translations, templates cached
         cache.clear()  # cold: nothing of the page cached (portal/cache.py)
         with CaptureQueriesContext(connection) as queries:
@@ -132,7 +139,7 @@ def count_queries(database_url: str, n: int, pool: int, env: dict) -> dict:
     argv = [sys.executable, str(Path(__file__).resolve()), "--count-queries"]
     argv += ["--alliances", str(n), "--pool", str(pool)]
     proc = subprocess.run(  # noqa: S603 - fixed argv
-        argv, env=env, cwd=load.ROOT, capture_output=True, text=True, timeout=1800, check=False
+        argv, env=env, cwd=ROOT, capture_output=True, text=True, timeout=1800, check=False
     )
     for line in proc.stdout.splitlines():
         if line.startswith("QUERIES "):
@@ -151,10 +158,10 @@ def time_pages(server, page_list, cookies, args) -> list[dict]:
     rows = []
     for label, path, role, key in page_list:
         cookie_sets = cookies[role] if role else [{}]
-        probe = load.Client(server.port, cookie_sets[0]).request("GET", path)
+        probe = Client(server.port, cookie_sets[0]).request("GET", path)
         if probe.status != 200:
             raise RuntimeError(f"{label} {path}: HTTP {probe.status} {probe.location}")
-        serial = load.measure(
+        serial = measure(
             server.port,
             path,
             cookie_sets,
@@ -163,7 +170,7 @@ def time_pages(server, page_list, cookies, args) -> list[dict]:
             max_requests=300,
             warmup=3,
         )
-        loaded = load.measure(
+        loaded = measure(
             server.port,
             path,
             cookie_sets,
@@ -194,7 +201,7 @@ def pdf_bench(env: dict) -> dict:
     proc = subprocess.run(  # noqa: S603 - fixed argv
         [sys.executable, str(BENCH_DIR / "pdf_render.py"), "-n", "5"],
         env=clean,
-        cwd=load.ROOT,
+        cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=900,
@@ -287,132 +294,6 @@ def machine_info() -> dict:
     }
 
 
-# --- Report ----------------------------------------------------------------------------
-
-
-def evaluate(results: dict) -> list[str]:
-    """Mark each target met or MISSED; the list of missed ones."""
-    missed = []
-    by_label = {r["page"]: r for r in results["pages"]}
-    trivial = by_label["trivial view"]
-
-    def ratio(row, base, serial=False):
-        mine = row["serial"]["p50_ms"] if serial else row["p50_ms"]
-        theirs = base["serial"]["p50_ms"] if serial else base["p50_ms"]
-        return round(mine / theirs, 2) if mine and theirs else None
-
-    for row in results["pages"]:
-        # Against the bare view (no session, no template) and against the trivial page of
-        # the same visitor (session, user, layout: what every page of theirs pays first).
-        page = by_label[BASELINES[row["role"]]]
-        row["ratio"], row["serial_ratio"] = ratio(row, trivial), ratio(row, trivial, True)
-        row["page_ratio"], row["page_serial_ratio"] = ratio(row, page), ratio(row, page, True)
-        worst = max(row["page_ratio"] or 99, row["page_serial_ratio"] or 99)
-        row["ratio_missed"] = bool(row["key"] and worst > TARGETS["ratio"])
-        row["bare_ratio_missed"] = bool(
-            row["key"] and max(row["ratio"] or 99, row["serial_ratio"] or 99) > TARGETS["ratio"]
-        )
-        if row["ratio_missed"]:
-            missed.append(
-                f"{row['page']}: p50 {row['page_ratio']}× (serial {row['page_serial_ratio']}×) "
-                f"its trivial page (target ≤ 3×)"
-            )
-    q = results["queries"]
-    for label, big in q["N"]["pages"].items():
-        small = q["N_small"]["pages"][label]
-        big["independent"] = (big["queries"], big["queries_warm"]) == (
-            small["queries"],
-            small["queries_warm"],
-        )
-        if not big["independent"]:
-            missed.append(f"{label}: {big['queries']} queries at N, {small['queries']} at N'")
-    if results["pdf"]["slowest_wall_median_s"] >= TARGETS["pdf_s"]:
-        missed.append(f"PDF: slowest median {results['pdf']['slowest_wall_median_s']} s (< 1 s)")
-    if results["reminders"]["job_s"] >= TARGETS["reminders_s"]:
-        missed.append(f"reminder job: {results['reminders']['job_s']} s (< 10 s)")
-    if results["export"]["seconds"] >= TARGETS["export_s"]:
-        missed.append(f"export: {results['export']['seconds']} s (< 10 s)")
-    return missed
-
-
-def mark(missed: bool) -> str:
-    return "MISSED" if missed else "ok"
-
-
-def print_report(results: dict):
-    m = results["machine"]
-    print("\n" + "=" * 100)
-    print(
-        f"machine: {m['cpu']}, {m['cores']} cores, {m['memory']} RAM, PostgreSQL {m['postgresql']}"
-    )
-    print(
-        f"load average: {m['load_average_start']} at start, {m.get('load_average_end', '?')} at end; "
-        f"gunicorn {results['gunicorn']}"
-    )
-    q = results["queries"]
-    print(
-        f"N = {q['N']['filed']} filed alliances, N' = {q['N_small']['filed']} (each database also "
-        f"holds the review pool: {q['N']['alliances']} and {q['N_small']['alliances']} alliances in all)"
-    )
-    users = results["args"]["users"]
-    print(
-        f"\n{'page':<26}{'serial':>8}{'p50':>9}{'p95':>9}{'req/s':>8}{'× view':>8}{'serial':>8}"
-        f"{'× page':>8}{'serial':>8}{'queries':>10}{'N′':>7}{'in-proc':>14}{'N′':>12}  target"
-    )
-    print(
-        f"{'':<26}{'p50 ms':>8}{'ms @' + str(users):>9}{'ms':>9}{'':>8}{'p50':>8}{'':>8}"
-        f"{'p50':>8}{'':>8}{'cold/warm':>10}{'':>7}{'ms cold/warm':>14}"
-    )
-    for row in results["pages"]:
-        qn = results["queries"]["N"]["pages"].get(row["page"], {})
-        qs = results["queries"]["N_small"]["pages"].get(row["page"], {})
-        target = mark(row["ratio_missed"] or not qn.get("independent", True)) if row["key"] else ""
-
-        def pair(q, a, b):
-            return f"{q.get(a, '?')}/{q.get(b, '?')}"
-
-        print(
-            f"{row['page']:<26}{row['serial']['p50_ms']:>8}{row['p50_ms']:>9}{row['p95_ms']:>9}"
-            f"{row['throughput']:>8}{row['ratio']:>8}{row['serial_ratio']:>8}"
-            f"{row['page_ratio']:>8}{row['page_serial_ratio']:>8}"
-            f"{pair(qn, 'queries', 'queries_warm'):>10}{pair(qs, 'queries', 'queries_warm'):>7}"
-            f"{pair(qn, 'inprocess_cold_ms', 'inprocess_ms'):>14}"
-            f"{pair(qs, 'inprocess_cold_ms', 'inprocess_ms'):>12}  {target}"
-        )
-    bare = [r["page"] for r in results["pages"] if r.get("bare_ratio_missed")]
-    print(
-        "\n× view: against the bare view (no session, no template); × page: against the "
-        "trivial page of the same visitor (target ≤ 3×, p50 under load and serial)."
-    )
-    print(f"key pages above 3× the bare view: {', '.join(bare) if bare else 'none'}")
-    pdf, rem, exp = results["pdf"], results["reminders"], results["export"]
-    print(
-        f"\nPDF (slowest of 3 documents, median of {pdf['runs']}): wall {pdf['slowest_wall_median_s']} s, "
-        f"cpu {pdf['slowest_cpu_median_s']} s — target < 1 s: {mark(pdf['slowest_wall_median_s'] >= 1)}"
-    )
-    print(
-        f"reminder job: {rem['job_s']} s, {rem['queries']} queries, {rem['alliances_reminded']} alliances "
-        f"— target < 10 s: {mark(rem['job_s'] >= 10)} (delivery of {rem['emails']} e-mails by one worker: "
-        f"{rem['delivery_one_worker_s']} s)"
-    )
-    print(
-        f"Excel export: {exp['rows']} rows in {exp['seconds']} s ({exp['kib']} KiB) — target < 10 s: "
-        f"{mark(exp['seconds'] >= 10)}"
-    )
-    if results.get("load"):
-        print()
-        load.print_load(results["load"])
-    for note in results["notes"]:
-        print(f"note: {note}")
-    if results["missed"]:
-        print("\nMISSED targets:")
-        for item in results["missed"]:
-            print(f"  MISSED {item}")
-    else:
-        print("\nall targets met")
-    print(f"total time: {results['total_seconds']} s; results in {RESULTS.relative_to(load.ROOT)}")
-
-
 # --- Main ------------------------------------------------------------------------------
 
 
@@ -439,7 +320,7 @@ def main():
         print("QUERIES " + json.dumps(count_queries_here(args.alliances, args.pool)))
         return 0
 
-    load.stop_on_sigterm()
+    stop_on_sigterm()
     started = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="bench-run-"))
     secret_key = secrets.token_urlsafe(64)
@@ -447,8 +328,8 @@ def main():
 
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     broker = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/12")
-    broker = broker if load.broker_available(broker) else None
-    env = load.server_env(
+    broker = broker if broker_available(broker) else None
+    env = server_env(
         database_url=database_url,
         secret_key=secret_key,
         static_root=work / "static",
@@ -483,7 +364,7 @@ def main():
             f"seeding {args.alliances} alliances and {args.pool}+{args.pool} pending filings…",
             flush=True,
         )
-        prep = load.prepare(args.alliances, pool=args.pool)
+        prep = prepare(args.alliances, pool=args.pool)
         results["seed"] = {
             "pending": prep["pending"],
             "audit_sealed": prep["sealed"],
@@ -491,7 +372,7 @@ def main():
         }
         top = prep["top_jurisdiction"]
         results["county_reviewer_jurisdiction"] = f"{top.name} ({top.code})"
-        note = load.collect_static(work / "static")
+        note = collect_static(work / "static")
         if note:
             results["notes"].append(note)
 
@@ -502,13 +383,13 @@ def main():
         }
 
         users = role_users(prep["users"], top)
-        cookies = {role: load.session_cookies(u, args.users, sessions) for role, u in users.items()}
+        cookies = {role: session_cookies(u, args.users, sessions) for role, u in users.items()}
         page_list = pages(prep["users"])
         log = work / "gunicorn.log"
-        with load.Gunicorn(env, workers=args.workers, threads=args.threads, log_path=log) as server:
+        with Gunicorn(env, workers=args.workers, threads=args.threads, log_path=log) as server:
             print(f"gunicorn on 127.0.0.1:{server.port}; timing pages…", flush=True)
             results["pages"] = time_pages(server, page_list, cookies, args)
-            again = load.measure(
+            again = measure(
                 server.port,
                 "/bench/trivial",
                 [{}],
@@ -520,13 +401,13 @@ def main():
             print(f"  trivial view again: p50 {again['p50_ms']} ms ({again['throughput']} req/s)")
             if not args.no_load:
                 print(f"load test: {args.load_users} users for {args.load_duration} s…", flush=True)
-                results["load"] = load.load_test(
+                results["load"] = load_test(
                     server.port, prep["users"], users=args.load_users, duration=args.load_duration
                 )
                 if not results["load"]["ok"]:
                     status = 1
                     print(server.log_tail())
-        load.delete_sessions(sessions)
+        delete_sessions(sessions)
         sessions = []
 
         print("PDF rendering (bench/pdf_render.py)…", flush=True)
@@ -542,15 +423,15 @@ def main():
         status = 1
     finally:
         if sessions:
-            load.delete_sessions(sessions)
+            delete_sessions(sessions)
         if broker:
-            load.purge_broker(broker)
+            purge_broker(broker)
         shutil.rmtree(work, ignore_errors=True)
     results["machine"]["load_average_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     results["total_seconds"] = round(time.perf_counter() - started, 1)
     if status == 0 or all(k in results for k in ("pages", "queries", "pdf", "reminders", "export")):
         results["missed"] = evaluate(results)
-        print_report(results)
+        print_report(results, RESULTS)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str) + "\n")
     return status
 

@@ -16,6 +16,22 @@ import time
 from _django import machine, setup
 
 
+def member_rows(alliances, orgs, partners, rng) -> list:
+    """Each alliance's members: its lead unit and two partners (in bulk, unsaved)."""
+    from filings.models import AllianceMember
+
+    rows = []
+    for alliance, org in zip(alliances, orgs, strict=True):
+        rows.append(
+            AllianceMember(alliance=alliance, organisation=org, role="lead", charter_signed=True)
+        )
+        rows += [
+            AllianceMember(alliance=alliance, organisation=partner, charter_signed=True)
+            for partner in rng.sample(partners, 2)
+        ]
+    return rows
+
+
 def seed(n: int) -> dict:
     from django.contrib.auth.hashers import make_password
     from django.contrib.contenttypes.models import ContentType
@@ -100,18 +116,7 @@ def seed(n: int) -> dict:
                     )
                 )
             alliances = Alliance.objects.bulk_create(alliances)
-            members = []
-            for alliance, org in zip(alliances, orgs, strict=True):
-                members.append(
-                    AllianceMember(
-                        alliance=alliance, organisation=org, role="lead", charter_signed=True
-                    )
-                )
-                for partner in rng.sample(partners, 2):
-                    members.append(
-                        AllianceMember(alliance=alliance, organisation=partner, charter_signed=True)
-                    )
-            AllianceMember.objects.bulk_create(members)
+            AllianceMember.objects.bulk_create(member_rows(alliances, orgs, partners, rng))
             filings = []
             for alliance, org in zip(alliances, orgs, strict=True):
                 submitted = datetime.datetime.combine(

@@ -22,8 +22,10 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
-import load  # noqa: E402 - bench/ is not a package
-import seed as bench_seed  # noqa: E402
+import seed as bench_seed  # noqa: E402 - bench/ is not a package
+from load import load_test, print_load  # noqa: E402
+from pool import ensure_users, seed_pending, top_jurisdictions  # noqa: E402
+from server import Gunicorn, collect_static, server_env  # noqa: E402
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -42,21 +44,21 @@ def test_concurrent_reading_and_deciding(tmp_path, settings):
     settings.SECRET_KEY = secrets.token_urlsafe(64)
     jurisdiction()  # the data migration's rows (an earlier transactional test flushes them)
     bench_seed.seed(30)
-    top = load.top_jurisdictions(1)  # one jurisdiction: both county reviewers race
-    users = load.ensure_users(staff=2, jurisdictions=top, county_per_jurisdiction=2)
-    load.seed_pending(county=40, municipal=40, jurisdictions=top)
-    load.collect_static(tmp_path / "static")
-    env = load.server_env(
+    top = top_jurisdictions(1)  # one jurisdiction: both county reviewers race
+    users = ensure_users(staff=2, jurisdictions=top, county_per_jurisdiction=2)
+    seed_pending(county=40, municipal=40, jurisdictions=top)
+    collect_static(tmp_path / "static")
+    env = server_env(
         database_url=_database_url(),
         secret_key=settings.SECRET_KEY,
         static_root=tmp_path / "static",
         media_root=tmp_path / "media",
         broker_url=None,  # no broker in CI: notification tasks run inline
     )
-    with load.Gunicorn(env, workers=2, threads=4, log_path=tmp_path / "gunicorn.log") as server:
-        report = load.load_test(server.port, users, users=USERS, duration=DURATION)
+    with Gunicorn(env, workers=2, threads=4, log_path=tmp_path / "gunicorn.log") as server:
+        report = load_test(server.port, users, users=USERS, duration=DURATION)
         log = server.log_tail()
-    load.print_load(report)
+    print_load(report)
 
     assert report["5xx"] == 0, log
     assert report["transport_errors"] == 0, report["errors"]
