@@ -7,6 +7,7 @@ can start it with nothing but Python. Production sets DATABASE_URL, CELERY_BROKE
 See docs/operations.md for every variable.
 """
 
+import urllib.parse
 from pathlib import Path
 
 import environ
@@ -192,15 +193,14 @@ def _cache_url(broker: str) -> str:
     explicit = env.str("PORTAL_CACHE_URL", default="")
     if explicit or not broker.startswith(("redis://", "rediss://")):
         return explicit
-    base, _, _db = broker.rpartition("/")
-    return f"{base}/1" if base.count("/") >= 2 and _db.isdigit() else f"{broker.rstrip('/')}/1"
+    return urllib.parse.urlsplit(broker)._replace(path="/1").geturl()  # same Redis, db 1
 
 
 PORTAL_CACHE_URL = _cache_url(
     env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default=""))
 )
 PORTAL_CACHE_SECONDS = env.int("PORTAL_CACHE_SECONDS", default=300)
-if PORTAL_CACHE_URL:
+if PORTAL_CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
             "BACKEND": "portal.cache.ResilientRedisCache",
@@ -210,8 +210,13 @@ if PORTAL_CACHE_URL:
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-else:
+elif PORTAL_CACHE_URL == "locmem://" or (DEBUG and not PORTAL_CACHE_URL):
+    # One process (runserver, tests): its own memory is the whole cache.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    # Several processes without a shared cache would each keep their own data version
+    # and serve one another's stale parts: no cache at all, then.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 # --- E-mail ---------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -243,13 +248,13 @@ AXES_VERBOSE = False
 # Sessions end after this much inactivity. portal.middleware.SessionIdleMiddleware pushes
 # the expiry forward at most once per SESSION_REFRESH_SECONDS (instead of writing the
 # session on every request), so the cookie age adds that interval: a session ends between
-# 30 and 31 minutes after the last request. Sessions are read from the cache, written
-# through to the database (survive a cache flush or outage).
+# 30 and 31 minutes after the last request. Sessions stay in the database only: a copy in
+# a cache that missed a logout's delete (Redis briefly unreachable) would outlive it.
 SESSION_IDLE_MINUTES = env.int("PORTAL_SESSION_IDLE_MINUTES", default=30)
 SESSION_REFRESH_SECONDS = 60
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60 + SESSION_REFRESH_SECONDS
 SESSION_SAVE_EVERY_REQUEST = False
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG

@@ -135,7 +135,8 @@ def count_queries_here(n: int, pool: int) -> dict:
 
 def count_queries(database_url: str, n: int, pool: int, env: dict) -> dict:
     env = {**env, "BENCH_DATABASE_URL": database_url, "DATABASE_URL": database_url}
-    env.update(CELERY_BROKER_URL="", CELERY_TASK_ALWAYS_EAGER="true")
+    # One process: its own memory is the cache (production settings would use none).
+    env.update(CELERY_BROKER_URL="", CELERY_TASK_ALWAYS_EAGER="true", PORTAL_CACHE_URL="locmem://")
     argv = [sys.executable, str(Path(__file__).resolve()), "--count-queries"]
     argv += ["--alliances", str(n), "--pool", str(pool)]
     proc = subprocess.run(  # noqa: S603 - fixed argv

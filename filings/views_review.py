@@ -339,7 +339,8 @@ def _queue(request, queryset, filter_class, *, title: str, municipal: bool):
 
     # The same for every reviewer of the same scope until a filing changes (data version).
     scope = request.user.jurisdiction_id if not municipal else request.user.effective_role
-    parts = cached_fragment(request, "queue", content, vary=[municipal, scope])
+    params = ("q", "category", "jurisdiction", "page")
+    parts = cached_fragment(request, "queue", content, vary=[municipal, scope], params=params)
     return render(
         request,
         "filings/review/queue.html",

@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -10,10 +10,15 @@ class PortalConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from .cache import record_changed
+        from .cache import WATCHED_APPS, record_changed
         from .middleware import SessionIdleMiddleware
 
-        # Cached page parts are keyed by the data version (portal/cache.py).
-        post_save.connect(record_changed, dispatch_uid="portal-data-version-save")
-        post_delete.connect(record_changed, dispatch_uid="portal-data-version-delete")
+        # Cached page parts are keyed by the data version (portal/cache.py). Connected per
+        # model of the watched apps only: a receiver for every model would stop Django
+        # from deleting other tables' rows in bulk (clearsessions, axes).
+        for model in apps.get_models():
+            if model._meta.app_label in WATCHED_APPS:
+                uid = f"portal-data-version-{model._meta.label_lower}"
+                post_save.connect(record_changed, sender=model, dispatch_uid=f"{uid}-save")
+                post_delete.connect(record_changed, sender=model, dispatch_uid=f"{uid}-delete")
         user_logged_in.connect(SessionIdleMiddleware.signed_in, dispatch_uid="portal-idle-login")

@@ -96,6 +96,11 @@ class ResilientRedisCache(RedisCache):
     def incr(self, key, delta=1, version=None):
         return self._guarded("incr", None, super().incr, key, delta, version)
 
+    def retry_now(self):
+        """Try Redis on the next call even during the pause after a failure: for writes
+        that must not be skipped lightly (moving the data version)."""
+        self._down_until = 0.0
+
     def clear(self):
         """Delete this site's keys only: never FLUSHDB a database that may be shared."""
         return self._guarded("clear", False, self._delete_own_keys)
@@ -112,7 +117,8 @@ class ResilientRedisCache(RedisCache):
 
 
 def bump_data_version():
-    """After a commit that wrote an audit entry (connected in PortalConfig.ready)."""
+    """Move the version: every cached page part is rebuilt on its next request."""
+    getattr(cache, "retry_now", lambda: None)()  # not skipped because of an earlier error
     cache.add(VERSION_KEY, 0, timeout=None)
     try:
         cache.incr(VERSION_KEY)
@@ -120,19 +126,15 @@ def bump_data_version():
         cache.add(VERSION_KEY, 1, timeout=None)
 
 
-#: Apps whose records pages show. A save or delete in one of them (or an audit entry)
-#: bumps the version after commit; bulk ``update()`` sends no signal, which is why the
-#: audit entry id is part of the version too, and why cached parts also expire.
-WATCHED_APPS = {"accounts", "audit", "filings", "supervision", "subsidies"}
+def data_changed():
+    """Say that committed data pages show is changing: bump now and again after commit.
 
-
-def record_changed(sender, **kwargs):
-    """Bump now and again after commit. Now: so that even a change inside a long
-    transaction (a test, a management command) is seen by the next read in it. After
-    commit: a page read between the first bump and the commit may have cached the old
-    data under the new version; the second bump retires it."""
-    if sender._meta.app_label not in WATCHED_APPS:
-        return
+    Now: so that even a change inside a long transaction (a test, a management command)
+    is seen by the next read in it. After commit: a page read between the first bump and
+    the commit may have cached the old data under the new version; the second bump
+    retires it. Called for every save/delete in the watched apps (``record_changed``);
+    services that write in bulk (``bulk_create``, ``bulk_update``, ``update``) call it
+    themselves."""
     bump_data_version()
     connection = transaction.get_connection()
     if connection.in_atomic_block and any(
@@ -142,13 +144,34 @@ def record_changed(sender, **kwargs):
     transaction.on_commit(bump_data_version)
 
 
+#: Apps whose records pages show: a save or delete in one of them moves the version.
+WATCHED_APPS = {"accounts", "audit", "filings", "supervision", "subsidies"}
+#: Audit entries that change nothing a page shows (and that anyone can cause by trying to
+#: log in): they must not empty the cache.
+SESSION_ACTIONS = ("login", "logout", "login_failed")
+
+
+def record_changed(sender, instance=None, update_fields=None, **kwargs):
+    """post_save/post_delete receiver (PortalConfig.ready)."""
+    if sender._meta.app_label not in WATCHED_APPS:
+        return
+    if sender._meta.label == "audit.AuditEntry" and instance.action in SESSION_ACTIONS:
+        return
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # a login stamping the user
+    data_changed()
+
+
 def data_version() -> str:
     from django.db import connection
 
     from audit.models import AuditEntry
 
+    table = AuditEntry._meta.db_table
+    actions = ", ".join(f"'{action}'" for action in SESSION_ACTIONS)
     with connection.cursor() as cursor:  # on every cached page: skip the ORM (~0.2 ms)
-        cursor.execute(f"SELECT MAX(id) FROM {AuditEntry._meta.db_table}")  # noqa: S608
+        # Index-only (audit_changes_id, a partial index on exactly this condition).
+        cursor.execute(f"SELECT MAX(id) FROM {table} WHERE action NOT IN ({actions})")  # noqa: S608
         last = cursor.fetchone()[0]
     return f"{cache.get(VERSION_KEY, 0)}.{last or 0}"
 
@@ -163,18 +186,61 @@ def cached(key: str, build, *, timeout: int | None = None):
     return value
 
 
-def cached_fragment(request, name: str, build, *, vary=()):
+#: What a cacheable query-string value may look like, per parameter the pages use (choice
+#: keys, ids, years, page numbers). Anything else — an unknown value, a free-text search,
+#: a repeated parameter — is rendered without the cache, so no visitor can fill Redis
+#: with variants; parameters a page does not use are left out of the key.
+QUERY_VALUES = {
+    "category": re.compile(r"[a-z_]{1,32}"),
+    "jurisdiction": re.compile(r"\d{1,9}"),
+    "year": re.compile(r"\d{4}"),
+    "page": re.compile(r"\d{1,4}"),
+}
+
+
+def cache_key_query(request, params) -> str | None:
+    """The part of the query string that the page depends on, as a key, or None when
+    this request should not be cached."""
+    parts = []
+    for name in params:
+        values = [v for v in request.GET.getlist(name) if v != ""]
+        if not values:
+            continue
+        pattern = QUERY_VALUES.get(name)
+        if pattern is None or len(values) > 1 or not pattern.fullmatch(values[0]):
+            return None
+        parts.append(f"{name}={values[0]}")
+    return "&".join(parts)
+
+
+def _csrf_free(parts: dict) -> bool:
+    return not any(
+        "csrfmiddlewaretoken" in str(v) or "X-CSRFToken" in str(v) for v in parts.values()
+    )
+
+
+def cached_fragment(request, name: str, build, *, vary=(), params=()):
     """A page's parts (``build()`` returns a dict: rendered HTML as SafeString, which
-    pickling keeps, and plain text that templates still escape), cached for this URL,
-    language, day (for "days waiting", "overdue") and data version, and whatever
-    ``vary`` adds (the viewer's role where what they see differs by role). Only for parts
-    that do not depend on anything else about the visitor: no CSRF token, no user name
-    (the layout around them is rendered per request)."""
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
+    pickling keeps, and plain text that templates still escape), cached for this path,
+    the query ``params`` it uses (``cache_key_query``), language, day (for "days waiting",
+    "overdue") and data version, and whatever ``vary`` adds (the viewer's role or
+    jurisdiction where what they see differs). Only for parts that do not depend on
+    anything else about the visitor: a part holding a CSRF token is never stored."""
+    query = cache_key_query(request, params)
+    if query is None:
+        return build()
+    where = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()[:40]
     varies = ":".join(str(v) for v in vary)
     day = timezone.localdate().isoformat()
-    key = f"fragment:{name}:{varies}:{path}:{get_language()}:{day}:{data_version()}"
-    return cached(key, build)
+    key = f"fragment:{name}:{varies}:{where}:{get_language()}:{day}:{data_version()}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        if _csrf_free(value):
+            cache.set(key, value, settings.PORTAL_CACHE_SECONDS)
+        else:
+            logger.error("not caching %s: it holds a CSRF token", name)
+    return value
 
 
 # --- Whole pages for anonymous visitors --------------------------------------------------
@@ -183,42 +249,49 @@ CSRF_PLACEHOLDER = "__PORTAL_CSRF_TOKEN__"
 _TOKEN_IN_FORM = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 
 
-def cache_public_page(view):
+def cache_public_page(*, params=()):
     """The whole page, for anonymous visitors of public pages (the registry): served from
-    the cache under the data version without rendering anything.
+    the cache under the data version without rendering anything; the query ``params``
+    the page uses are part of the key (``cache_key_query``).
 
     The layout carries a CSRF token (the language switch): it is stored as a placeholder
     and each visitor gets their own token on the way out. Visitors with a session cookie
     (signed in, or a pending message in the session) or a messages cookie get the page
     rendered as usual; only 200 answers are stored."""
 
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if (
-            request.method not in ("GET", "HEAD")
-            or settings.SESSION_COOKIE_NAME in request.COOKIES
-            or "messages" in request.COOKIES
-        ):
-            return view(request, *args, **kwargs)
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
-        day = timezone.localdate().isoformat()
-        key = (
-            f"page:{view.__module__}.{view.__name__}:{path}:{get_language()}:{day}:{data_version()}"
-        )
-        stored = cache.get(key)
-        if stored is not None:
-            content_type, html = stored
-            return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)), content_type)
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            html = response.content.decode(response.charset)
-            for token in set(_TOKEN_IN_FORM.findall(html)):
-                html = html.replace(token, CSRF_PLACEHOLDER)
-            # Never store a visitor's token: every place a token goes must hold the
-            # placeholder now, or the page is not stored.
-            slots = html.count('name="csrfmiddlewaretoken"') + html.count('"X-CSRFToken"')
-            if html.count(CSRF_PLACEHOLDER) == slots:
-                cache.set(key, (response["Content-Type"], html), settings.PORTAL_CACHE_SECONDS)
-        return response
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            query = cache_key_query(request, params)
+            if (
+                query is None
+                or request.method not in ("GET", "HEAD")
+                or settings.SESSION_COOKIE_NAME in request.COOKIES
+                or "messages" in request.COOKIES
+            ):
+                return view(request, *args, **kwargs)
+            where = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()[:40]
+            day = timezone.localdate().isoformat()
+            name = f"{view.__module__}.{view.__name__}"
+            key = f"page:{name}:{where}:{get_language()}:{day}:{data_version()}"
+            stored = cache.get(key)
+            if stored is not None:
+                content_type, html = stored
+                token = get_token(request)
+                return HttpResponse(html.replace(CSRF_PLACEHOLDER, token), content_type)
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                html = response.content.decode(response.charset)
+                for token in set(_TOKEN_IN_FORM.findall(html)):
+                    html = html.replace(token, CSRF_PLACEHOLDER)
+                # Never store a visitor's token: every place a token goes must hold the
+                # placeholder now, or the page is not stored.
+                slots = html.count('name="csrfmiddlewaretoken"') + html.count('"X-CSRFToken"')
+                if html.count(CSRF_PLACEHOLDER) == slots:
+                    entry = (response["Content-Type"], html)
+                    cache.set(key, entry, settings.PORTAL_CACHE_SECONDS)
+            return response
 
-    return wrapped
+        return wrapped
+
+    return decorator

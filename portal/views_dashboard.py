@@ -37,8 +37,9 @@ def dashboard(request):
         else "city"
     )
     key = f"dashboard:{scope}:{year}:{jurisdiction.pk if jurisdiction else '-'}"
+    day = timezone.localdate().isoformat()  # which years' summaries are due
     data = cached(
-        f"{key}:{get_language()}:{data_version()}",
+        f"{key}:{get_language()}:{day}:{data_version()}",
         lambda: dashboard_data(request.user, year=year, jurisdiction=jurisdiction),
     )
     return render(

@@ -68,7 +68,10 @@ def member_region(organisation) -> str:
 # data version (portal/cache.py), the layout around it rendered per request.
 
 
-@cache_public_page
+REGISTRY_PARAMS = ("q", "category", "jurisdiction", "year", "page")
+
+
+@cache_public_page(params=REGISTRY_PARAMS)
 def registry(request):
     def build():
         filterset = RegistryFilter(request.GET, queryset=public_alliances())
@@ -76,10 +79,11 @@ def registry(request):
         context = {"filter": filterset, "page_obj": page}
         return {"content": render_to_string("registry/_list_content.html", context, request)}
 
-    return render(request, "registry/list.html", cached_fragment(request, "registry", build))
+    parts = cached_fragment(request, "registry", build, params=REGISTRY_PARAMS)
+    return render(request, "registry/list.html", parts)
 
 
-@cache_public_page
+@cache_public_page()
 def alliance(request, pk):
     def build():
         alliance = get_object_or_404(public_alliances(), pk=pk)
@@ -94,7 +98,7 @@ def alliance(request, pk):
     return render(request, "registry/alliance.html", cached_fragment(request, "alliance", build))
 
 
-@cache_public_page
+@cache_public_page(params=("page",))
 def revocations(request):
     page = Paginator(public_revocations(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "registry/revocations.html", {"page_obj": page})

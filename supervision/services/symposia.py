@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from filings.models import Alliance
 from filings.uploads import check_upload
 from portal import transitions
+from portal.cache import data_changed
 
 from ..models import Symposium, SymposiumInvitation
 from .common import notify_on_commit, require_municipal_staff
@@ -27,6 +28,7 @@ def _invite(symposium, alliances) -> list[SymposiumInvitation]:
     invitations = SymposiumInvitation.objects.bulk_create(
         [SymposiumInvitation(symposium=symposium, alliance=a) for a in new]
     )
+    data_changed()  # bulk_create sends no signal; alliance pages list invitations
     if new:
         notify_on_commit(send_symposium_invitations, symposium.pk, [a.pk for a in new])
     return invitations
@@ -74,6 +76,7 @@ def symposium_record_attendance(*, symposium: Symposium, by, attendance: dict) -
         invitation.attendance, invitation.attendees = status, attendees[:200]
         updated.append(invitation)
     SymposiumInvitation.objects.bulk_update(updated, ["attendance", "attendees"])
+    data_changed()  # bulk_update sends no signal; alliance pages show attendance
     return len(updated)
 
 

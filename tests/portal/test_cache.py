@@ -135,8 +135,8 @@ def test_a_cached_record_is_never_shown_to_another_role():
     viewers = []
     for user, sees_draft in ((MunicipalStaffFactory(), False), (lead, True), (county, False)):
         client = Client()
-        client.force_login(user)  # every login is audited, which moves the data version:
-        viewers.append((client, user.effective_role, sees_draft))  # all log in first
+        client.force_login(user)
+        viewers.append((client, user.effective_role, sees_draft))
     version = data_version()
     for _ in range(2):  # the second round comes from the cache, under the same version
         for client, role, sees_draft in viewers:
@@ -197,3 +197,128 @@ def test_signed_in_visitors_never_get_the_anonymous_page(client):
     client.force_login(staff)
     body = client.get(url).content.decode()
     assert staff.get_full_name() in body and "退出登录" in body
+
+
+def test_logins_and_failed_logins_leave_the_cache_warm(client):
+    """Anyone can try to log in: that must not empty everyone's cache."""
+    staff = MunicipalStaffFactory(username="staff-login", password="Correct-horse-2026")
+    before = data_version()
+    assert (
+        client.post(reverse("accounts:login"), {"username": "x", "password": "y"}).status_code
+        == 200
+    )
+    client.post(
+        reverse("accounts:login"), {"username": staff.username, "password": "Correct-horse-2026"}
+    )
+    assert client.get(reverse("portal:dashboard")).status_code == 200
+    client.post(reverse("accounts:logout"))
+    assert data_version() == before
+    OrganisationFactory()  # a real change still moves it
+    assert data_version() != before
+
+
+@pytest.mark.redis
+def test_logout_ends_the_session_even_if_the_cache_skipped_a_write(client, settings):
+    """The cache skips writes for a few seconds after an error (ResilientRedisCache): a
+    logout in that window must still end the session for good (sessions live only in
+    the database)."""
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.ResilientRedisCache",
+            "LOCATION": os.environ["PORTAL_TEST_REDIS_URL"],
+            "KEY_PREFIX": f"logouttest-{uuid.uuid4().hex}",
+        }
+    }
+    client.force_login(MunicipalStaffFactory())
+    stolen = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert client.get(reverse("portal:dashboard")).status_code == 200
+    caches["default"]._down_until = time.monotonic() + 60  # as after a Redis timeout
+    client.post(reverse("accounts:logout"))
+    caches["default"]._down_until = 0.0  # Redis answers again
+    thief = Client()
+    thief.cookies[settings.SESSION_COOKIE_NAME] = stolen
+    response = thief.get(reverse("portal:dashboard"))
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+    caches["default"].clear()
+
+
+def test_query_strings_cannot_fill_the_cache(client):
+    from django.core.cache import cache
+
+    filed_alliance()
+    url = reverse("registry:list")
+    client.get(url)  # the page, and its content part, stored once
+    stored = len(cache._cache)  # LocMemCache's own dict: the entries held
+    for i in range(10):
+        assert client.get(url, {"junk": i}).status_code == 200  # unknown: not in the key
+        assert client.get(url, {"q": f"联盟{i}"}).status_code == 200  # free text: not cached
+        assert client.get(url, {"page": f"9{i}x"}).status_code == 200  # not a page number
+    assert len(cache._cache) == stored
+    client.get(url, {"page": "2"})  # a real variant is stored
+    assert len(cache._cache) > stored
+
+
+def test_a_part_holding_a_csrf_token_is_never_stored(rf):
+    from portal.cache import cached_fragment
+
+    calls = []
+
+    def build():
+        calls.append(1)
+        return {"content": '<input name="csrfmiddlewaretoken" value="secretish">'}
+
+    request = rf.get("/somewhere/")
+    for _ in range(2):
+        cached_fragment(request, "test", build)
+    assert len(calls) == 2
+
+
+def test_symposium_invitations_show_on_a_cached_alliance_record(client):
+    import datetime
+
+    from django.utils import timezone
+
+    from supervision.services import symposia
+
+    staff = MunicipalStaffFactory()
+    alliance = filed_alliance()
+    symposium = symposia.symposium_schedule(
+        by=staff,
+        title="缓存测试座谈会",
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+        location="市科技局",
+    )
+    client.force_login(staff)
+    url = reverse("supervision:alliance_detail", args=[alliance.pk])
+    assert "缓存测试座谈会" not in client.get(url).content.decode()  # cached without it
+    symposia.symposium_invite(symposium=symposium, by=staff, alliances=[alliance])
+    assert "缓存测试座谈会" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("broker", "expected"),
+    [
+        ("redis://redis:6379/0", "redis://redis:6379/1"),
+        ("redis://redis:6379", "redis://redis:6379/1"),
+        (
+            "rediss://:pw@cache.example:6380/0?ssl_cert_reqs=required",
+            "rediss://:pw@cache.example:6380/1?ssl_cert_reqs=required",
+        ),
+        ("memory://", ""),
+    ],
+)
+def test_the_cache_defaults_to_database_1_of_the_brokers_redis(broker, expected, monkeypatch):
+    from alliance_portal.settings import _cache_url
+
+    monkeypatch.delenv("PORTAL_CACHE_URL", raising=False)
+    assert _cache_url(broker) == expected
+
+
+def test_session_actions_match_the_audit_index():
+    from audit.models import AuditEntry
+    from portal.cache import SESSION_ACTIONS
+
+    index = next(i for i in AuditEntry._meta.indexes if i.name == "audit_changes_id")
+    assert sorted(index.condition.children[0][1]) == sorted(SESSION_ACTIONS)
