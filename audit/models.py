@@ -99,17 +99,22 @@ class AuditChainHead(models.Model):
 def record(*, subject, action: str, action_label: str, actor, source="", target="", reason=""):
     """Append one entry about ``subject`` (or None). Call it inside the service's transaction."""
     from django.db import transaction
+    from django.utils import translation
 
     from .chain import seal_pending
 
     # Sealed after commit: sealing inside the transaction would serialise every write on
     # the chain head and risk deadlocks with the records' own row locks.
     transaction.on_commit(seal_pending)
+    # The log is an official record: its labels are in the portal's language (Chinese),
+    # whatever language the acting user reads the portal in. (Pass labels lazily.)
+    with translation.override(settings.LANGUAGE_CODE):
+        action_label, reason = str(action_label), str(reason)
     return AuditEntry.objects.create(
         content_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
         object_id=subject.pk if subject is not None else None,
         action=action,
-        action_label=str(action_label),
+        action_label=action_label,
         source=source,
         target=target,
         actor=actor,

@@ -33,7 +33,7 @@ TRANSITION_LABELS = {
 
 
 def _label(name):
-    return str(TRANSITION_LABELS[name])
+    return TRANSITION_LABELS[name]  # lazy: the audit log stores it in Chinese
 
 
 def _require_editable(filing: Filing, by):
@@ -241,7 +241,7 @@ def filing_approve(*, filing: Filing, by, expected_state=None) -> Filing:
     record(
         subject=alliance,
         action="file",
-        action_label=_("予以备案"),
+        action_label=gettext_lazy("予以备案"),
         actor=by,
         source=Alliance.Status.UNFILED,
         target=alliance.status,

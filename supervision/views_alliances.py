@@ -132,12 +132,12 @@ def alliance_detail(request, pk):
     is_filed = alliance.status == Alliance.Status.FILED
     is_staff = user.is_municipal_staff
     is_own_lead = user.is_lead_unit and user.organisation_id == alliance.lead_unit_id
-    cases = selectors.cases_visible_to(user).filter(alliance_id=alliance.pk)
     years = _summary_years(alliance)
 
     def record():
         """Header and record: the same for every viewer of the same role."""
         full = Alliance.objects.select_related("lead_unit", "liaison_officer").get(pk=pk)
+        cases = list(selectors.cases_visible_to(user).filter(alliance=full))
         context = {
             "alliance": full,
             "profile": _profile(full),
@@ -150,9 +150,13 @@ def alliance_detail(request, pk):
             .select_related("symposium")
             .order_by("-symposium__starts_at"),
         }
+        open_case = next((c for c in cases if c.state in RevocationCase.OPEN_STATES), None)
         return {
             "header": render_to_string("supervision/alliances/_header.html", context, request),
             "record": render_to_string("supervision/alliances/_record.html", context, request),
+            # What the actions need to know about an open case (Art. 13), cached with it.
+            "open_case": open_case
+            and {"pk": open_case.pk, "notice_number": open_case.notice_number},
         }
 
     can_open_case = is_staff and is_filed
@@ -160,9 +164,6 @@ def alliance_detail(request, pk):
     context = {
         "alliance": alliance,
         **cached_fragment(request, "alliance-record", record, vary=[user.effective_role]),
-        "open_case": cases.filter(state__in=RevocationCase.OPEN_STATES).first()
-        if can_open_case or can_report
-        else None,
         "can_assign_liaison": is_staff and is_filed,
         "officers": liaison_officers() if is_staff and is_filed else [],
         "can_open_case": can_open_case,

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.models import record
 
@@ -64,7 +65,7 @@ def award_set(*, application, by, amount_yuan) -> Award:
     record(
         subject=application,
         action="award",
-        action_label=_("确定补贴金额"),
+        action_label=gettext_lazy("确定补贴金额"),
         actor=by,
         reason=_("%(amount)s元") % {"amount": _yuan(amount)},
     )
@@ -78,7 +79,12 @@ def award_remove(*, award, by):
     round_ = lock_round(award.application.round)
     if round_.state != SubsidyRound.State.EVALUATING:
         raise ValidationError(_("只有评审阶段可以调整补贴。"))
-    record(subject=award.application, action="award_remove", action_label=_("取消拟补贴"), actor=by)
+    record(
+        subject=award.application,
+        action="award_remove",
+        action_label=gettext_lazy("取消拟补贴"),
+        actor=by,
+    )
     award.delete()
 
 
@@ -114,7 +120,7 @@ def objection_record(
     record(
         subject=award.application,
         action="objection",
-        action_label=_("登记公示异议"),
+        action_label=gettext_lazy("登记公示异议"),
         actor=by,
         reason=content,
     )
@@ -132,7 +138,7 @@ def objection_resolve(*, objection, by, resolution) -> Objection:
     record(
         subject=objection.award.application,
         action="objection_resolve",
-        action_label=_("处理公示异议"),
+        action_label=gettext_lazy("处理公示异议"),
         actor=by,
         reason=resolution,
     )
@@ -156,7 +162,7 @@ def disbursement_record(*, award, by, disbursed_on, disbursed_yuan) -> Award:
     record(
         subject=award.application,
         action="disburse",
-        action_label=_("登记拨付"),
+        action_label=gettext_lazy("登记拨付"),
         actor=by,
         reason=_("%(date)s 拨付%(amount)s元")
         % {"date": disbursed_on.isoformat(), "amount": _yuan(amount)},

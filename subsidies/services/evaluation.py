@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from audit.models import record
@@ -56,7 +57,7 @@ def assign_evaluator(*, application, by, evaluator) -> Assignment:
     record(
         subject=application,
         action="assign",
-        action_label=_("分配评审专家"),
+        action_label=gettext_lazy("分配评审专家"),
         actor=by,
         reason=evaluator.get_full_name(),
     )
@@ -77,7 +78,7 @@ def unassign_evaluator(*, assignment, by):
     record(
         subject=assignment.application,
         action="unassign",
-        action_label=_("撤销专家分配"),
+        action_label=gettext_lazy("撤销专家分配"),
         actor=by,
         reason=assignment.evaluator.get_full_name(),
     )
@@ -107,7 +108,7 @@ def declare_no_conflict(*, assignment, by) -> Assignment:
         record(
             subject=assignment.application,
             action="declare",
-            action_label=_("声明无利益冲突"),
+            action_label=gettext_lazy("声明无利益冲突"),
             actor=by,
         )
     return assignment
@@ -155,5 +156,7 @@ def score_save(
         assignment.submitted_at = timezone.now()
     assignment.save(update_fields=["comment", "submitted_at"])
     if submit:
-        record(subject=application, action="score", action_label=_("专家提交评分"), actor=by)
+        record(
+            subject=application, action="score", action_label=gettext_lazy("专家提交评分"), actor=by
+        )
     return assignment

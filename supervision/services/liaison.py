@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from audit.models import record
@@ -27,7 +28,7 @@ def liaison_assign(*, alliance: Alliance, by, officer) -> Alliance:
     record(
         subject=alliance,
         action="assign_liaison",
-        action_label=_("指定科技联络员"),
+        action_label=gettext_lazy("指定科技联络员"),
         actor=by,
         reason=_("%(old)s → %(new)s")
         % {

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from filings.models import Alliance
 from filings.uploads import check_upload
@@ -45,7 +46,7 @@ def symposium_schedule(*, by, title, starts_at, location, agenda="", alliances=(
     record(
         subject=symposium,
         action="schedule",
-        action_label=_("安排座谈会"),
+        action_label=gettext_lazy("安排座谈会"),
         actor=by,
         target=symposium.state,
     )

@@ -322,3 +322,18 @@ def test_session_actions_match_the_audit_index():
 
     index = next(i for i in AuditEntry._meta.indexes if i.name == "audit_changes_id")
     assert sorted(index.condition.children[0][1]) == sorted(SESSION_ACTIONS)
+
+
+def test_a_case_opened_after_the_record_was_cached_shows_in_the_actions(client, cjk_font):
+    from supervision.services import revocation
+
+    staff = MunicipalStaffFactory()
+    alliance = filed_alliance()
+    client.force_login(staff)
+    url = reverse("supervision:alliance_detail", args=[alliance.pk])
+    new_case = reverse("supervision:case_new", args=[alliance.pk])
+    assert new_case in client.get(url).content.decode()  # cached: no open case
+    case = revocation.case_open(alliance=alliance, by=staff, grounds=["2"], facts="未开展活动")
+    body = client.get(url).content.decode()
+    assert new_case not in body
+    assert reverse("supervision:case_detail", args=[case.pk]) in body
