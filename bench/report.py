@@ -22,26 +22,32 @@ def evaluate(results: dict) -> list[str]:
     by_label = {r["page"]: r for r in results["pages"]}
     trivial = by_label["trivial view"]
 
-    def ratio(row, base, serial=False):
-        mine = row["serial"]["p50_ms"] if serial else row["p50_ms"]
-        theirs = base["serial"]["p50_ms"] if serial else base["p50_ms"]
+    def ratio(row, base, key="p50_ms", serial=False):
+        mine = row["serial"][key] if serial else row[key]
+        theirs = base["serial"][key] if serial else base[key]
         return round(mine / theirs, 2) if mine and theirs else None
 
     for row in results["pages"]:
         # Against the bare view (no session, no template) and against the trivial page of
         # the same visitor (session, user, layout: what every page of theirs pays first).
+        # Judged on the serial p50 (the page's own latency) and on the mean latency under
+        # load (= clients ÷ throughput): under saturation the p50 mostly measures where a
+        # request lands in the queue and swings ±50 % between runs of the same code, so
+        # the p50 ratio under load is reported, not judged (docs/benchmarks.md).
         page = by_label[BASELINES[row["role"]]]
-        row["ratio"], row["serial_ratio"] = ratio(row, trivial), ratio(row, trivial, True)
-        row["page_ratio"], row["page_serial_ratio"] = ratio(row, page), ratio(row, page, True)
-        worst = max(row["page_ratio"] or 99, row["page_serial_ratio"] or 99)
+        row["ratio"], row["serial_ratio"] = ratio(row, trivial), ratio(row, trivial, serial=True)
+        row["page_ratio"] = ratio(row, page)
+        row["page_mean_ratio"] = ratio(row, page, "mean_ms")
+        row["page_serial_ratio"] = ratio(row, page, serial=True)
+        worst = max(row["page_mean_ratio"] or 99, row["page_serial_ratio"] or 99)
         row["ratio_missed"] = bool(row["key"] and worst > TARGETS["ratio"])
         row["bare_ratio_missed"] = bool(
             row["key"] and max(row["ratio"] or 99, row["serial_ratio"] or 99) > TARGETS["ratio"]
         )
         if row["ratio_missed"]:
             missed.append(
-                f"{row['page']}: p50 {row['page_ratio']}× (serial {row['page_serial_ratio']}×) "
-                f"its trivial page (target ≤ 3×)"
+                f"{row['page']}: {row['page_serial_ratio']}× its trivial page serially, "
+                f"{row['page_mean_ratio']}× under load (mean) (target ≤ 3×)"
             )
     q = results["queries"]
     for label, big in q["N"]["pages"].items():
@@ -85,11 +91,12 @@ def print_report(results: dict, path: Path):
     users = results["args"]["users"]
     print(
         f"\n{'page':<26}{'serial':>8}{'p50':>9}{'p95':>9}{'req/s':>8}{'× view':>8}{'serial':>8}"
-        f"{'× page':>8}{'serial':>8}{'queries':>10}{'N′':>7}{'in-proc':>14}{'N′':>12}  target"
+        f"{'× page':>8}{'serial':>8}{'(p50':>7}{'queries':>10}{'N′':>7}{'in-proc':>14}{'N′':>12}"
+        "  target"
     )
     print(
         f"{'':<26}{'p50 ms':>8}{'ms @' + str(users):>9}{'ms':>9}{'':>8}{'p50':>8}{'':>8}"
-        f"{'p50':>8}{'':>8}{'cold/warm':>10}{'':>7}{'ms cold/warm':>14}"
+        f"{'mean':>8}{'':>8}{'@load)':>7}{'cold/warm':>10}{'':>7}{'ms cold/warm':>14}"
     )
     for row in results["pages"]:
         qn = results["queries"]["N"]["pages"].get(row["page"], {})
@@ -102,15 +109,16 @@ def print_report(results: dict, path: Path):
         print(
             f"{row['page']:<26}{row['serial']['p50_ms']:>8}{row['p50_ms']:>9}{row['p95_ms']:>9}"
             f"{row['throughput']:>8}{row['ratio']:>8}{row['serial_ratio']:>8}"
-            f"{row['page_ratio']:>8}{row['page_serial_ratio']:>8}"
+            f"{row['page_mean_ratio']:>8}{row['page_serial_ratio']:>8}{row['page_ratio']:>7}"
             f"{pair(qn, 'queries', 'queries_warm'):>10}{pair(qs, 'queries', 'queries_warm'):>7}"
             f"{pair(qn, 'inprocess_cold_ms', 'inprocess_ms'):>14}"
             f"{pair(qs, 'inprocess_cold_ms', 'inprocess_ms'):>12}  {target}"
         )
     bare = [r["page"] for r in results["pages"] if r.get("bare_ratio_missed")]
     print(
-        "\n× view: against the bare view (no session, no template); × page: against the "
-        "trivial page of the same visitor (target ≤ 3×, p50 under load and serial)."
+        "\n× view: p50 against the bare view (no session, no template); × page: against the "
+        "trivial page of the same visitor — target ≤ 3× for the mean under load and the "
+        "serial p50 (the p50 under load is shown, not judged)."
     )
     print(f"key pages above 3× the bare view: {', '.join(bare) if bare else 'none'}")
     pdf, rem, exp = results["pdf"], results["reminders"], results["export"]
