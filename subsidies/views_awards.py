@@ -152,6 +152,25 @@ def award_set(request, pk):
     return _render_ranking(request, application.round, bound=(application.pk, form))
 
 
+@require_POST
+@staff_action
+def award_remove(request, pk):
+    """Withdraw a proposed amount (evaluation stage only): the budget is freed."""
+    award = _award_for_user(request.user, pk)
+    try:
+        services.award_remove(award=award, by=request.user)
+    except REFUSALS as error:
+        show_refusal(request, error)
+    else:
+        messages.success(
+            request,
+            _("已取消“%(alliance)s”的拟补贴金额（%(amount)s元）。")
+            % {"alliance": award.application.alliance.name, "amount": f"{award.amount_yuan:,}"},
+        )
+    url = reverse("subsidies:ranking", kwargs={"pk": award.application.round_id})
+    return redirect(f"{url}#application-{award.application_id}")
+
+
 @staff_page
 @require_safe
 def ranking_export(request, pk):

@@ -31,6 +31,7 @@ from .forms import AssignForm, CriterionFormSet, RoundForm, criteria_from, evalu
 from .models import Application, Assignment, Award, SubsidyRound
 from .views_awards import (  # noqa: F401  (routed through this module by urls.py)
     award_notice_download,
+    award_remove,
     award_set,
     awards_suggest,
     disbursement,
@@ -376,6 +377,7 @@ def unassign(request, pk):
 __all__ = [
     "assign",
     "award_notice_download",
+    "award_remove",
     "award_set",
     "awards_suggest",
     "criteria_edit",

@@ -116,3 +116,18 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_connections(django_db_setup, django_db_blocker):
+    """Servers and workers started by tests (gunicorn, Celery) close their connections as
+    they exit, but PostgreSQL may still count one for a moment: dropping the test database
+    would then fail ("being accessed by other users"). End them before the drop."""
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )

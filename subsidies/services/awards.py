@@ -74,16 +74,23 @@ def award_set(*, application, by, amount_yuan) -> Award:
 
 @transaction.atomic
 def award_remove(*, award, by):
+    """Withdraw a proposed amount while the round is still being evaluated."""
     require_staff(by)
-    award = Award.objects.select_related("application").get(pk=award.pk)
-    round_ = lock_round(award.application.round)
+    award = Award.objects.select_related("application").filter(pk=award.pk).first()
+    gone = ValidationError(_("该补贴已被取消，请刷新页面查看最新情况。"))
+    if award is None:
+        raise gone
+    round_ = lock_round(award.application.round)  # award_set holds the same lock
     if round_.state != SubsidyRound.State.EVALUATING:
         raise ValidationError(_("只有评审阶段可以调整补贴。"))
+    if not Award.objects.filter(pk=award.pk).exists():  # removed while we waited
+        raise gone
     record(
         subject=award.application,
         action="award_remove",
         action_label=gettext_lazy("取消拟补贴"),
         actor=by,
+        reason=f"{award.amount_yuan:,}",
     )
     award.delete()
 

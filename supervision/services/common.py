@@ -2,7 +2,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from filings.uploads import store_upload
-from portal import outbox
 
 
 def require_lead_unit(alliance, by):
@@ -35,8 +34,3 @@ def require_reason(text: str, message: str) -> str:
 
 # One way to store an upload everywhere (checked by content, generated name).
 save_attachment = store_upload
-
-
-def notify_on_commit(task, *args):
-    """Run ``task`` after commit, through the outbox (survives a broker outage)."""
-    outbox.enqueue(task, *args)

@@ -4,11 +4,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from filings.models import Alliance, AllianceMember
-from portal import transitions
+from portal import outbox, transitions
 
 from ..models import AllianceChange, EventAttachment, EventReport
 from .common import (
-    notify_on_commit,
     require_filed,
     require_lead_unit,
     require_reason,
@@ -41,7 +40,7 @@ def _explain(report, name):
 def _notify(report, event):
     from ..tasks import send_record_notification
 
-    notify_on_commit(send_record_notification, "event", report.pk, event)
+    outbox.enqueue(send_record_notification, "event", report.pk, event)
 
 
 def validate_change(report: EventReport):

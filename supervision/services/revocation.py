@@ -12,12 +12,12 @@ from django.utils.translation import gettext_lazy
 from audit.models import record
 from filings.models import Alliance
 from filings.numbering import next_in_sequence
-from portal import transitions
+from portal import outbox, transitions
 from portal.workdays import add_working_days
 
 from .. import documents
 from ..models import RevocationAttachment, RevocationCase, RevocationGround
-from .common import notify_on_commit, require_lead_unit, require_reason, save_attachment
+from .common import require_lead_unit, require_reason, save_attachment
 
 LABELS = {
     "open": gettext_lazy("立案并送达告知书"),
@@ -31,7 +31,7 @@ LABELS = {
 def _notify(case, event):
     from ..tasks import send_record_notification
 
-    notify_on_commit(send_record_notification, "case", case.pk, event)
+    outbox.enqueue(send_record_notification, "case", case.pk, event)
 
 
 def _explain(case, name):

@@ -5,11 +5,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from filings.models import Alliance
-from portal import transitions
+from portal import outbox, transitions
 
 from ..models import AnnualSummary, SummaryAttachment
 from .common import (
-    notify_on_commit,
     require_filed,
     require_lead_unit,
     require_reason,
@@ -40,7 +39,7 @@ def _explain(summary, name):
 def _notify(summary, event):
     from ..tasks import send_record_notification
 
-    notify_on_commit(send_record_notification, "summary", summary.pk, event)
+    outbox.enqueue(send_record_notification, "summary", summary.pk, event)
 
 
 @transaction.atomic

@@ -5,11 +5,11 @@ from django.utils.translation import gettext_lazy
 
 from filings.models import Alliance
 from filings.uploads import check_upload
-from portal import transitions
+from portal import outbox, transitions
 from portal.cache import data_changed
 
 from ..models import Symposium, SymposiumInvitation
-from .common import notify_on_commit, require_municipal_staff
+from .common import require_municipal_staff
 
 
 def _lock(symposium, expected_state=None):
@@ -31,7 +31,7 @@ def _invite(symposium, alliances) -> list[SymposiumInvitation]:
     )
     data_changed()  # bulk_create sends no signal; alliance pages list invitations
     if new:
-        notify_on_commit(send_symposium_invitations, symposium.pk, [a.pk for a in new])
+        outbox.enqueue(send_symposium_invitations, symposium.pk, [a.pk for a in new])
     return invitations
 
 

@@ -513,6 +513,7 @@ POSTS = [
             f"a{w.application.pk}-amount": S.integer(),
         },
     ),
+    Post("subsidies:award_remove", targets=pk_of("award_evaluating", "award")),
     Post(
         "subsidies:assign",
         targets=pk_of("application_open", "application_2", "application"),

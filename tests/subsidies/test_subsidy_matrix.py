@@ -380,6 +380,7 @@ POST_ONLY = [
     lambda w: reverse("subsidies:assign", args=[w["application"].pk]),
     lambda w: reverse("subsidies:unassign", args=[w["assignment"].pk]),
     lambda w: reverse("subsidies:award_set", args=[w["application"].pk]),
+    lambda w: reverse("subsidies:award_remove", args=[w["award"].pk]),
     lambda w: reverse("subsidies:awards_suggest", args=[w["eval_round"].pk]),
     lambda w: reverse("subsidies:objection_resolve", args=[w["objection"].pk]),
     lambda w: reverse("subsidies:application_new", args=[w["open_round"].pk, w["alliance"].pk]),
