@@ -96,6 +96,15 @@ class AuditChainHead(models.Model):
         return f"#{self.seq} {self.hash[:12]}"
 
 
+def in_log_language(build):
+    """``build()`` run in the portal's language: for reasons a service formats itself
+    (``reason=in_log_language(lambda: _("%(amount)s元") % {...})``)."""
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return build()
+
+
 def record(*, subject, action: str, action_label: str, actor, source="", target="", reason=""):
     """Append one entry about ``subject`` (or None). Call it inside the service's transaction."""
     from django.db import transaction

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from audit.models import record
+from audit.models import in_log_language, record
 
 from ..models import Application, Award, Objection, SubsidyRound
 from .rounds import lock_round, require_staff
@@ -67,7 +67,7 @@ def award_set(*, application, by, amount_yuan) -> Award:
         action="award",
         action_label=gettext_lazy("确定补贴金额"),
         actor=by,
-        reason=_("%(amount)s元") % {"amount": _yuan(amount)},
+        reason=in_log_language(lambda: _("%(amount)s元") % {"amount": _yuan(amount)}),
     )
     return award
 
@@ -171,7 +171,11 @@ def disbursement_record(*, award, by, disbursed_on, disbursed_yuan) -> Award:
         action="disburse",
         action_label=gettext_lazy("登记拨付"),
         actor=by,
-        reason=_("%(date)s 拨付%(amount)s元")
-        % {"date": disbursed_on.isoformat(), "amount": _yuan(amount)},
+        reason=in_log_language(
+            lambda: (
+                _("%(date)s 拨付%(amount)s元")
+                % {"date": disbursed_on.isoformat(), "amount": _yuan(amount)}
+            )
+        ),
     )
     return award

@@ -7,7 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from audit.models import record
+from audit.models import in_log_language, record
 from filings.numbering import next_in_sequence
 from portal import transitions
 from portal.workdays import add_working_days
@@ -188,7 +188,9 @@ def round_publish(*, round_, by, expected_state=None):
         label=LABELS["publish"],
         starts_on=starts,
         ends_on=ends,
-        log_reason=_("公示期：%(s)s至%(e)s") % {"s": starts.isoformat(), "e": ends.isoformat()},
+        log_reason=in_log_language(
+            lambda: _("公示期：%(s)s至%(e)s") % {"s": starts.isoformat(), "e": ends.isoformat()}
+        ),
     )
 
 

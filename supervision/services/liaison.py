@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
-from audit.models import record
+from audit.models import in_log_language, record
 from filings.models import Alliance
 from portal import outbox
 
@@ -30,11 +30,15 @@ def liaison_assign(*, alliance: Alliance, by, officer) -> Alliance:
         action="assign_liaison",
         action_label=gettext_lazy("指定科技联络员"),
         actor=by,
-        reason=_("%(old)s → %(new)s")
-        % {
-            "old": previous.get_full_name() if previous else "—",
-            "new": officer.get_full_name() if officer else "—",
-        },
+        reason=in_log_language(
+            lambda: (
+                _("%(old)s → %(new)s")
+                % {
+                    "old": previous.get_full_name() if previous else "—",
+                    "new": officer.get_full_name() if officer else "—",
+                }
+            )
+        ),
     )
     if officer is not None:
         from ..tasks import send_liaison_assignment

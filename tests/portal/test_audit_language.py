@@ -25,3 +25,17 @@ def test_an_english_reader_writes_chinese_labels(cjk_font):
         .values_list("action_label", flat=True)
     )
     assert labels == ["初审通过并推荐", "予以备案"]
+
+
+def test_reasons_a_service_formats_are_chinese_too():
+    from subsidies import services as subsidy_services
+    from tests.factories import eligible_alliance, submitted_application, subsidy_round
+
+    staff = MunicipalStaffFactory()
+    round_ = subsidy_round(staff=staff)
+    application = submitted_application(round_, eligible_alliance(round_.year))
+    subsidy_services.round_start_evaluation(round_=round_, by=staff)
+    with translation.override("en"):
+        subsidy_services.award_set(application=application, by=staff, amount_yuan=200_000)
+    entry = AuditEntry.objects.get(action="award")
+    assert (entry.action_label, entry.reason) == ("确定补贴金额", "200,000元")
