@@ -26,7 +26,11 @@ urlpatterns = [
     path("rounds/<int:pk>/ranking.xlsx", rounds.ranking_export, name="ranking_export"),
     path("rounds/<int:pk>/awards/suggest/", rounds.awards_suggest, name="awards_suggest"),
     path("applications/<int:pk>/award/", rounds.award_set, name="award_set"),
-    path("awards/<int:pk>/remove/", rounds.award_remove, name="award_remove"),
+    path(
+        "rounds/<int:round_pk>/awards/<int:pk>/remove/",
+        rounds.award_remove,
+        name="award_remove",
+    ),
     path("applications/<int:pk>/assign/", rounds.assign, name="assign"),
     path("assignments/<int:pk>/unassign/", rounds.unassign, name="unassign"),
     path("awards/<int:pk>/objections/", rounds.objection_new, name="objection_new"),

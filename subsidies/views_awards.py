@@ -154,20 +154,31 @@ def award_set(request, pk):
 
 @require_POST
 @staff_action
-def award_remove(request, pk):
-    """Withdraw a proposed amount (evaluation stage only): the budget is freed."""
-    award = _award_for_user(request.user, pk)
+def award_remove(request, round_pk, pk):
+    """Withdraw a proposed amount (evaluation stage only): the budget is freed. The round
+    is in the URL so that a stale page (the amount already withdrawn) gets an answer."""
+    round_ = _round_for_staff(request.user, round_pk)
+    url = reverse("subsidies:ranking", kwargs={"pk": round_.pk})
+    award = (
+        Award.objects.filter(application__in=selectors.applications_visible_to(request.user))
+        .filter(application__round=round_)
+        .select_related("application__alliance")
+        .filter(pk=pk)
+        .first()
+    )
+    if award is None:
+        messages.error(request, _("该补贴已被取消，请刷新页面查看最新情况。"))
+        return redirect(url)
     try:
-        services.award_remove(award=award, by=request.user)
+        amount = services.award_remove(award=award, by=request.user)
     except REFUSALS as error:
         show_refusal(request, error)
     else:
         messages.success(
             request,
             _("已取消“%(alliance)s”的拟补贴金额（%(amount)s元）。")
-            % {"alliance": award.application.alliance.name, "amount": f"{award.amount_yuan:,}"},
+            % {"alliance": award.application.alliance.name, "amount": f"{amount:,}"},
         )
-    url = reverse("subsidies:ranking", kwargs={"pk": award.application.round_id})
     return redirect(f"{url}#application-{award.application_id}")
 
 

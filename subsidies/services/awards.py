@@ -73,26 +73,32 @@ def award_set(*, application, by, amount_yuan) -> Award:
 
 
 @transaction.atomic
-def award_remove(*, award, by):
-    """Withdraw a proposed amount while the round is still being evaluated."""
+def award_remove(*, award, by) -> int:
+    """Withdraw a proposed amount while the round is still being evaluated; returns the
+    amount withdrawn (as it was under the lock: another member of staff may have changed
+    it since the page was shown)."""
     require_staff(by)
-    award = Award.objects.select_related("application").filter(pk=award.pk).first()
     gone = ValidationError(_("该补贴已被取消，请刷新页面查看最新情况。"))
-    if award is None:
+    found = Award.objects.select_related("application__round").filter(pk=award.pk).first()
+    if found is None:
         raise gone
-    round_ = lock_round(award.application.round)  # award_set holds the same lock
+    round_ = lock_round(found.application.round)  # award_set holds the same lock
     if round_.state != SubsidyRound.State.EVALUATING:
         raise ValidationError(_("只有评审阶段可以调整补贴。"))
-    if not Award.objects.filter(pk=award.pk).exists():  # removed while we waited
+    award = Award.objects.select_for_update().select_related("application").filter(pk=award.pk)
+    award = award.first()
+    if award is None:  # removed while we waited for the lock
         raise gone
+    amount = award.amount_yuan
     record(
         subject=award.application,
         action="award_remove",
         action_label=gettext_lazy("取消拟补贴"),
         actor=by,
-        reason=f"{award.amount_yuan:,}",
+        reason=in_log_language(lambda: _("%(amount)s元") % {"amount": _yuan(amount)}),
     )
     award.delete()
+    return amount
 
 
 @transaction.atomic

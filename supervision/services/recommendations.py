@@ -44,7 +44,7 @@ def recommendation_create(
     record(
         subject=alliance,
         action="recommend_provincial",
-        action_label=recommendation.get_kind_display(),
+        action_label=type(recommendation).Kind(recommendation.kind).label,  # lazy
         actor=by,
         reason=note,
     )

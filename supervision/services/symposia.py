@@ -94,11 +94,11 @@ def symposium_record_minutes(
         symposium.minutes_original_name = checked.original_name
         symposium.minutes_file.save(f"minutes{checked.extension}", uploaded, save=False)
     return transitions.perform(
-        symposium, "record_minutes", by, label=_("上传会议纪要"), summary=summary.strip()
+        symposium, "record_minutes", by, label=gettext_lazy("上传会议纪要"), summary=summary.strip()
     )
 
 
 @transaction.atomic
 def symposium_cancel(*, symposium: Symposium, by, expected_state=None) -> Symposium:
     symposium = _lock(symposium, expected_state)
-    return transitions.run(symposium, "cancel", by, label=_("取消座谈会"))
+    return transitions.run(symposium, "cancel", by, label=gettext_lazy("取消座谈会"))

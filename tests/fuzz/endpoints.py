@@ -513,7 +513,14 @@ POSTS = [
             f"a{w.application.pk}-amount": S.integer(),
         },
     ),
-    Post("subsidies:award_remove", targets=pk_of("award_evaluating", "award")),
+    Post(
+        "subsidies:award_remove",
+        targets=lambda w: [
+            {"round_pk": w.round_evaluating.pk, "pk": w.award_evaluating.pk},
+            {"round_pk": w.round_notice.pk, "pk": w.award.pk},
+            {"round_pk": w.round_notice.pk, "pk": w.award_evaluating.pk},  # another round's
+        ],
+    ),
     Post(
         "subsidies:assign",
         targets=pk_of("application_open", "application_2", "application"),
