@@ -23,8 +23,8 @@ from accounts.permissions import role_required
 from . import documents, services
 from .conformance import check_conformance, missing_materials
 from .forms import AllianceForm, AllianceNewForm, MaterialUploadForm, MemberAddForm, MemberEditForm
-from .models import Alliance, Filing, FilingMaterial
-from .selectors import filings_visible_to
+from .models import Filing, FilingMaterial
+from .selectors import alliances_visible_to, filings_visible_to
 from .services import TransitionRefused
 from .views_review import STATE_BADGES
 
@@ -157,7 +157,9 @@ def filing_edit(request, pk):
         return _render_edit(request, filing)
     # A separate instance: an invalid form must not change the heading and checklist,
     # which show what is saved.
-    form = AllianceForm(request.POST, instance=Alliance.objects.get(pk=filing.alliance_id))
+    form = AllianceForm(
+        request.POST, instance=alliances_visible_to(request.user).get(pk=filing.alliance_id)
+    )
     if not form.is_valid():
         messages.error(request, _("草稿未保存：请按红色提示修改后再保存。"))
         return _render_edit(request, filing, alliance_form=form)

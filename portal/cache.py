@@ -49,9 +49,8 @@ class ResilientRedisCache(RedisCache):
     def _guarded(self, operation: str, default, call, *args):
         import redis
 
-        if self._down_until:
-            if time.monotonic() < self._down_until:
-                return default
+        if self._down_until and time.monotonic() < self._down_until:
+            return default
         try:
             result = call(*args)
         except redis.RedisError as exc:
@@ -176,13 +175,22 @@ def data_version() -> str:
     return f"{cache.get(VERSION_KEY, 0)}.{last or 0}"
 
 
-def cached(key: str, build, *, timeout: int | None = None):
-    """The value cached under ``key`` (which should contain a data version), or
-    ``build()`` stored there for ``timeout`` seconds (default PORTAL_CACHE_SECONDS)."""
+def versioned_key(*parts) -> str:
+    """A cache key for data shown on pages: ``parts`` (what the data depends on) plus the
+    language, the day ("days waiting", "overdue", which summaries are due) and the data
+    version."""
+    day = timezone.localdate().isoformat()
+    return ":".join([*map(str, parts), get_language(), day, data_version()])
+
+
+def cached(key: str, build, *, keep=lambda value: True):
+    """The value cached under ``key`` (a ``versioned_key``), or ``build()``, stored for
+    PORTAL_CACHE_SECONDS when ``keep(value)``."""
     value = cache.get(key)
     if value is None:
         value = build()
-        cache.set(key, value, settings.PORTAL_CACHE_SECONDS if timeout is None else timeout)
+        if keep(value):
+            cache.set(key, value, settings.PORTAL_CACHE_SECONDS)
     return value
 
 
@@ -213,34 +221,29 @@ def cache_key_query(request, params) -> str | None:
     return "&".join(parts)
 
 
+def _where(request, query: str) -> str:
+    return hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()[:40]
+
+
 def _csrf_free(parts: dict) -> bool:
-    return not any(
-        "csrfmiddlewaretoken" in str(v) or "X-CSRFToken" in str(v) for v in parts.values()
-    )
+    if any("csrfmiddlewaretoken" in str(v) or "X-CSRFToken" in str(v) for v in parts.values()):
+        logger.error("not caching a page part that holds a CSRF token")
+        return False
+    return True
 
 
 def cached_fragment(request, name: str, build, *, vary=(), params=()):
     """A page's parts (``build()`` returns a dict: rendered HTML as SafeString, which
     pickling keeps, and plain text that templates still escape), cached for this path,
-    the query ``params`` it uses (``cache_key_query``), language, day (for "days waiting",
-    "overdue") and data version, and whatever ``vary`` adds (the viewer's role or
-    jurisdiction where what they see differs). Only for parts that do not depend on
-    anything else about the visitor: a part holding a CSRF token is never stored."""
+    the query ``params`` it uses (``cache_key_query``) and whatever ``vary`` adds (the
+    viewer's role or jurisdiction where what they see differs), under ``versioned_key``.
+    Only for parts that do not depend on anything else about the visitor: a part holding
+    a CSRF token is never stored."""
     query = cache_key_query(request, params)
     if query is None:
         return build()
-    where = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()[:40]
-    varies = ":".join(str(v) for v in vary)
-    day = timezone.localdate().isoformat()
-    key = f"fragment:{name}:{varies}:{where}:{get_language()}:{day}:{data_version()}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        if _csrf_free(value):
-            cache.set(key, value, settings.PORTAL_CACHE_SECONDS)
-        else:
-            logger.error("not caching %s: it holds a CSRF token", name)
-    return value
+    key = versioned_key("fragment", name, *vary, _where(request, query))
+    return cached(key, build, keep=_csrf_free)
 
 
 # --- Whole pages for anonymous visitors --------------------------------------------------
@@ -270,10 +273,8 @@ def cache_public_page(*, params=()):
                 or "messages" in request.COOKIES
             ):
                 return view(request, *args, **kwargs)
-            where = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()[:40]
-            day = timezone.localdate().isoformat()
             name = f"{view.__module__}.{view.__name__}"
-            key = f"page:{name}:{where}:{get_language()}:{day}:{data_version()}"
+            key = versioned_key("page", name, _where(request, query))
             stored = cache.get(key)
             if stored is not None:
                 content_type, html = stored

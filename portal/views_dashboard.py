@@ -1,11 +1,10 @@
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from accounts.models import Jurisdiction, Role
 from accounts.permissions import STAFF_ROLES, role_required
 
-from .cache import cached, data_version
+from .cache import cached, versioned_key
 from .dashboard import dashboard_data
 
 
@@ -36,10 +35,8 @@ def dashboard(request):
         if request.user.effective_role == Role.COUNTY_REVIEWER
         else "city"
     )
-    key = f"dashboard:{scope}:{year}:{jurisdiction.pk if jurisdiction else '-'}"
-    day = timezone.localdate().isoformat()  # which years' summaries are due
     data = cached(
-        f"{key}:{get_language()}:{day}:{data_version()}",
+        versioned_key("dashboard", scope, year, jurisdiction.pk if jurisdiction else "-"),
         lambda: dashboard_data(request.user, year=year, jurisdiction=jurisdiction),
     )
     return render(

@@ -136,7 +136,7 @@ def alliance_detail(request, pk):
 
     def record():
         """Header and record: the same for every viewer of the same role."""
-        full = Alliance.objects.select_related("lead_unit", "liaison_officer").get(pk=pk)
+        full = alliances_visible_to(user).select_related("liaison_officer").get(pk=pk)
         cases = list(selectors.cases_visible_to(user).filter(alliance=full))
         context = {
             "alliance": full,
