@@ -7,7 +7,6 @@ can start it with nothing but Python. Production sets DATABASE_URL, CELERY_BROKE
 See docs/operations.md for every variable.
 """
 
-import urllib.parse
 from pathlib import Path
 
 import environ
@@ -46,6 +45,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "audit",
+    "core",
     "accounts",
     "filings",
     "supervision",
@@ -57,16 +57,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "portal.middleware.SessionIdleMiddleware",
+    "core.middleware.SessionIdleMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "portal.middleware.RejectNullBytesMiddleware",
+    "core.middleware.RejectNullBytesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "portal.middleware.SecurityHeadersMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     # Last: it watches the authentication the other middleware let through (等保2.0 lockout).
     "axes.middleware.AxesMiddleware",
 ]
@@ -85,7 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "portal.context_processors.navigation",
+                "core.context_processors.navigation",
             ],
         },
     },
@@ -185,38 +185,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 
 # --- Cache ----------------------------------------------------------------------------
-# Sessions, dashboard aggregates and public-page fragments (portal/cache.py). Redis when
-# one is configured — PORTAL_CACHE_URL, else the broker's Redis on database 1 — so every
-# web host shares it; otherwise (the embedded default, tests) per-process memory.
-# A Redis outage only makes pages slower: ResilientRedisCache turns errors into misses.
-def _cache_url(broker: str) -> str:
-    explicit = env.str("PORTAL_CACHE_URL", default="")
-    if explicit or not broker.startswith(("redis://", "rediss://")):
-        return explicit
-    return urllib.parse.urlsplit(broker)._replace(path="/1").geturl()  # same Redis, db 1
-
-
-PORTAL_CACHE_URL = _cache_url(
-    env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default=""))
-)
-PORTAL_CACHE_SECONDS = env.int("PORTAL_CACHE_SECONDS", default=300)
-if PORTAL_CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {
-        "default": {
-            "BACKEND": "portal.cache.ResilientRedisCache",
-            "LOCATION": PORTAL_CACHE_URL,
-            "KEY_PREFIX": "portal",
-            "TIMEOUT": PORTAL_CACHE_SECONDS,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
-elif PORTAL_CACHE_URL == "locmem://" or (DEBUG and not PORTAL_CACHE_URL):
-    # One process (runserver, tests): its own memory is the whole cache.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-else:
-    # Several processes without a shared cache would each keep their own data version
-    # and serve one another's stale parts: no cache at all, then.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+# No page is cached (docs/decisions.md, "No page cache"): pages are fast because their
+# queries are few and flat. Django's cache is per-process memory; nothing relies on it
+# being shared between processes.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- E-mail ---------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -245,7 +217,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-# Sessions end after this much inactivity. portal.middleware.SessionIdleMiddleware pushes
+# Sessions end after this much inactivity. core.middleware.SessionIdleMiddleware pushes
 # the expiry forward at most once per SESSION_REFRESH_SECONDS (instead of writing the
 # session on every request), so the cookie age adds that interval: a session ends between
 # 30 and 31 minutes after the last request. Sessions stay in the database only: a copy in
@@ -270,7 +242,7 @@ if not DEBUG:
     # TLS ends at the reverse proxy, which says so in this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-# Content-Security-Policy (portal.middleware): everything from this origin, nothing inline
+# Content-Security-Policy (core.middleware): everything from this origin, nothing inline
 # but styles (Bootstrap components set style attributes).
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -330,7 +302,7 @@ EVENT_REPORT_LATE_DAYS = env.int("PORTAL_EVENT_REPORT_LATE_DAYS", default=30)
 # Art. 13: the period to state one's case (陈述申辩), in working days.
 REVOCATION_STATEMENT_WORKING_DAYS = env.int("PORTAL_STATEMENT_WORKING_DAYS", default=10)
 
-# A broker that is down must fail a publish fast, not hang the request (portal.outbox).
+# A broker that is down must fail a publish fast, not hang the request (core.outbox).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # A task taken by a worker that dies unacknowledged (acks_late) goes back to the queue
 # after this long; it must exceed the longest task.
@@ -349,7 +321,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=15),
     },
     "dispatch-outbox-every-minute": {
-        "task": "portal.tasks.dispatch_outbox",
+        "task": "core.tasks.dispatch_outbox",
         "schedule": 60.0,
     },
     "send-annual-summary-reminders-daily": {

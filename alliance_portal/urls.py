@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from portal.views_health import healthz
+from core.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -17,6 +17,6 @@ urlpatterns = [
     path("", include("portal.urls")),
 ]
 
-handler403 = "portal.views.error_403"
-handler404 = "portal.views.error_404"
-handler500 = "portal.views.error_500"
+handler403 = "core.views.error_403"
+handler404 = "core.views.error_404"
+handler500 = "core.views.error_500"

@@ -63,13 +63,6 @@ class AuditEntry(models.Model):
         ordering = ["at", "pk"]
         indexes = [
             models.Index(fields=["content_type", "object_id", "at"]),
-            # The last entry that changed something (not a login): portal.cache's data
-            # version reads it on every cached page (SESSION_ACTIONS there).
-            models.Index(
-                fields=["id"],
-                condition=~models.Q(action__in=["login", "logout", "login_failed"]),
-                name="audit_changes_id",
-            ),
         ]
         verbose_name = _("操作记录")
         verbose_name_plural = _("操作记录")

@@ -16,7 +16,7 @@ def setup(*, migrate: bool = True):
     sys.path.insert(0, str(ROOT))
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alliance_portal.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     os.environ.setdefault("EMAIL_URL", "dummymail://")
     os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
     _create_database(url)

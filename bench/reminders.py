@@ -23,8 +23,8 @@ def main(n: int):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext, override_settings
 
-    from portal.models import Notification
-    from portal.notify import deliver
+    from core.models import Notification
+    from core.notify import deliver
     from supervision.models import ReminderLog
     from supervision.reminders import send_reminders
 
@@ -33,10 +33,10 @@ def main(n: int):
     ReminderLog.objects.filter(year=2025).delete()
     Notification.objects.filter(subject__contains="2025年度").delete()
     queued = []
-    import portal.outbox
+    import core.outbox
 
     # Collect the deliveries the job queues (through the outbox) instead of running them.
-    portal.outbox.enqueue = lambda task, *args: queued.append(args[0])
+    core.outbox.enqueue = lambda task, *args: queued.append(args[0])
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()

@@ -41,7 +41,7 @@ def server_env(
         if not k.startswith(("DJANGO_", "CELERY_", "PORTAL_")) and k not in ("REDIS_URL",)
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="alliance_portal.settings",
+        DJANGO_SETTINGS_MODULE="bench.settings",
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=secret_key,
         DJANGO_ALLOWED_HOSTS=HOST,

@@ -1,17 +1,9 @@
-"""PDFs the portal issues or prints: WeasyPrint from templates/pdf/, always in Chinese
-(they are official documents), with a CJK font named in the CSS."""
+"""The filing's PDFs (Art. 10–11): the application form, the county's recommendation
+letter and the municipal filing notice."""
 
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
-
-def render_pdf(template_name: str, context: dict) -> bytes:
-    from weasyprint import HTML  # imported lazily: loading Pango costs ~0.3 s
-
-    with translation.override("zh-hans"):
-        html = render_to_string(template_name, {"bureau": settings.PORTAL_BUREAU_NAME, **context})
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+from core.pdf import render_pdf
 
 
 def _members(filing):

@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.models import record
-from portal import outbox, transitions
-from portal.transitions import StaleRecord, TransitionRefused  # noqa: F401 - views catch them here
+from core import outbox, transitions
+from core.transitions import StaleRecord, TransitionRefused  # noqa: F401 - views catch them here
+from core.uploads import store_upload
 
 from . import documents
 from .models import Alliance, AllianceMember, Filing, FilingDocument, FilingMaterial
 from .numbering import next_filing_number, next_letter_number
-from .uploads import store_upload
 
 TRANSITION_LABELS = {
     "create": gettext_lazy("创建申请"),

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from portal.notify import send_notice
+from core.notify import send_notice
 
 from .models import Filing
 

@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -22,7 +21,6 @@ from django_fsm import ConcurrentTransition
 from accounts.models import Role
 from accounts.permissions import STAFF_ROLES, role_required
 from audit.models import AuditEntry
-from portal.cache import cached_fragment
 
 from . import rules, selectors, services
 from .conformance import check_conformance, missing_materials
@@ -326,26 +324,16 @@ def document_download(request, pk, document_pk):
 
 
 def _queue(request, queryset, filter_class, *, title: str, municipal: bool):
-    def content():
-        filterset = filter_class(request.GET, queryset=queryset)
-        page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-        context = {
-            "filter": filterset,
-            "page_obj": page,
-            "municipal": municipal,
-            "late_after_days": LATE_AFTER_DAYS,
-        }
-        return {"content": render_to_string("filings/review/_queue_content.html", context, request)}
-
-    # The same for every reviewer of the same scope until a filing changes (data version).
-    scope = request.user.jurisdiction_id if not municipal else request.user.effective_role
-    params = ("q", "category", "jurisdiction", "page")
-    parts = cached_fragment(request, "queue", content, vary=[municipal, scope], params=params)
-    return render(
-        request,
-        "filings/review/queue.html",
-        {"content": parts["content"], "title": title, "municipal": municipal},
-    )
+    filterset = filter_class(request.GET, queryset=queryset)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "page_obj": page,
+        "municipal": municipal,
+        "late_after_days": LATE_AFTER_DAYS,
+        "title": title,
+    }
+    return render(request, "filings/review/queue.html", context)
 
 
 @require_safe

@@ -33,21 +33,3 @@ def run_export(job_id: int) -> str:
     job.state, job.finished_at = ExportJob.State.DONE, timezone.now()
     job.save(update_fields=["file", "state", "finished_at"])
     return job.state
-
-
-@shared_task(
-    acks_late=True, autoretry_for=(ConnectionError, OSError), retry_backoff=30, max_retries=5
-)
-def deliver_notifications(notification_ids: list[int]) -> int:
-    """Send the e-mails of inbox entries created in bulk (e.g. by the reminder job)."""
-    from .notify import deliver
-
-    return deliver(notification_ids)
-
-
-@shared_task
-def dispatch_outbox() -> int:
-    """Beat, every minute: publish tasks whose dispatch after commit failed (broker down)."""
-    from .outbox import dispatch
-
-    return dispatch(older_than_seconds=30)

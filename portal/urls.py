@@ -1,13 +1,11 @@
 from django.urls import path
 
-from . import views, views_bench, views_dashboard, views_exports, views_inbox
+from . import views, views_dashboard, views_exports, views_inbox
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("bench/trivial", views_bench.trivial, name="bench_trivial"),
-    path("bench/trivial-page", views_bench.trivial_page, name="bench_trivial_page"),
     path("dashboard/", views_dashboard.dashboard, name="dashboard"),
     path("exports/", views_exports.export_list, name="exports"),
     path("exports/new/", views_exports.export_new, name="export_new"),

@@ -1,7 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseServerError
 from django.shortcuts import render
-from django.template import loader
 
 from accounts.models import Role
 from accounts.selectors import organisations_visible_to
@@ -103,16 +101,3 @@ def home(request):
         Role.ADMIN: "portal/home_admin.html",
     }.get(role, "portal/home_no_role.html")
     return render(request, template, context)
-
-
-def error_403(request, exception=None):
-    return render(request, "403.html", status=403)
-
-
-def error_404(request, exception=None):
-    return render(request, "404.html", status=404)
-
-
-def error_500(request):
-    # Nothing may be trusted while handling a server error: render the static page.
-    return HttpResponseServerError(loader.get_template("500.html").render())

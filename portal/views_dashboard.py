@@ -4,7 +4,6 @@ from django.utils import timezone
 from accounts.models import Jurisdiction, Role
 from accounts.permissions import STAFF_ROLES, role_required
 
-from .cache import cached, versioned_key
 from .dashboard import dashboard_data
 
 
@@ -28,17 +27,7 @@ def dashboard(request):
         jurisdictions = list(Jurisdiction.objects.all())
         chosen = _int(request.GET.get("jurisdiction"), None)
         jurisdiction = next((j for j in jurisdictions if j.pk == chosen), None)
-    # The aggregates cost ~100 ms at 10,000 alliances and change only when some record's
-    # state does: cached per scope, filter and language under the data version.
-    scope = (
-        f"j{request.user.jurisdiction_id}"
-        if request.user.effective_role == Role.COUNTY_REVIEWER
-        else "city"
-    )
-    data = cached(
-        versioned_key("dashboard", scope, year, jurisdiction.pk if jurisdiction else "-"),
-        lambda: dashboard_data(request.user, year=year, jurisdiction=jurisdiction),
-    )
+    data = dashboard_data(request.user, year=year, jurisdiction=jurisdiction)
     return render(
         request,
         "portal/dashboard.html",

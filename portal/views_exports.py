@@ -6,9 +6,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import STAFF_ROLES, role_required
+from core import outbox
 from filings.selectors import alliances_visible_to
 
-from . import outbox
 from .models import ExportJob
 from .tasks import run_export
 

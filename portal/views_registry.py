@@ -8,14 +8,12 @@ See docs/registry.md for what is published and what is not.
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from filings.models import Alliance, AllianceMember
 from subsidies.selectors import published_awards
 from supervision.models import RevocationCase
 
-from .cache import cache_public_page, cached_fragment
 from .filters_registry import RegistryFilter
 
 PAGE_SIZE = 25
@@ -63,42 +61,23 @@ def member_region(organisation) -> str:
     return PROVINCES.get(organisation.province_code) or _("保定市外")
 
 
-# The registry and the public alliance pages are the same for every visitor and change
-# only when an alliance is filed, changed or revoked: their content is cached under the
-# data version (portal/cache.py), the layout around it rendered per request.
-
-
 REGISTRY_PARAMS = ("q", "category", "jurisdiction", "year", "page")
 
 
-@cache_public_page(params=REGISTRY_PARAMS)
 def registry(request):
-    def build():
-        filterset = RegistryFilter(request.GET, queryset=public_alliances())
-        page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-        context = {"filter": filterset, "page_obj": page}
-        return {"content": render_to_string("registry/_list_content.html", context, request)}
-
-    parts = cached_fragment(request, "registry", build, params=REGISTRY_PARAMS)
-    return render(request, "registry/list.html", parts)
+    filterset = RegistryFilter(request.GET, queryset=public_alliances())
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "registry/list.html", {"filter": filterset, "page_obj": page})
 
 
-@cache_public_page()
 def alliance(request, pk):
-    def build():
-        alliance = get_object_or_404(public_alliances(), pk=pk)
-        members = [(m, member_region(m.organisation)) for m in alliance.public_members]
-        awards = published_awards().filter(application__alliance=alliance)
-        context = {"alliance": alliance, "members": members, "awards": awards}
-        return {
-            "title": alliance.name,
-            "content": render_to_string("registry/_alliance_content.html", context, request),
-        }
-
-    return render(request, "registry/alliance.html", cached_fragment(request, "alliance", build))
+    alliance = get_object_or_404(public_alliances(), pk=pk)
+    members = [(m, member_region(m.organisation)) for m in alliance.public_members]
+    awards = published_awards().filter(application__alliance=alliance)
+    context = {"alliance": alliance, "members": members, "awards": awards}
+    return render(request, "registry/alliance.html", context)
 
 
-@cache_public_page(params=("page",))
 def revocations(request):
     page = Paginator(public_revocations(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "registry/revocations.html", {"page_obj": page})

@@ -1,6 +1,6 @@
 from django.utils import timezone
 
-from filings.documents import render_pdf
+from core.pdf import render_pdf
 
 
 def award_notice_pdf(award) -> bytes:

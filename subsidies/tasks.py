@@ -2,7 +2,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from portal.notify import send_notice
+from core.notify import send_notice
 
 from .models import Assignment
 

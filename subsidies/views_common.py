@@ -6,7 +6,7 @@ from django.http import FileResponse, Http404
 
 from accounts.models import Role
 from accounts.permissions import STAFF_ROLES, role_required
-from portal.transitions import StaleRecord, TransitionRefused
+from core.transitions import StaleRecord, TransitionRefused
 
 # Reads for the municipal bureau (and administrators); writes by municipal staff only,
 # as the services require.

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils import timezone
 
-from filings.documents import render_pdf
+from core.pdf import render_pdf
 
 
 def revocation_notice_pdf(case) -> bytes:

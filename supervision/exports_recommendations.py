@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from filings.documents import render_pdf
+from core.pdf import render_pdf
 from filings.selectors import alliances_visible_to
 
 from .models import ProvincialRecommendation

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from filings.uploads import check_upload
+from core.uploads import check_upload
 
 from .models import RevocationGround
 

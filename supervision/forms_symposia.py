@@ -4,8 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import check_upload
 from filings.models import Alliance
-from filings.uploads import check_upload
 
 from .models import Symposium
 

@@ -7,7 +7,7 @@ alliance's liaison officer; and a weekly digest of overdue alliances to municipa
 Idempotency: every reminder has a unique ``ReminderLog.key``. A batch inserts its keys and
 its inbox entries in one transaction; a second run (or a second worker) either sees the
 keys and skips them, or collides on the unique index, rolls back and retries seeing them.
-Once the batch commits, portal.tasks.deliver_notifications e-mails its entries on the
+Once the batch commits, core.tasks.deliver_notifications e-mails its entries on the
 workers (rendering 10,000 Chinese MIME messages takes ~20 s: it must not hold up the job);
 delivery locks the rows (SKIP LOCKED) and marks them ``emailed``, so a retried or
 duplicated delivery sends nothing twice, and a failed SMTP send is retried.
@@ -25,10 +25,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from core import outbox
+from core.models import Notification
+from core.notify import inbox_entries
 from filings.models import Alliance
-from portal import outbox
-from portal.models import Notification
-from portal.notify import inbox_entries
 
 from .models import AnnualSummary, ReminderLog
 from .models.summaries import annual_summary_due_date
@@ -114,7 +114,7 @@ def _lead_unit_text(alliance, step: Step) -> tuple[str, str]:
 
 def _send_batch(alliances, step: Step) -> tuple[int, int, int]:
     """Record the batch's reminders and their inbox entries, atomically; the e-mails are
-    sent by portal.tasks.deliver_notifications once this commits.
+    sent by core.tasks.deliver_notifications once this commits.
 
     Returns (alliances reminded, notices created, alliances skipped as already reminded).
     """
@@ -159,7 +159,7 @@ def _send_batch(alliances, step: Step) -> tuple[int, int, int]:
 
 
 def _deliver_on_commit(ids):
-    from portal.tasks import deliver_notifications
+    from core.tasks import deliver_notifications
 
     if ids:
         outbox.enqueue(deliver_notifications, ids)

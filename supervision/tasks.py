@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
+from core.notify import send_notice
 from filings.models import Alliance
-from portal.notify import send_notice
 
 from .models import AnnualSummary, EventReport, RevocationCase, Symposium
 from .reminders import send_reminders

@@ -1,12 +1,9 @@
 """Alliance records under supervision (Art. 12), liaison officers (Art. 16), compliance."""
 
-from types import SimpleNamespace
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,7 +13,6 @@ from accounts.permissions import STAFF_ROLES, role_required
 from audit.models import AuditEntry
 from filings.models import Alliance
 from filings.selectors import alliances_visible_to
-from portal.cache import cached_fragment
 
 from . import selectors, services
 from .filters import AllianceFilter
@@ -120,54 +116,30 @@ def _summary_years(alliance):
 @role_required(*READERS)
 def alliance_detail(request, pk):
     user = request.user
-    # What the actions need, in one narrow query; the record itself comes from the cache.
-    alliance = SimpleNamespace(
-        **get_object_or_404(
-            alliances_visible_to(user).values(
-                "pk", "name", "status", "lead_unit_id", "liaison_officer_id", "filed_on"
-            ),
-            pk=pk,
-        )
+    alliance = get_object_or_404(
+        alliances_visible_to(user).select_related("liaison_officer"), pk=pk
     )
     is_filed = alliance.status == Alliance.Status.FILED
     is_staff = user.is_municipal_staff
     is_own_lead = user.is_lead_unit and user.organisation_id == alliance.lead_unit_id
     years = _summary_years(alliance)
-
-    def record():
-        """Header and record: the same for every viewer of the same role."""
-        full = alliances_visible_to(user).select_related("liaison_officer").get(pk=pk)
-        cases = list(selectors.cases_visible_to(user).filter(alliance=full))
-        context = {
-            "alliance": full,
-            "profile": _profile(full),
-            "members": full.members.select_related("organisation"),
-            "history": _history(full),
-            "summaries": selectors.summaries_visible_to(user).filter(alliance=full),
-            "events": selectors.events_visible_to(user).filter(alliance=full),
-            "cases": cases,
-            "invitations": SymposiumInvitation.objects.filter(alliance=full)
-            .select_related("symposium")
-            .order_by("-symposium__starts_at"),
-        }
-        open_case = next((c for c in cases if c.state in RevocationCase.OPEN_STATES), None)
-        return {
-            "header": render_to_string("supervision/alliances/_header.html", context, request),
-            "record": render_to_string("supervision/alliances/_record.html", context, request),
-            # What the actions need to know about an open case (Art. 13), cached with it.
-            "open_case": open_case
-            and {"pk": open_case.pk, "notice_number": open_case.notice_number},
-        }
-
-    can_open_case = is_staff and is_filed
-    can_report = is_own_lead and is_filed
+    cases = list(selectors.cases_visible_to(user).filter(alliance=alliance))
     context = {
         "alliance": alliance,
-        **cached_fragment(request, "alliance-record", record, vary=[user.effective_role]),
+        "profile": _profile(alliance),
+        "members": alliance.members.select_related("organisation"),
+        "history": _history(alliance),
+        "summaries": selectors.summaries_visible_to(user).filter(alliance=alliance),
+        "events": selectors.events_visible_to(user).filter(alliance=alliance),
+        "cases": cases,
+        "invitations": SymposiumInvitation.objects.filter(alliance=alliance)
+        .select_related("symposium")
+        .order_by("-symposium__starts_at"),
+        "open_case": next((c for c in cases if c.state in RevocationCase.OPEN_STATES), None),
         "can_assign_liaison": is_staff and is_filed,
         "officers": liaison_officers() if is_staff and is_filed else [],
-        "can_open_case": can_open_case,
-        "can_report": can_report,
+        "can_open_case": is_staff and is_filed,
+        "can_report": is_own_lead and is_filed,
         "summary_years": years,
         "default_year": years[1] if len(years) > 1 else (years[0] if years else None),
     }

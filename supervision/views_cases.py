@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import STAFF_ROLES, role_required
 from audit.models import AuditEntry
+from core.transitions import StaleRecord, TransitionRefused
+from core.workdays import working_days_between
 from filings.selectors import alliances_visible_to
-from portal.transitions import StaleRecord, TransitionRefused
-from portal.workdays import working_days_between
 
 from . import rules, services
 from .filters import CaseFilter

@@ -18,10 +18,10 @@ from django_fsm import has_transition_perm
 from accounts.models import Role
 from accounts.permissions import STAFF_ROLES, role_required
 from audit.models import AuditEntry
+from core import transitions
+from core.transitions import StaleRecord, TransitionRefused
 from filings.models import Alliance
 from filings.selectors import alliances_visible_to
-from portal import transitions
-from portal.transitions import StaleRecord, TransitionRefused
 
 from . import services
 from .forms_summaries import AttachmentForm, ReturnForm, SummaryFilter, SummaryForm

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import STAFF_ROLES, role_required
 from audit.models import AuditEntry
+from core.downloads import SIGNATURES
+from core.transitions import StaleRecord, TransitionRefused
 from filings.selectors import alliances_visible_to
-from filings.uploads import SIGNATURES
-from portal.transitions import StaleRecord, TransitionRefused
 
 from . import services
 from .forms_symposia import InviteForm, MinutesForm, SymposiumForm

@@ -67,8 +67,8 @@ def _fresh_content_types():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Sessions, dashboard aggregates and page fragments are cached (portal/cache.py): each
-    test starts with an empty cache, since the database it cached is gone."""
+    """No test sees what another left in Django's cache (axes, anything a later change
+    caches)."""
     from django.core.cache import cache
 
     cache.clear()

@@ -4,7 +4,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal import transitions
+from core import transitions
 from supervision.services.common import require_lead_unit, save_attachment
 
 from ..eligibility import eligibility_problems

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from audit.models import record
-from portal import outbox, transitions
+from core import outbox, transitions
 
 from ..models import Application, Assignment, Score, SubsidyRound
 from .rounds import require_staff

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.models import in_log_language, record
+from core import transitions
+from core.workdays import add_working_days
 from filings.numbering import next_in_sequence
-from portal import transitions
-from portal.workdays import add_working_days
 
 from .. import documents
 from ..models import Award, Criterion, SubsidyRound

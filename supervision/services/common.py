@@ -1,7 +1,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from filings.uploads import store_upload
+from core.uploads import store_upload
 
 
 def require_lead_unit(alliance, by):

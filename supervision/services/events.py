@@ -3,8 +3,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import outbox, transitions
 from filings.models import Alliance, AllianceMember
-from portal import outbox, transitions
 
 from ..models import AllianceChange, EventAttachment, EventReport
 from .common import (

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from audit.models import in_log_language, record
+from core import outbox
 from filings.models import Alliance
-from portal import outbox
 
 from .common import require_municipal_staff
 

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.models import record
+from core import outbox, transitions
+from core.workdays import add_working_days
 from filings.models import Alliance
 from filings.numbering import next_in_sequence
-from portal import outbox, transitions
-from portal.workdays import add_working_days
 
 from .. import documents
 from ..models import RevocationAttachment, RevocationCase, RevocationGround

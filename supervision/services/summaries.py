@@ -4,8 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import outbox, transitions
 from filings.models import Alliance
-from portal import outbox, transitions
 
 from ..models import AnnualSummary, SummaryAttachment
 from .common import (

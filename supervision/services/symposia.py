@@ -3,10 +3,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import outbox, transitions
+from core.uploads import check_upload
 from filings.models import Alliance
-from filings.uploads import check_upload
-from portal import outbox, transitions
-from portal.cache import data_changed
 
 from ..models import Symposium, SymposiumInvitation
 from .common import require_municipal_staff
@@ -29,7 +28,6 @@ def _invite(symposium, alliances) -> list[SymposiumInvitation]:
     invitations = SymposiumInvitation.objects.bulk_create(
         [SymposiumInvitation(symposium=symposium, alliance=a) for a in new]
     )
-    data_changed()  # bulk_create sends no signal; alliance pages list invitations
     if new:
         outbox.enqueue(send_symposium_invitations, symposium.pk, [a.pk for a in new])
     return invitations
@@ -77,7 +75,6 @@ def symposium_record_attendance(*, symposium: Symposium, by, attendance: dict) -
         invitation.attendance, invitation.attendees = status, attendees[:200]
         updated.append(invitation)
     SymposiumInvitation.objects.bulk_update(updated, ["attendance", "attendees"])
-    data_changed()  # bulk_update sends no signal; alliance pages show attendance
     return len(updated)
 
 

@@ -3,14 +3,12 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from filings.models import Alliance, Category, Filing
-from portal.cache import bump_data_version
 from tests.factories import (
     CountyReviewerFactory,
     LeadUnitUserFactory,
@@ -48,12 +46,10 @@ def bulk_queue(
         )
         for i, alliance in enumerate(alliances)
     )
-    bump_data_version()  # bulk_create sends no signal: say the data changed (portal/cache.py)
     return filings
 
 
 def _queries(client, url) -> int:
-    cache.clear()  # count what the page costs when nothing of it is cached (portal/cache.py)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200

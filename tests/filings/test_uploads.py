@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.uploads import check_upload
 from filings import services
 from filings.models import FilingMaterial
-from filings.uploads import check_upload
 from tests.factories import PDF_BYTES, LeadUnitUserFactory, pdf_upload
 
 pytestmark = pytest.mark.django_db

@@ -74,8 +74,9 @@ OTHER_COUNTY = "130607"
 
 
 def build_world() -> SimpleNamespace:
+    from core.models import Notification
     from filings.models import Filing
-    from portal.models import ExportJob, Notification
+    from portal.models import ExportJob
     from subsidies import services as subsidy_services
     from supervision import services as supervision_services
     from supervision.models import AnnualSummary, EventReport

@@ -712,8 +712,6 @@ def _nested(key, parent, child):
 
 READ_ONLY = {
     "healthz": lambda w: [{}],
-    "portal:bench_trivial": lambda w: [{}],
-    "portal:bench_trivial_page": lambda w: [{}],
     "accounts:password_reset_done": lambda w: [{}],
     "accounts:password_reset_complete": lambda w: [{}],
     "filings:application_form_pdf": pk_of("draft", "municipal_review"),

@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 
 from alliance_portal.celery import app
-from portal.models import OutboxMessage
-from portal.outbox import dispatch
+from core.models import OutboxMessage
+from core.outbox import dispatch
 from supervision.models import ReminderLog
 from tests.factories import PASSWORD, filed_alliance, filing_in_state
 from tests.ops.faults import PrivateRedis, mails, start_worker

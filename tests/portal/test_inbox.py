@@ -1,7 +1,7 @@
 import pytest
 
-from portal.models import Notification
-from portal.notify import send_notice
+from core.models import Notification
+from core.notify import send_notice
 from tests.factories import LeadUnitUserFactory, MunicipalStaffFactory, filing_in_state
 
 pytestmark = pytest.mark.django_db

@@ -119,8 +119,8 @@ def test_revoked_alliance_is_not_reminded(mailoutbox, remind):
 def test_a_failed_send_is_retried_and_sends_once(mailoutbox, monkeypatch, remind):
     from django.core.mail.backends.locmem import EmailBackend
 
-    from portal.models import Notification
-    from portal.tasks import deliver_notifications
+    from core.models import Notification
+    from core.tasks import deliver_notifications
 
     filed_alliance()
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from audit.models import AuditEntry
+from core.workdays import add_working_days
 from filings.models import Alliance
-from portal.workdays import add_working_days
 from supervision import services
 from supervision.models import RevocationAttachment, RevocationCase
 from tests.factories import (

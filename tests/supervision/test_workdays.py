@@ -1,6 +1,6 @@
 import datetime
 
-from portal.workdays import add_working_days, is_working_day, working_days_between
+from core.workdays import add_working_days, is_working_day, working_days_between
 
 D = datetime.date
 

@@ -16,4 +16,4 @@ def trivial(request):
 
 
 def trivial_page(request):
-    return render(request, "portal/bench_trivial_page.html")
+    return render(request, "bench/trivial_page.html")

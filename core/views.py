@@ -1,8 +1,28 @@
+"""Pages every app shares: the error pages and the health check."""
+
+from celery import current_app
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 
-from alliance_portal.celery import app as celery_app
+from .downloads import FileMissing
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    # Only our own messages are shown: Django's say which model was looked up.
+    message = str(exception) if isinstance(exception, FileMissing) else ""
+    return render(request, "404.html", {"message": message}, status=404)
+
+
+def error_500(request):
+    # Nothing may be trusted while handling a server error: render the static page.
+    return HttpResponseServerError(loader.get_template("500.html").render())
 
 
 def _database() -> str:
@@ -15,10 +35,10 @@ def _database() -> str:
 
 
 def _broker() -> str:
-    if celery_app.conf.task_always_eager:
+    if current_app.conf.task_always_eager:
         return "eager (no broker configured)"
     try:
-        with celery_app.connection_for_write() as conn:
+        with current_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return "ok"
     except Exception as exc:

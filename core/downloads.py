@@ -1,0 +1,103 @@
+"""Every file the portal hands out goes through ``attachment_response``.
+
+Whatever the file — an uploaded material, an issued PDF, an export built in memory — the
+answer is the same: an attachment (never shown inline), ``Cache-Control: private,
+no-store`` (private records must not stay in a shared or browser cache),
+``X-Content-Type-Options: nosniff``, the content type detected from the bytes, and a file
+name whose extension is that type's: a name a user typed can never make a browser or the
+desktop treat a PDF as HTML or a program. A record whose file is missing from storage is
+a 404 with a message, not a 500.
+"""
+
+import io
+import re
+import zipfile
+from pathlib import PurePath
+
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext_lazy as _
+
+OCTET_STREAM = "application/octet-stream"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# (leading bytes, content type, extension)
+SIGNATURES = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+)
+ZIP_MAGIC = b"PK\x03\x04"
+
+# Characters no file name should carry: path separators, characters Windows refuses,
+# control characters (a CR/LF would end a header line).
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+class FileMissing(Http404):
+    """The record exists but its file is gone from storage (a restore without media, a
+    pruned bucket): the user is told so, with whom to contact."""
+
+    def __init__(self, message=None):
+        super().__init__(message or _("文件不存在或已被移除，请联系保定市科学技术局。"))
+
+
+def detect(handle) -> tuple[str, str]:
+    """(content type, extension) of a seekable binary file, from its bytes."""
+    handle.seek(0)
+    head = handle.read(16)
+    handle.seek(0)
+    for magic, content_type, extension in SIGNATURES:
+        if head.startswith(magic):
+            return content_type, extension
+    if head.startswith(ZIP_MAGIC):
+        try:
+            names = set(zipfile.ZipFile(handle).namelist())
+        except zipfile.BadZipFile:
+            names = set()
+        finally:
+            handle.seek(0)
+        if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+            return XLSX, ".xlsx"
+        if names:
+            return "application/zip", ".zip"
+    return OCTET_STREAM, ".bin"
+
+
+def safe_filename(name: str, extension: str) -> str:
+    """``name`` without path parts or unsafe characters, ending in ``extension``."""
+    stem = PurePath(str(name).replace("\\", "/")).name
+    stem = _UNSAFE.sub("_", stem).strip(" .")
+    if stem.lower().endswith(extension):
+        stem = stem[: -len(extension)]
+    else:
+        stem = PurePath(stem).stem if PurePath(stem).suffix else stem
+    stem = stem.strip(" .")[:150] or "file"
+    return f"{stem}{extension}"
+
+
+def _open(source):
+    """A binary handle on ``source``: a stored file (FieldFile) or bytes built in memory."""
+    if isinstance(source, bytes | bytearray):
+        return io.BytesIO(source)
+    if not source:
+        raise FileMissing
+    try:
+        return source.open("rb")
+    except (FileNotFoundError, OSError) as missing:
+        raise FileMissing from missing
+
+
+def attachment_response(source, filename: str) -> FileResponse:
+    """Offer ``source`` (a FieldFile, or bytes) for download as ``filename``, its
+    extension replaced by the detected type's."""
+    handle = _open(source)
+    content_type, extension = detect(handle)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=safe_filename(filename, extension),
+        content_type=content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,15 @@
+"""PDFs the portal issues or prints: WeasyPrint from templates/pdf/, always in Chinese
+(they are official documents, whatever the reader's language), with a CJK font named in
+the CSS (templates/pdf/base.html)."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    from weasyprint import HTML  # imported lazily: loading Pango costs ~0.3 s
+
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(template_name, {"bureau": settings.PORTAL_BUREAU_NAME, **context})
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
