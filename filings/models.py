@@ -92,7 +92,7 @@ class Alliance(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("创新联盟")
         verbose_name_plural = _("创新联盟")
         indexes = [
-            # The public registry's order (portal/views_registry.py): a page of 25 is an
+            # The public registry's order (portal/selectors.py): a page of 25 is an
             # index scan instead of a sort of every filed alliance.
             models.Index(
                 fields=["filed_on", "filing_number", "id"],

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_registry as registry
+from .views import registry
 
 app_name = "registry"
 

@@ -130,3 +130,29 @@ def test_dossier_is_for_municipal_staff_only(client, factory):
     alliance = filed_alliance()
     client.force_login(factory())
     assert client.post(f"/alliances/{alliance.pk}/dossier/").status_code == 403
+
+
+def test_an_export_is_a_private_attachment_named_by_its_type(
+    client, django_capture_on_commit_callbacks
+):
+    filed_alliance()
+    client.force_login(MunicipalStaffFactory())
+    job, _data = run(client, django_capture_on_commit_callbacks, kind="alliances")
+    download = client.get(f"/exports/{job.pk}/download/")
+    assert download["Cache-Control"] == "private, no-store"
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert ".xlsx" in download["Content-Disposition"]
+
+
+def test_an_export_whose_file_is_gone_is_a_404_with_a_message(
+    client, django_capture_on_commit_callbacks
+):
+    filed_alliance()
+    client.force_login(MunicipalStaffFactory())
+    job, _data = run(client, django_capture_on_commit_callbacks, kind="alliances")
+    job.file.storage.delete(job.file.name)
+    missing = client.get(f"/exports/{job.pk}/download/")
+    assert missing.status_code == 404
+    assert "文件不存在或已被移除" in missing.content.decode()

@@ -1,5 +1,5 @@
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -7,10 +7,11 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import STAFF_ROLES, role_required
 from core import outbox
+from core.downloads import attachment_response
 from filings.selectors import alliances_visible_to
 
-from .models import ExportJob
-from .tasks import run_export
+from ..models import ExportJob
+from ..tasks import run_export
 
 EXPORT_ROLES = (*STAFF_ROLES, Role.COUNTY_REVIEWER, Role.LEAD_UNIT)
 FILTER_KEYS = ("status", "category", "jurisdiction", "state", "year")
@@ -67,6 +68,4 @@ def export_download(request, pk):
     stamp = timezone.localtime(job.finished_at).strftime("%Y%m%d-%H%M")
     suffix = ".zip" if job.kind == ExportJob.Kind.DOSSIER else ".xlsx"
     name = f"{job.get_kind_display()}-{stamp}{suffix}"
-    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(job.file, name)

@@ -6,15 +6,13 @@ See docs/registry.md for what is published and what is not.
 """
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from filings.models import Alliance, AllianceMember
 from subsidies.selectors import published_awards
-from supervision.models import RevocationCase
 
-from .filters_registry import RegistryFilter
+from ..filters_registry import RegistryFilter
+from ..selectors import public_alliances, public_revocations
 
 PAGE_SIZE = 25
 
@@ -31,37 +29,10 @@ PROVINCES = {
 }  # fmt: skip
 
 
-def public_alliances() -> QuerySet[Alliance]:
-    """Filed alliances only: unfiled ones were never published, revoked ones leave (Art. 13).
-
-    Members come in one extra query for the whole page (ordered by pk, as filed), so the
-    number of queries does not grow with the number of rows.
-    """
-    members = AllianceMember.objects.select_related("organisation__jurisdiction").order_by("pk")
-    return (
-        Alliance.objects.filter(status=Alliance.Status.FILED)
-        .select_related("lead_unit__jurisdiction")
-        .prefetch_related(Prefetch("members", queryset=members, to_attr="public_members"))
-        .order_by("filed_on", "filing_number", "pk")
-    )
-
-
-def public_revocations() -> QuerySet[RevocationCase]:
-    """Decided revocations only; open and dismissed cases are not public."""
-    return (
-        RevocationCase.objects.filter(state=RevocationCase.State.REVOKED)
-        .select_related("alliance")
-        .order_by("-decided_at", "-pk")
-    )
-
-
 def member_region(organisation) -> str:
     if organisation.jurisdiction_id:
         return organisation.jurisdiction.name
     return PROVINCES.get(organisation.province_code) or _("保定市外")
-
-
-REGISTRY_PARAMS = ("q", "category", "jurisdiction", "year", "page")
 
 
 def registry(request):

@@ -4,7 +4,7 @@ from django.utils import timezone
 from accounts.models import Jurisdiction, Role
 from accounts.permissions import STAFF_ROLES, role_required
 
-from .dashboard import dashboard_data
+from ..dashboard import dashboard_data
 
 
 def _int(value, default):
