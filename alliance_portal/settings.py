@@ -282,6 +282,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # pypdf logs every repair it makes while an upload is inspected (core.contentcheck).
+        "pypdf": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
     },
 }

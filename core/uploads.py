@@ -1,4 +1,5 @@
-"""Checks on uploaded materials: type by content (PDF, JPEG, PNG), size, and file name.
+"""Checks on uploaded materials: type by content (PDF, JPEG, PNG) and by parsing it (no
+active content in a PDF, an image that decodes), size, and file name.
 
 Shared by every upload in the portal (filings, summaries, evidence) so the rules and the
 messages are the same everywhere.
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from .contentcheck import content_problem as _content_problem
 from .downloads import SIGNATURES
 
 
@@ -55,12 +57,15 @@ def check_upload(uploaded) -> CheckedUpload:
             % {"name": name},
             code="bad_type",
         )
-    digest = hashlib.sha256()
+    _magic, content_type, extension = detected
+    problem = _content_problem(uploaded, content_type)
     uploaded.seek(0)
+    if problem:
+        raise ValidationError(problem % {"name": name}, code="bad_content")
+    digest = hashlib.sha256()
     for chunk in uploaded.chunks():
         digest.update(chunk)
     uploaded.seek(0)
-    _magic, content_type, extension = detected
     return CheckedUpload(content_type, extension, uploaded.size, digest.hexdigest(), name[:200])
 
 

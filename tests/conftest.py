@@ -4,12 +4,15 @@ With CI=true, a test that needs PostgreSQL, Redis, a CJK font or Chromium fails 
 is missing instead of being skipped: a green CI run must mean the real parts were tested.
 """
 
+import contextlib
 import os
 import shutil
 import subprocess
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from alliance_portal.celery import app as celery_app
 
@@ -63,6 +66,24 @@ def _fresh_content_types():
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()
+
+
+@contextlib.contextmanager
+def default_language():
+    """The portal's language for the duration: a request in English (LocaleMiddleware
+    activates the reader's language and leaves it active in the thread) must not turn a
+    later test's messages English."""
+    translation.activate(settings.LANGUAGE_CODE)
+    try:
+        yield
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    with default_language():
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -94,7 +94,34 @@ from filings.models import Alliance, AllianceMember, Category, Filing  # noqa: E
 LONG_TEXT = (
     "围绕保定市汽车及零部件产业链开展关键技术联合攻关，明确成员分工与阶段目标，形成可推广的成果。"
 )
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def blank_pdf(pages: int = 1) -> bytes:
+    """A real PDF (uploads are parsed, not only sniffed): ``pages`` blank A4 pages."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF_BYTES = blank_pdf()
+
+
+def image_bytes(kind: str = "PNG", size=(40, 30)) -> bytes:
+    """A real image (uploads are decoded): a small grey scan."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 200, 200)).save(out, format=kind)
+    return out.getvalue()
 
 
 def pdf_upload(name="材料.pdf", content=PDF_BYTES):

@@ -10,12 +10,12 @@ from django.urls import reverse
 from core.uploads import check_upload
 from filings import services
 from filings.models import FilingMaterial
-from tests.factories import PDF_BYTES, LeadUnitUserFactory, pdf_upload
+from tests.factories import PDF_BYTES, LeadUnitUserFactory, image_bytes, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
-JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF\x00" + bytes(200)
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(200)
+JPEG_BYTES = image_bytes("JPEG")
+PNG_BYTES = image_bytes("PNG")
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(200)
 ELF_BYTES = b"\x7fELF\x02\x01\x01\x00" + bytes(200)
 BAD_TYPE = "不是PDF、JPEG或PNG文件（按文件内容识别，与扩展名无关）"
