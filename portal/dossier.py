@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
+from core.downloads import safe_filename
+from core.spreadsheets import csv_row
 from filings.models import Alliance
 from subsidies.models import Application, Award, Score
 from supervision.models import AllianceChange, AnnualSummary, EventReport, RevocationCase
@@ -23,6 +25,12 @@ from supervision.models import AllianceChange, AnnualSummary, EventReport, Revoc
 def _safe(name: str) -> str:
     """A file name fit for a zip entry: no directories, no traversal."""
     return PurePath(name.replace("\\", "/")).name.replace("..", "_") or "file"
+
+
+def _upload_name(upload) -> str:
+    """An upload's name as the user gave it, with the extension of the type it was stored
+    as (detected from its content): ``章程.hta`` holding a PDF is ``章程.pdf`` here too."""
+    return safe_filename(upload.original_name, PurePath(upload.file.name).suffix.lower() or ".bin")
 
 
 class _Zip:
@@ -48,8 +56,8 @@ class _Zip:
     def add_csv(self, path: str, header: list, rows):
         text = io.StringIO()
         writer = csv.writer(text)
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow(csv_row(header))
+        writer.writerows(csv_row(row) for row in rows)
         # UTF-8 with BOM: Excel on Chinese Windows opens it without garbling.
         self.add(path, ("\ufeff" + text.getvalue()).encode())
 
@@ -107,7 +115,7 @@ def build_dossier(alliance: Alliance) -> bytes:
     for filing in filings:
         base = f"filings/{filing.pk}"
         for m in filing.materials.all():
-            z.add_file(f"{base}/materials/{m.pk}-{m.kind}-{_safe(m.original_name)}", m.file)
+            z.add_file(f"{base}/materials/{m.pk}-{m.kind}-{_upload_name(m)}", m.file)
         for d in filing.documents.all():
             z.add_file(f"{base}/documents/{d.kind}-{_safe(d.reference_number)}.pdf", d.file)
     for s in summaries:
@@ -116,14 +124,14 @@ def build_dossier(alliance: Alliance) -> bytes:
             {f.name: getattr(s, f.attname) for f in AnnualSummary._meta.concrete_fields},
         )
         for a in s.attachments.all():
-            z.add_file(f"summaries/{s.year}-attachments/{a.pk}-{_safe(a.original_name)}", a.file)
+            z.add_file(f"summaries/{s.year}-attachments/{a.pk}-{_upload_name(a)}", a.file)
     for e in events:
         z.add_json(
             f"events/{e.pk}.json",
             {f.name: getattr(e, f.attname) for f in EventReport._meta.concrete_fields},
         )
         for a in e.attachments.all():
-            z.add_file(f"events/{e.pk}-attachments/{a.pk}-{_safe(a.original_name)}", a.file)
+            z.add_file(f"events/{e.pk}-attachments/{a.pk}-{_upload_name(a)}", a.file)
     z.add_csv(
         "history.csv",
         [_("时间"), _("变更事项"), _("变更前"), _("变更后"), _("依据报告")],
@@ -140,7 +148,7 @@ def build_dossier(alliance: Alliance) -> bytes:
         z.add_file(f"revocation/{c.pk}/notice-{_safe(c.notice_number)}.pdf", c.notice_file)
         z.add_file(f"revocation/{c.pk}/decision-{_safe(c.decision_number)}.pdf", c.decision_file)
         for a in c.evidence.all():
-            z.add_file(f"revocation/{c.pk}/evidence/{a.pk}-{_safe(a.original_name)}", a.file)
+            z.add_file(f"revocation/{c.pk}/evidence/{a.pk}-{_upload_name(a)}", a.file)
     z.add_csv(
         "subsidies/scores.csv",
         [

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from core.spreadsheets import xlsx_row
 from filings.models import Alliance, Filing
 from filings.selectors import alliances_visible_to, filings_visible_to
 
@@ -113,10 +114,10 @@ def build_workbook(kind: str, user, params: dict, progress=None) -> bytes:
     sheet = workbook.create_sheet(
         title=str(_("联盟名录") if kind == "alliances" else _("备案申请"))
     )
-    sheet.append(headers)
+    sheet.append(xlsx_row(sheet, headers))
     done = 0
     for obj in qs.iterator(chunk_size=CHUNK):
-        sheet.append(row(obj))
+        sheet.append(xlsx_row(sheet, row(obj)))
         done += 1
         if progress and done % PROGRESS_EVERY == 0:
             progress(done, total)

