@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.SessionIdleMiddleware",
@@ -64,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.RejectNullBytesMiddleware",
+    "core.middleware.DownloadAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
@@ -202,8 +204,13 @@ EMAIL_SUBJECT_PREFIX = "[保定市创新联盟] "
 # --- Forms ----------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-# A whole filing (application form, charter, licence) must fit in one request.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Request bodies: form fields (not files) at most 2.5 MB, uploads spooled to disk above
+# 2.5 MB, and no request body above PORTAL_MAX_REQUEST_BYTES at all (refused before it is
+# read, core.middleware.RequestSizeLimitMiddleware; the proxy's client_max_body_size says
+# the same, docs/operations.md). Each uploaded file is also limited to UPLOAD_MAX_BYTES.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+PORTAL_MAX_REQUEST_BYTES = env.int("PORTAL_MAX_REQUEST_BYTES", default=50 * 1024 * 1024)
 
 # --- Security (等保2.0 application controls; see docs/security.md) ----------------------
 AUTHENTICATION_BACKENDS = [

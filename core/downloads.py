@@ -100,4 +100,5 @@ def attachment_response(source, filename: str) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    response.audit_filename = response.filename  # logged by DownloadAuditMiddleware
     return response

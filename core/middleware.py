@@ -1,8 +1,61 @@
 import time
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.template import loader
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose declared body exceeds ``PORTAL_MAX_REQUEST_BYTES`` before
+    anything reads it (CSRF checks read POST bodies): otherwise a 150 MB body is received
+    and spooled whole before the 20 MB upload check says no. The reverse proxy enforces
+    the same limit in front (docs/operations.md); this is the portal's own guard."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return HttpResponseBadRequest(_("请求格式不正确。"))
+        if declared > settings.PORTAL_MAX_REQUEST_BYTES:
+            page = loader.get_template("413.html").render(
+                {"limit_mb": settings.PORTAL_MAX_REQUEST_BYTES // (1024 * 1024)}
+            )
+            response = HttpResponse(page, status=413)
+            response["Connection"] = "close"  # the body is never read
+            return response
+        return self.get_response(request)
+
+
+class DownloadAuditMiddleware:
+    """Who downloaded which private file, when (等保2.0 security audit): every response
+    built by ``core.downloads.attachment_response`` for a signed-in user is logged, so a
+    new download page cannot forget it."""
+
+    label = gettext_lazy("下载文件")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        filename = getattr(response, "audit_filename", None)
+        user = getattr(request, "user", None)
+        if filename and response.status_code == 200 and user and user.is_authenticated:
+            from audit.models import record
+
+            record(
+                subject=None,
+                action="download",
+                action_label=self.label,
+                actor=user,
+                reason=f"{filename} {request.path}",
+            )
+        return response
 
 
 class SecurityHeadersMiddleware:

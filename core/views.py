@@ -2,7 +2,7 @@
 
 from celery import current_app
 from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
@@ -47,7 +47,14 @@ def _broker() -> str:
 
 @never_cache
 def healthz(request):
-    """For load balancers and monitoring: 200 while the database answers (the broker's
-    state is reported: pages keep working without it, queued work waits)."""
-    state = {"database": _database(), "broker": _broker()}
-    return JsonResponse(state, status=200 if state["database"] == "ok" else 503)
+    """For load balancers and monitoring: 200 while the database answers, else 503. Only
+    administrators see which part is down (and the broker's state: pages keep working
+    without it, queued work waits); anyone else learns nothing about the servers."""
+    database = _database()
+    status = 200 if database == "ok" else 503
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.effective_role == "admin":
+        return JsonResponse({"database": database, "broker": _broker()}, status=status)
+    return HttpResponse(
+        "ok" if status == 200 else "unavailable", status=status, content_type="text/plain"
+    )

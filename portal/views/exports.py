@@ -1,24 +1,45 @@
+import json
+
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import STAFF_ROLES, role_required
+from audit.models import record
 from core import outbox
 from core.downloads import attachment_response
 from filings.selectors import alliances_visible_to
 
+from ..forms import ExportForm
 from ..models import ExportJob
 from ..tasks import run_export
 
 EXPORT_ROLES = (*STAFF_ROLES, Role.COUNTY_REVIEWER, Role.LEAD_UNIT)
-FILTER_KEYS = ("status", "category", "jurisdiction", "state", "year")
+AUDIT_LABELS = {
+    ExportJob.Kind.ALLIANCES: gettext_lazy("导出联盟名录"),
+    ExportJob.Kind.FILINGS: gettext_lazy("导出备案申请"),
+    ExportJob.Kind.DOSSIER: gettext_lazy("生成联盟档案包"),
+}
 
 
-def _start(request, kind, params):
+@transaction.atomic
+def _start(request, kind, params, *, subject=None):
+    """Queue the job and log who asked for which data (等保2.0 security audit)."""
     job = ExportJob.objects.create(user=request.user, kind=kind, params=params)
+    record(
+        subject=subject or job,
+        action="export",
+        action_label=AUDIT_LABELS[kind],
+        actor=request.user,
+        reason=json.dumps(params, ensure_ascii=False, sort_keys=True),
+    )
     outbox.enqueue(run_export, job.pk)
     return redirect("portal:export_detail", job.pk)
 
@@ -26,11 +47,17 @@ def _start(request, kind, params):
 @role_required(*EXPORT_ROLES)
 @require_POST
 def export_new(request):
-    kind = request.POST.get("kind")
-    if kind not in (ExportJob.Kind.ALLIANCES, ExportJob.Kind.FILINGS):
-        raise Http404
-    params = {k: request.POST[k] for k in FILTER_KEYS if request.POST.get(k)}
-    return _start(request, kind, params)
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(
+                    request,
+                    _("导出条件“%(field)s”无效：%(error)s") % {"field": label, "error": error},
+                )
+        return redirect("portal:exports")
+    return _start(request, form.cleaned_data["kind"], form.params())
 
 
 @role_required(*STAFF_ROLES)
@@ -38,7 +65,7 @@ def export_new(request):
 def dossier_new(request, alliance_pk):
     """The audit dossier: municipal staff, including the alliance's liaison officer."""
     alliance = get_object_or_404(alliances_visible_to(request.user), pk=alliance_pk)
-    return _start(request, ExportJob.Kind.DOSSIER, {"alliance": alliance.pk})
+    return _start(request, ExportJob.Kind.DOSSIER, {"alliance": alliance.pk}, subject=alliance)
 
 
 @role_required(*EXPORT_ROLES)

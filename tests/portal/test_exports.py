@@ -156,3 +156,42 @@ def test_an_export_whose_file_is_gone_is_a_404_with_a_message(
     missing = client.get(f"/exports/{job.pk}/download/")
     assert missing.status_code == 404
     assert "文件不存在或已被移除" in missing.content.decode()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"kind": "filings", "year": "abc"},
+        {"kind": "alliances", "jurisdiction": "abc"},
+        {"kind": "filings", "year": "9" * 40},
+        {"kind": "filings", "year": "1999"},
+        {"kind": "alliances", "jurisdiction": "99999999"},
+        {"kind": "alliances", "status": "nonsense"},
+        {"kind": "dossier"},
+        {"kind": "<script>"},
+        {},
+    ],
+)
+def test_a_malformed_export_request_is_a_message_not_a_job(client, data):
+    client.force_login(MunicipalStaffFactory())
+    response = client.post("/exports/new/", data, follow=True)
+    assert response.status_code == 200
+    assert not ExportJob.objects.exists()
+    assert "导出条件" in response.content.decode()
+
+
+def test_exports_and_dossiers_are_audited(client, django_capture_on_commit_callbacks):
+    from audit.models import AuditEntry
+
+    alliance = filed_alliance()
+    staff = MunicipalStaffFactory()
+    client.force_login(staff)
+    place = alliance.lead_unit.jurisdiction
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/exports/new/", {"kind": "alliances", "jurisdiction": place.pk})
+        client.post(f"/alliances/{alliance.pk}/dossier/")
+    entries = list(AuditEntry.objects.filter(action="export").order_by("pk"))
+    assert [e.action_label for e in entries] == ["导出联盟名录", "生成联盟档案包"]
+    assert all(e.actor == staff for e in entries)
+    assert f'"jurisdiction": {place.pk}' in entries[0].reason
+    assert entries[1].subject == alliance

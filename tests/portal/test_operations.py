@@ -16,7 +16,10 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
 
 
-def test_healthz_reports_database_and_broker(client):
+def test_healthz_reports_database_and_broker_to_administrators(client):
+    from tests.factories import AdminFactory
+
+    client.force_login(AdminFactory())
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.json()
@@ -26,7 +29,9 @@ def test_healthz_reports_database_and_broker(client):
 
 def test_healthz_with_a_dead_broker_still_answers(client, settings):
     from alliance_portal.celery import app
+    from tests.factories import AdminFactory
 
+    client.force_login(AdminFactory())
     saved = app.conf.broker_url, app.conf.task_always_eager
     app.conf.update(broker_url="redis://127.0.0.1:1/0", task_always_eager=False)
     app._pool = None
