@@ -14,7 +14,6 @@ from collections import Counter
 from contextlib import contextmanager
 from unittest import mock
 
-from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -27,43 +26,7 @@ from accounts.models import Organisation, User
 from . import services
 from .demo_data import ALLIANCES, LEAD, DemoAlliance
 from .documents import application_form_pdf
-from .models import Alliance, AllianceMember, Filing, FilingMaterial
-
-
-class _AllianceForm(forms.ModelForm):
-    class Meta:
-        model = Alliance
-        fields = [
-            "category",
-            "industry_chain",
-            "innovation_goals",
-            "decision_body",
-            "executive_body",
-            "liable_entity",
-            "office_address",
-            "office_fulltime_staff",
-            "office_contact_name",
-            "office_contact_phone",
-            "office_contact_email",
-            "funding_rules",
-            "ip_mechanism",
-            "openness_mechanism",
-            "beijing_tianjin_partners",
-            "chairperson",
-            "secretary_general",
-        ]
-
-
-class _MemberForm(forms.ModelForm):
-    class Meta:
-        model = AllianceMember
-        fields = ["role", "task_division", "charter_signed"]
-
-
-def _valid(form):
-    if not form.is_valid():
-        raise ValueError(form.errors.as_text())
-    return form
+from .models import Alliance, Filing, FilingMaterial
 
 
 def _alliance_data(spec: DemoAlliance, lead_org: Organisation, index: int) -> dict:
@@ -105,7 +68,7 @@ def _alliance_data(spec: DemoAlliance, lead_org: Organisation, index: int) -> di
     }
     if spec.incomplete:
         # The checklist then also shows Art. 9 (4) and (5) failing.
-        data.update(office_fulltime_staff="", funding_rules="", executive_body="")
+        data.update(office_fulltime_staff=None, funding_rules="", executive_body="")
     return data
 
 
@@ -216,15 +179,17 @@ def _create(spec: DemoAlliance, index: int, lead, licences: dict) -> Filing:
     """Day one: the lead unit enters the data, the members and the materials."""
     filing = services.alliance_create(by=lead, name=spec.name)
     alliance = filing.alliance
-    form = _AllianceForm(_alliance_data(spec, lead.organisation, index), instance=alliance)
-    services.filing_save_draft(filing=filing, by=lead, form=_valid(form))
+    services.filing_save_draft(
+        filing=filing, by=lead, data=_alliance_data(spec, lead.organisation, index)
+    )
     lead_member = alliance.members.get(organisation=lead.organisation)
     complete = not spec.incomplete
-    form = _MemberForm(
-        {"role": LEAD, "task_division": spec.lead_task, "charter_signed": complete},
-        instance=lead_member,
+    services.member_update(
+        filing=filing,
+        by=lead,
+        member=lead_member,
+        data={"role": LEAD, "task_division": spec.lead_task, "charter_signed": complete},
     )
-    services.member_update(filing=filing, by=lead, member=lead_member, form=_valid(form))
     for org_name, role, task in spec.members:
         services.member_add(
             filing=filing,
@@ -268,10 +233,12 @@ def _act(filing: Filing, action: str, by, text) -> None:
         # The fix the county asked for: a clearer task division and a new scan.
         org_name, task = text
         vague = filing.alliance.members.get(organisation__name=org_name)
-        form = _MemberForm(
-            {"role": vague.role, "task_division": task, "charter_signed": True}, instance=vague
+        services.member_update(
+            filing=filing,
+            by=by,
+            member=vague,
+            data={"role": vague.role, "task_division": task, "charter_signed": True},
         )
-        services.member_update(filing=filing, by=by, member=vague, form=_valid(form))
         _upload_charter(filing, by)
     else:
         raise ValueError(action)

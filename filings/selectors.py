@@ -1,10 +1,15 @@
 """Every read of alliances and filings is scoped here, once."""
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from accounts.models import Role
 
 from .models import Alliance, Filing
+
+# A filing waiting longer than this is highlighted in the queues and on the reviewers'
+# home pages (a policy number: a REVIEW_LATE_AFTER_DAYS setting overrides it).
+LATE_AFTER_DAYS = getattr(settings, "REVIEW_LATE_AFTER_DAYS", 15)
 
 
 def filings_visible_to(user) -> QuerySet[Filing]:

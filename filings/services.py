@@ -1,7 +1,10 @@
 """Every write a user can cause on alliances and filings.
 
-A service locks the row, checks the state the user saw, checks permission, runs the
-transition, saves, appends to the audit log, and schedules e-mail after commit.
+A service takes plain values, never a form. It locks the row, refuses a stale page,
+checks the state, the permission and the legal conditions, and only then the input
+(``ValidationError``, keyed by field where the error belongs to one); then it writes,
+appends to the audit log and enqueues the e-mail in the same transaction
+(``core.outbox``: the notice is written with the change or not at all).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,12 +16,13 @@ from django.utils.translation import gettext_lazy
 
 from audit.models import record
 from core import outbox, transitions
-from core.transitions import StaleRecord, TransitionRefused  # noqa: F401 - views catch them here
+from core.transitions import StaleRecord, TransitionRefused
 from core.uploads import store_upload
 
-from . import documents
+from . import documents, rules
 from .models import Alliance, AllianceMember, Filing, FilingDocument, FilingMaterial
 from .numbering import next_filing_number, next_letter_number
+from .tasks import send_filing_notification
 
 TRANSITION_LABELS = {
     "create": gettext_lazy("创建申请"),
@@ -32,12 +36,52 @@ TRANSITION_LABELS = {
 }
 
 
+# What a lead unit may write into its draft: the application's sections (Art. 8–9) and
+# the key personnel the 备案申请书 names. Never the legal facts the bureau decides or the
+# system keeps (status, filing number and date, lead unit, liaison officer).
+DRAFT_FIELDS = frozenset(
+    {
+        "name",
+        "category",
+        "industry_chain",
+        "innovation_goals",
+        "decision_body",
+        "executive_body",
+        "liable_entity",
+        "office_address",
+        "office_fulltime_staff",
+        "office_contact_name",
+        "office_contact_phone",
+        "office_contact_email",
+        "funding_rules",
+        "ip_mechanism",
+        "openness_mechanism",
+        "beijing_tianjin_partners",
+        "chairperson",
+        "secretary_general",
+    }
+)
+# A member row's own facts; its organisation is who it is, never edited.
+MEMBER_FIELDS = frozenset({"role", "task_division", "charter_signed"})
+
+
 def _label(name):
     return TRANSITION_LABELS[name]  # lazy: the audit log stores it in Chinese
 
 
-def _require_editable(filing: Filing, by):
-    if not (by.is_lead_unit and by.organisation_id == filing.alliance.lead_unit_id):
+def _only(data: dict, allowed: frozenset, what: str) -> dict:
+    unexpected = sorted(set(data) - allowed)
+    if unexpected:
+        raise TypeError(f"{what} does not accept {', '.join(unexpected)}")
+    return data
+
+
+def filing_check_editable(*, filing: Filing, by) -> None:
+    """Raise unless ``by`` may change this application now: PermissionDenied unless it is
+    the lead unit's, TransitionRefused unless its state allows changes (draft, returned).
+    Locks nothing: pages ask it before showing or re-showing an edit form; every write
+    below asks it again under the lock."""
+    if not rules.is_lead_unit_of(filing, by):
         raise PermissionDenied
     if not filing.is_editable:
         raise TransitionRefused(
@@ -53,7 +97,7 @@ def _locked(filing_id: int, expected_state: str | None) -> Filing:
     )
 
 
-def _why_not(filing: Filing, name: str) -> list[str]:
+def why_not(filing: Filing, name: str) -> list[str]:
     """Why the legal conditions of ``name`` fail now, in the lead unit's words."""
     from .conformance import check_conformance, missing_materials
 
@@ -77,24 +121,36 @@ def _why_not(filing: Filing, name: str) -> list[str]:
 
 
 def _check(filing: Filing, name: str, by) -> None:
-    transitions.check(filing, name, by, explain=_why_not, label=_label(name))
+    transitions.check(filing, name, by, explain=why_not, label=_label(name))
+
+
+def filing_check_action(*, filing: Filing, name: str, by, expected_state=None) -> None:
+    """Raise what the service of transition ``name`` would refuse before it reads any
+    input — StaleRecord, TransitionRefused (state or legal condition), PermissionDenied —
+    or nothing. Locks nothing: for a decision whose form is invalid and so never reaches
+    the service, the user still learns first that the page is stale or the state moved."""
+    if expected_state and filing.state != expected_state:
+        raise StaleRecord
+    _check(filing, name, by)
+
+
+def _required_text(value: str, field: str, message) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value
 
 
 def _perform(filing: Filing, name: str, by, *, log_reason: str = "", **kwargs) -> Filing:
     transitions.perform(filing, name, by, label=_label(name), log_reason=log_reason, **kwargs)
-    transaction.on_commit(lambda: _notify(filing.pk, name))
+    # In this transaction: the notice is committed with the decision, or neither is.
+    outbox.enqueue(send_filing_notification, filing.pk, name)
     return filing
 
 
 def _run(filing: Filing, name: str, by, *, log_reason: str = "", **kwargs) -> Filing:
     _check(filing, name, by)
     return _perform(filing, name, by, log_reason=log_reason, **kwargs)
-
-
-def _notify(filing_id: int, event: str):
-    from .tasks import send_filing_notification
-
-    outbox.enqueue(send_filing_notification, filing_id, event)
 
 
 # --- The lead unit's application -------------------------------------------------------
@@ -125,18 +181,24 @@ def alliance_create(*, by, name: str) -> Filing:
 
 
 @transaction.atomic
-def filing_save_draft(*, filing: Filing, by, form) -> Alliance:
-    """Save the alliance data typed so far; a draft may be incomplete."""
+def filing_save_draft(*, filing: Filing, by, data: dict) -> Alliance:
+    """Save the alliance data typed so far (``data``: field → value, only
+    ``DRAFT_FIELDS``); a draft may be incomplete. ValidationError keyed by field."""
+    _only(data, DRAFT_FIELDS, "filing_save_draft")
     filing = _locked(filing.pk, None)
-    _require_editable(filing, by)
-    alliance = form.save()
+    filing_check_editable(filing=filing, by=by)
+    alliance = Alliance.objects.select_for_update().get(pk=filing.alliance_id)
+    for name, value in data.items():
+        setattr(alliance, name, value)
+    alliance.full_clean(exclude=[f.name for f in Alliance._meta.fields if f.name not in data])
+    alliance.save(update_fields=[*data, "updated_at"])
     return alliance
 
 
 @transaction.atomic
 def member_add(*, filing: Filing, by, organisation, role, task_division="", charter_signed=False):
     filing = _locked(filing.pk, None)
-    _require_editable(filing, by)
+    filing_check_editable(filing=filing, by=by)
     if filing.alliance.members.filter(organisation=organisation).exists():
         raise ValidationError(_("“%(name)s”已是本联盟成员。") % {"name": organisation.name})
     return AllianceMember.objects.create(
@@ -149,20 +211,47 @@ def member_add(*, filing: Filing, by, organisation, role, task_division="", char
     )
 
 
+def _locked_member(filing: Filing, member: AllianceMember) -> AllianceMember:
+    if member.alliance_id != filing.alliance_id:
+        raise PermissionDenied  # never another alliance's row through this filing
+    locked = (
+        AllianceMember.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .filter(pk=member.pk)
+        .first()
+    )
+    if locked is None:
+        raise StaleRecord  # removed meanwhile
+    return locked
+
+
 @transaction.atomic
-def member_update(*, filing: Filing, by, member: AllianceMember, form) -> AllianceMember:
+def member_update(*, filing: Filing, by, member: AllianceMember, data: dict) -> AllianceMember:
+    """Change a member row's ``MEMBER_FIELDS`` (role, task division, Art. 9(3) signature);
+    its organisation never changes. ValidationError keyed by field."""
+    _only(data, MEMBER_FIELDS, "member_update")
     filing = _locked(filing.pk, None)
-    _require_editable(filing, by)
-    member = form.save(commit=False)
+    filing_check_editable(filing=filing, by=by)
+    member = _locked_member(filing, member)
+    lead = AllianceMember.Role.LEAD
+    role = data.get("role", member.role)
+    if member.organisation_id == filing.alliance.lead_unit_id and role != lead:
+        raise ValidationError({"role": _("牵头单位的联盟内角色不能更改。")})
+    if member.organisation_id != filing.alliance.lead_unit_id and role == lead:
+        raise ValidationError({"role": _("只有牵头单位的联盟内角色是“牵头单位”。")})
+    for name, value in data.items():
+        setattr(member, name, value)
     member.signed_by = member.organisation.legal_representative if member.charter_signed else ""
-    member.save()
+    member.full_clean(exclude=["alliance", "organisation"])
+    member.save(update_fields=[*data, "signed_by"])
     return member
 
 
 @transaction.atomic
 def member_remove(*, filing: Filing, by, member: AllianceMember):
     filing = _locked(filing.pk, None)
-    _require_editable(filing, by)
+    filing_check_editable(filing=filing, by=by)
+    member = _locked_member(filing, member)
     if member.organisation_id == filing.alliance.lead_unit_id:
         raise ValidationError(_("牵头单位不能从联盟中移除。"))
     member.delete()
@@ -171,7 +260,7 @@ def member_remove(*, filing: Filing, by, member: AllianceMember):
 @transaction.atomic
 def material_upload(*, filing: Filing, by, kind: str, uploaded) -> FilingMaterial:
     filing = _locked(filing.pk, None)
-    _require_editable(filing, by)
+    filing_check_editable(filing=filing, by=by)
     return store_upload(FilingMaterial, by=by, uploaded=uploaded, filing=filing, kind=kind)
 
 
@@ -192,11 +281,9 @@ def filing_withdraw(*, filing: Filing, by, expected_state=None) -> Filing:
 
 @transaction.atomic
 def filing_recommend(*, filing: Filing, by, opinion: str, expected_state=None) -> Filing:
-    opinion = (opinion or "").strip()
-    if not opinion:
-        raise ValidationError(_("请填写初审意见。"))
     filing = _locked(filing.pk, expected_state)
     _check(filing, "recommend", by)
+    opinion = _required_text(opinion, "opinion", _("请填写初审意见。"))
     number = next_letter_number(filing.jurisdiction, timezone.localdate().year)
     _perform(filing, "recommend", by, log_reason=opinion, opinion=opinion, letter_number=number)
     _issue(
@@ -211,20 +298,18 @@ def filing_recommend(*, filing: Filing, by, opinion: str, expected_state=None) -
 
 @transaction.atomic
 def filing_return(*, filing: Filing, by, reason: str, expected_state=None) -> Filing:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(_("退回修改必须写明理由，牵头单位将看到该理由。"))
     filing = _locked(filing.pk, expected_state)
-    return _run(filing, "return_for_revision", by, log_reason=reason, reason=reason)
+    _check(filing, "return_for_revision", by)
+    reason = _required_text(reason, "reason", _("退回修改必须写明理由，牵头单位将看到该理由。"))
+    return _perform(filing, "return_for_revision", by, log_reason=reason, reason=reason)
 
 
 @transaction.atomic
 def filing_reject(*, filing: Filing, by, reason: str, expected_state=None) -> Filing:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(_("不予备案必须写明理由，牵头单位将看到该理由。"))
     filing = _locked(filing.pk, expected_state)
-    return _run(filing, "reject", by, log_reason=reason, reason=reason)
+    _check(filing, "reject", by)
+    reason = _required_text(reason, "reason", _("不予备案必须写明理由，牵头单位将看到该理由。"))
+    return _perform(filing, "reject", by, log_reason=reason, reason=reason)
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@
 from django import template
 
 from filings.selectors import filings_visible_to
-from filings.views_review import STATE_BADGES
+from filings.views.common import state_badge
 
 register = template.Library()
 
@@ -15,5 +15,5 @@ HOME_ROWS = 10
 def lead_unit_filings(user, limit=HOME_ROWS):
     filings = list(filings_visible_to(user).order_by("-created_at")[:limit])
     for filing in filings:
-        filing.state_badge = STATE_BADGES.get(filing.state, "text-bg-secondary")
+        filing.state_badge = state_badge(filing)
     return filings

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from accounts.models import Role
 from accounts.selectors import organisations_visible_to
 from filings import selectors as filing_selectors
-from filings.views_review import LATE_AFTER_DAYS
+from filings.selectors import LATE_AFTER_DAYS
 
 HOME_QUEUE_ROWS = 10
 

@@ -482,8 +482,9 @@ def test_application_form_pdf_contains_the_alliance_name(client, cjk_font):
     assert response["Content-Type"] == "application/pdf"
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
-    assert "filename*=UTF-8''%E5%A4%87%E6%A1%88%E7%94%B3%E8%AF%B7%E4%B9%A6-" in disposition
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "filename*=utf-8''%E5%A4%87%E6%A1%88%E7%94%B3%E8%AF%B7%E4%B9%A6-" in disposition
+    content = b"".join(response.streaming_content)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     assert "保定氢能产业技术创新战略联盟" in text.replace(" ", "").replace("\n", "")
 
 
@@ -492,7 +493,7 @@ def test_application_form_pdf_is_visible_to_the_county_reviewer_after_submission
     login(client, CountyReviewerFactory(jurisdiction=filing.jurisdiction))
     response = client.get(reverse("filings:application_form_pdf", args=[filing.pk]))
     assert response.status_code == 200
-    assert response.content.startswith(b"%PDF-")
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
     login(client, CountyReviewerFactory(jurisdiction=jurisdiction("130606")))
     response = client.get(reverse("filings:application_form_pdf", args=[filing.pk]))

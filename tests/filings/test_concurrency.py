@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from core.transitions import StaleRecord, TransitionRefused
 from filings import documents, services
 from filings.models import Alliance, Filing, NumberSequence
 from tests.factories import PDF_BYTES, MunicipalStaffFactory, filing_in_state
@@ -85,8 +86,8 @@ def test_two_decisions_at_once_one_wins_the_other_is_stale(second):
     assert len(losers) == 1
     loser = losers[0]
     # The loser waited for the winner's row lock, then saw the state had moved on.
-    assert isinstance(loser, services.StaleRecord | services.TransitionRefused), repr(loser)
-    if isinstance(loser, services.StaleRecord):
+    assert isinstance(loser, StaleRecord | TransitionRefused), repr(loser)
+    if isinstance(loser, StaleRecord):
         assert STALE_TEXT in str(loser.message)  # what the HTTP view shows
 
     filing.refresh_from_db()

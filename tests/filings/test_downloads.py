@@ -3,6 +3,7 @@
 from urllib.parse import quote
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from filings.models import Filing, FilingDocument
@@ -133,3 +134,63 @@ def test_download_is_get_only(client):
     filing = filing_in_state(S.COUNTY_REVIEW)
     client.force_login(filing.created_by)
     assert client.post(material_url(filing, filing.materials.first())).status_code == 405
+
+
+def test_a_material_missing_from_storage_says_so_in_chinese(client):
+    filing = filing_in_state(S.COUNTY_REVIEW)
+    material = filing.materials.first()
+    material.file.storage.delete(material.file.name)
+    client.force_login(filing.created_by)
+    response = client.get(material_url(filing, material))
+    assert response.status_code == 404
+    assert "文件不存在或已被移除" in response.content.decode()
+
+
+def test_an_issued_pdf_missing_from_storage_is_404_with_the_message(client, filed):
+    document = filed.documents.first()
+    document.file.storage.delete(document.file.name)
+    client.force_login(MunicipalStaffFactory())
+    response = client.get(document_url(filed, document))
+    assert response.status_code == 404
+    assert "文件不存在或已被移除" in response.content.decode()
+
+
+def every_download(filing):
+    yield material_url(filing, filing.materials.first())
+    for document in filing.documents.all():
+        yield document_url(filing, document)
+    yield reverse("filings:application_form_pdf", args=[filing.pk])
+
+
+def test_every_filings_download_is_a_private_attachment_named_by_its_type(client, filed):
+    client.force_login(filed.created_by)
+    urls = list(every_download(filed))
+    assert len(urls) == 4  # a material, the two issued PDFs, the generated 申请书
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Cache-Control"] == "private, no-store", url
+        assert response["X-Content-Type-Options"] == "nosniff", url
+        assert response["Content-Type"] == "application/pdf", url
+        disposition = response["Content-Disposition"]
+        assert disposition.startswith("attachment;"), url
+        assert disposition.endswith(".pdf") or disposition.endswith('.pdf"'), disposition
+
+
+def test_an_upload_named_like_a_program_is_offered_under_its_detected_type(client):
+    filing = filing_in_state(S.DRAFT)
+    lead = filing.created_by
+    client.force_login(lead)
+    response = client.post(
+        reverse("filings:material_upload", args=[filing.pk]),
+        {"material-kind": "charter", "material-file": SimpleUploadedFile("章程.hta", PDF_BYTES)},
+    )
+    assert response.status_code == 302
+    material = filing.materials.get(original_name="章程.hta")
+
+    response = client.get(material_url(filing, material))
+
+    assert response["Content-Type"] == "application/pdf"
+    disposition = response["Content-Disposition"]
+    assert f"filename*=utf-8''{quote('章程.pdf')}" in disposition
+    assert ".hta" not in disposition

@@ -273,7 +273,9 @@ def test_approve_issues_the_notice_and_files_the_alliance(client, cjk_font):
     assert notice.file.read().startswith(b"%PDF-")
 
 
-def test_a_stale_page_is_refused_with_the_changed_record_message(client):
+# An empty opinion never reaches the service: the stale page is still the news.
+@pytest.mark.parametrize("opinion", ["同意推荐", ""])
+def test_a_stale_page_is_refused_with_the_changed_record_message(client, opinion):
     filing = filing_in_state(S.COUNTY_REVIEW)
     first, second = county_of(filing), county_of(filing)
     other_client = Client()
@@ -285,7 +287,7 @@ def test_a_stale_page_is_refused_with_the_changed_record_message(client):
     log = AuditEntry.objects.count()
 
     response = client.post(
-        action("recommend", filing), {"opinion": "同意推荐", "expected_state": S.COUNTY_REVIEW}
+        action("recommend", filing), {"opinion": opinion, "expected_state": S.COUNTY_REVIEW}
     )
 
     assert response.status_code == 302
@@ -295,6 +297,31 @@ def test_a_stale_page_is_refused_with_the_changed_record_message(client):
     ]
     assert Filing.objects.get(pk=filing.pk).state == S.RETURNED
     assert AuditEntry.objects.count() == log
+
+
+def test_an_invalid_form_from_someone_who_may_not_take_the_action_is_403(client):
+    filing = filing_in_state(S.COUNTY_REVIEW)
+    client.force_login(MunicipalStaffFactory())  # sees the filing, may not recommend
+    log = AuditEntry.objects.count()
+    response = client.post(
+        action("recommend", filing), {"opinion": "", "expected_state": S.COUNTY_REVIEW}
+    )
+    assert response.status_code == 403
+    assert AuditEntry.objects.count() == log
+
+
+def test_the_submit_button_says_why_it_would_be_refused(client):
+    filing = draft_filing()
+    filing.alliance.members.exclude(role="lead").update(charter_signed=False)
+    client.force_login(filing.created_by)
+    body = client.get(detail(filing)).content.decode()
+    assert 'data-action="submit" novalidate' in body
+    assert "提交前须满足第九条全部条件并上传第十条材料" in body
+
+    complete = draft_filing(filing.created_by)
+    body = client.get(detail(complete)).content.decode()
+    assert 'data-action="submit" novalidate' in body
+    assert "提交前须满足第九条全部条件并上传第十条材料" not in body
 
 
 def test_submit_refused_by_a_condition_explains_why(client):

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from audit.models import AuditEntry
+from core.transitions import StaleRecord, TransitionRefused
 from filings import services
 from filings.models import Alliance, Filing, FilingDocument
 from tests.factories import (
@@ -85,7 +86,7 @@ def test_every_transition_is_logged_with_actor_role_and_states():
 def test_submit_is_refused_while_a_condition_fails():
     filing = draft_filing()
     filing.alliance.members.exclude(role="lead").update(charter_signed=False)
-    with pytest.raises(services.TransitionRefused) as refused:
+    with pytest.raises(TransitionRefused) as refused:
         services.filing_submit(filing=filing, by=filing.created_by)
     assert any("尚未确认签署" in r for r in refused.value.reasons)
     filing.refresh_from_db()
@@ -95,7 +96,7 @@ def test_submit_is_refused_while_a_condition_fails():
 def test_submit_is_refused_without_the_materials():
     filing = draft_filing()
     filing.materials.filter(kind="charter").delete()
-    with pytest.raises(services.TransitionRefused) as refused:
+    with pytest.raises(TransitionRefused) as refused:
         services.filing_submit(filing=filing, by=filing.created_by)
     assert any("创新联盟协议书（章程）" in r for r in refused.value.reasons)
 
@@ -128,7 +129,7 @@ def test_stale_state_is_refused():
     filing = filing_in_state(S.MUNICIPAL_REVIEW)
     staff = MunicipalStaffFactory()
     services.filing_approve(filing=filing, by=staff, expected_state=S.MUNICIPAL_REVIEW)
-    with pytest.raises(services.StaleRecord):
+    with pytest.raises(StaleRecord):
         services.filing_reject(
             filing=filing, by=staff, reason="迟到的决定", expected_state=S.MUNICIPAL_REVIEW
         )
@@ -144,7 +145,7 @@ def test_disabled_jurisdiction_cannot_receive_filings():
     j = jurisdiction("130682")  # 定州: disabled by default
     lead = LeadUnitUserFactory(organisation__jurisdiction=j)
     filing = draft_filing(lead)
-    with pytest.raises(services.TransitionRefused) as refused:
+    with pytest.raises(TransitionRefused) as refused:
         services.filing_submit(filing=filing, by=lead)
     assert any("定州市目前未参与" in r for r in refused.value.reasons)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from accounts.demo import demo_uscc
 from accounts.models import Jurisdiction, Organisation
-from filings.forms import ALLIANCE_FIELDS, MEMBER_ROLES
+from filings.forms.application import ALLIANCE_FIELDS, MEMBER_ROLES
 from filings.models import Category, FilingMaterial
 from portal.models import ExportJob
 from supervision.models import EventReport, ProvincialRecommendation, RevocationGround

@@ -2,13 +2,15 @@
 its materials.
 
 Every form keeps what was typed when it is invalid, and every message says in Chinese
-what to fix.
+what to fix. The forms only parse: ``filings.services`` validates what the law and the
+model require, and writes.
 """
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.conf import settings
+from django.forms.models import fields_for_model, model_to_dict
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -18,7 +20,7 @@ from accounts.forms import OrganisationForm
 from accounts.models import Jurisdiction, Organisation
 from accounts.uscc import compact, uscc_problem
 
-from .models import Alliance, AllianceMember, Category, FilingMaterial
+from ..models import Alliance, AllianceMember, Category, FilingMaterial
 
 MEMBER_ROLES = [(value, label) for value, label in AllianceMember.Role.choices if value != "lead"]
 
@@ -101,14 +103,11 @@ class AllianceNewForm(forms.Form):
     )
 
 
-class AllianceForm(forms.ModelForm):
-    """The alliance's data in the sections of Art. 9. A draft may be incomplete: the
-    conformance check, not this form, says what is still missing before submission."""
-
-    class Meta:
-        model = Alliance
-        fields = ALLIANCE_FIELDS
-        widgets = {
+def _alliance_fields():
+    return fields_for_model(
+        Alliance,
+        fields=ALLIANCE_FIELDS,
+        widgets={
             # A text box, not type="number": a browser shows nothing for a non-number,
             # and the user must see what they typed next to the error.
             "office_fulltime_staff": forms.TextInput(attrs={"inputmode": "numeric"}),
@@ -125,8 +124,8 @@ class AllianceForm(forms.ModelForm):
                     "beijing_tianjin_partners",
                 )
             },
-        }
-        error_messages = {
+        },
+        error_messages={
             "name": {"required": gettext_lazy("请填写联盟名称。")},
             "office_fulltime_staff": {
                 "invalid": gettext_lazy("专职人员数请填写整数，例如 3。"),
@@ -136,10 +135,20 @@ class AllianceForm(forms.ModelForm):
             "office_contact_email": {
                 "invalid": gettext_lazy("请填写有效的电子邮箱地址，例如 office@example.com。"),
             },
-        }
+        },
+    )
 
-    def __init__(self, *args, **kwargs):
+
+class AllianceForm(forms.Form):
+    """The alliance's data in the sections of Art. 9, shown from ``alliance``. A draft may
+    be incomplete: the conformance check, not this form, says what is still missing before
+    submission. Never touches the alliance: ``filing_save_draft`` writes."""
+
+    def __init__(self, *args, alliance=None, **kwargs):
+        if alliance is not None:
+            kwargs.setdefault("initial", model_to_dict(alliance, fields=ALLIANCE_FIELDS))
         super().__init__(*args, **kwargs)
+        self.fields.update(_alliance_fields())
         self.fields["category"].choices = [("", _("（请选择）")), *Category.choices]
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -256,19 +265,23 @@ class MemberAddForm(forms.Form):
         return self.organisation
 
 
-class MemberEditForm(forms.ModelForm):
+class MemberEditForm(forms.Form):
     """Task division, role and the Art. 9(3) signature of one member row."""
 
-    class Meta:
-        model = AllianceMember
-        fields = ["role", "task_division", "charter_signed"]
-        widgets = {"task_division": forms.Textarea(attrs={"rows": 2})}
+    FIELDS = ["role", "task_division", "charter_signed"]
 
-    def __init__(self, *args, **kwargs):
-        instance = kwargs.get("instance")
-        kwargs.setdefault("prefix", f"m{instance.pk}" if instance else "m")
+    def __init__(self, *args, member: AllianceMember, **kwargs):
+        kwargs.setdefault("prefix", f"m{member.pk}")
+        kwargs.setdefault("initial", model_to_dict(member, fields=self.FIELDS))
         super().__init__(*args, **kwargs)
-        if instance is not None and instance.role == AllianceMember.Role.LEAD:
+        self.fields.update(
+            fields_for_model(
+                AllianceMember,
+                fields=self.FIELDS,
+                widgets={"task_division": forms.Textarea(attrs={"rows": 2})},
+            )
+        )
+        if member.role == AllianceMember.Role.LEAD:
             # The lead unit's row stays the lead unit's.
             self.fields["role"].disabled = True
         else:
@@ -276,7 +289,7 @@ class MemberEditForm(forms.ModelForm):
 
 
 class MaterialUploadForm(forms.Form):
-    """Art. 10 (2)–(4). Type, size and name are checked by ``filings.uploads.check_upload``
+    """Art. 10 (2)–(4). Type, size and name are checked by ``core.uploads.check_upload``
     in the service, so the rules and messages are the same for every upload."""
 
     kind = forms.ChoiceField(

@@ -1,57 +1,48 @@
 """The lead unit's online application (联盟牵头单位在线填报, Art. 9–10).
 
 Thin views: a filing is fetched only through ``filings_visible_to`` (404 for anyone who
-may not see it), every write goes through ``filings.services``, and whatever a service
-refuses is shown as a message or a form error on the same page, never a 500. On a
+may not see it), every write goes through ``filings.services`` with the values its form
+parsed, and whatever a service refuses is shown as a message or a form error on the same
+page, never a 500. Whether the application may be changed at all is the service's
+question (``filing_check_editable``), asked before an edit page is shown. On a
 validation error the edit page is rendered again with everything the user typed.
 """
 
-from urllib.parse import quote
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Role
 from accounts.permissions import role_required
+from core.refusals import REFUSALS, show_refusal
 
-from . import documents, services
-from .conformance import check_conformance, missing_materials
-from .forms import AllianceForm, AllianceNewForm, MaterialUploadForm, MemberAddForm, MemberEditForm
-from .models import Filing, FilingMaterial
-from .selectors import alliances_visible_to, filings_visible_to
-from .services import TransitionRefused
-from .views_review import STATE_BADGES
+from .. import services
+from ..conformance import check_conformance, missing_materials
+from ..forms.application import (
+    AllianceForm,
+    AllianceNewForm,
+    MaterialUploadForm,
+    MemberAddForm,
+    MemberEditForm,
+)
+from ..models import Filing, FilingMaterial
+from ..selectors import filings_visible_to
+from .common import add_service_errors, filing_for, refused, state_badge
 
 EDIT_TEMPLATE = "filings/application/edit.html"
 
 
-def _filing_for(user, pk) -> Filing:
-    return get_object_or_404(filings_visible_to(user), pk=pk)
-
-
-def _is_lead_unit_of(user, filing: Filing) -> bool:
-    return user.is_lead_unit and user.organisation_id == filing.alliance.lead_unit_id
-
-
-def _refuse_edit(request, filing: Filing):
-    """Why this filing cannot be changed now, and back to its page."""
-    messages.error(
-        request,
-        _("申请当前状态为“%(state)s”，不能修改。") % {"state": filing.get_state_display()},
-    )
-    return redirect("filings:detail", filing.pk)
-
-
-def _refused(request, filing: Filing, exc: TransitionRefused):
-    for reason in exc.reasons:
-        messages.error(request, reason)
-    return redirect("filings:detail", filing.pk)
+def _not_editable(request, filing: Filing):
+    """The service's answer when this application cannot be changed now — a message and
+    back to the filing's page — or None; 403 when it is not the user's to change."""
+    try:
+        services.filing_check_editable(filing=filing, by=request.user)
+    except REFUSALS as error:
+        return refused(request, filing, error)
+    return None
 
 
 def _latest_materials(filing: Filing) -> list[dict]:
@@ -78,7 +69,7 @@ def _edit_context(
     members = list(alliance.members.select_related("organisation").order_by("pk"))
     bound_member_forms = member_forms or {}
     for member in members:
-        member.edit_form = bound_member_forms.get(member.pk) or MemberEditForm(instance=member)
+        member.edit_form = bound_member_forms.get(member.pk) or MemberEditForm(member=member)
     materials = _latest_materials(filing)
     for row in materials:
         bound_here = (
@@ -97,8 +88,9 @@ def _edit_context(
     return {
         "filing": filing,
         "alliance": alliance,
-        "state_badge": STATE_BADGES.get(filing.state, "text-bg-secondary"),
-        "form": alliance_form or AllianceForm(instance=alliance),
+        "state_badge": state_badge(filing),
+        # An invalid form is shown as typed; the heading and checklist show what is saved.
+        "form": alliance_form or AllianceForm(alliance=alliance),
         "member_form": member_form or MemberAddForm(),
         "members": members,
         "materials": materials,
@@ -108,19 +100,14 @@ def _edit_context(
     }
 
 
-def _render_edit(request, filing: Filing, **forms):
+def _render_edit(request, filing: Filing, message: str, **forms):
+    """The edit page again with the invalid form as typed — unless the application may
+    no longer be changed, which the user learns first."""
+    refusal = _not_editable(request, filing)
+    if refusal:
+        return refusal
+    messages.error(request, message)
     return render(request, EDIT_TEMPLATE, _edit_context(request, filing, **forms))
-
-
-def _editable_filing_for(request, pk):
-    """The filing, or a response that refuses: 404 if unseen, 403 if not the lead unit's,
-    a message if its state does not allow changes."""
-    filing = _filing_for(request.user, pk)
-    if not _is_lead_unit_of(request.user, filing):
-        raise PermissionDenied
-    if not filing.is_editable:
-        return filing, _refuse_edit(request, filing)
-    return filing, None
 
 
 # --- Pages --------------------------------------------------------------------------------
@@ -131,7 +118,7 @@ def _editable_filing_for(request, pk):
 def my_filings(request):
     filings = filings_visible_to(request.user).order_by("-created_at")
     for filing in filings:
-        filing.state_badge = STATE_BADGES.get(filing.state, "text-bg-secondary")
+        filing.state_badge = state_badge(filing)
     return render(request, "filings/application/my_filings.html", {"filings": filings})
 
 
@@ -150,25 +137,25 @@ def alliance_new(request):
 
 @role_required(Role.LEAD_UNIT)
 def filing_edit(request, pk):
-    filing, refused = _editable_filing_for(request, pk)
-    if refused:
-        return refused
+    filing = filing_for(request.user, pk)
     if request.method != "POST":
-        return _render_edit(request, filing)
-    # A separate instance: an invalid form must not change the heading and checklist,
-    # which show what is saved.
-    form = AllianceForm(
-        request.POST, instance=alliances_visible_to(request.user).get(pk=filing.alliance_id)
+        return _not_editable(request, filing) or render(
+            request, EDIT_TEMPLATE, _edit_context(request, filing)
+        )
+    form = AllianceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.filing_save_draft(filing=filing, by=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except REFUSALS as error:
+            return refused(request, filing, error)
+        else:
+            messages.success(request, _("草稿已保存"))
+            return redirect("filings:edit", filing.pk)
+    return _render_edit(
+        request, filing, _("草稿未保存：请按红色提示修改后再保存。"), alliance_form=form
     )
-    if not form.is_valid():
-        messages.error(request, _("草稿未保存：请按红色提示修改后再保存。"))
-        return _render_edit(request, filing, alliance_form=form)
-    try:
-        services.filing_save_draft(filing=filing, by=request.user, form=form)
-    except TransitionRefused as exc:
-        return _refused(request, filing, exc)
-    messages.success(request, _("草稿已保存"))
-    return redirect("filings:edit", filing.pk)
 
 
 # --- Members (Art. 9(1), 9(3)) ---------------------------------------------------------------
@@ -177,9 +164,7 @@ def filing_edit(request, pk):
 @require_POST
 @role_required(Role.LEAD_UNIT)
 def member_add(request, pk):
-    filing, refused = _editable_filing_for(request, pk)
-    if refused:
-        return refused
+    filing = filing_for(request.user, pk)
     form = MemberAddForm(request.POST)
     if form.is_valid():
         try:
@@ -193,17 +178,21 @@ def member_add(request, pk):
                     task_division=form.cleaned_data["task_division"],
                     charter_signed=form.cleaned_data["charter_signed"],
                 )
-        except TransitionRefused as exc:
-            return _refused(request, filing, exc)
-        except ValidationError as exc:
-            form.add_error("uscc", exc.messages)
+        except ValidationError as error:
+            add_service_errors(form, error, field="uscc")
+        except REFUSALS as error:
+            return refused(request, filing, error)
         else:
             messages.success(
                 request, _("已添加成员单位“%(name)s”。") % {"name": member.organisation.name}
             )
             return redirect("filings:edit", filing.pk)
-    messages.error(request, _("成员单位未添加：请按“添加成员单位”中的红色提示修改。"))
-    return _render_edit(request, filing, member_form=form)
+    return _render_edit(
+        request,
+        filing,
+        _("成员单位未添加：请按“添加成员单位”中的红色提示修改。"),
+        member_form=form,
+    )
 
 
 def _member_of(filing: Filing, member_pk):
@@ -214,36 +203,39 @@ def _member_of(filing: Filing, member_pk):
 @require_POST
 @role_required(Role.LEAD_UNIT)
 def member_edit(request, pk, member_pk):
-    filing, refused = _editable_filing_for(request, pk)
-    if refused:
-        return refused
+    filing = filing_for(request.user, pk)
     member = _member_of(filing, member_pk)
-    form = MemberEditForm(request.POST, instance=member)
-    if not form.is_valid():
-        messages.error(request, _("成员信息未保存：请按红色提示修改。"))
-        return _render_edit(request, filing, member_forms={member.pk: form})
-    try:
-        services.member_update(filing=filing, by=request.user, member=member, form=form)
-    except TransitionRefused as exc:
-        return _refused(request, filing, exc)
-    messages.success(request, _("已更新成员单位“%(name)s”。") % {"name": member.organisation.name})
-    return redirect("filings:edit", filing.pk)
+    form = MemberEditForm(request.POST, member=member)
+    if form.is_valid():
+        try:
+            services.member_update(
+                filing=filing, by=request.user, member=member, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except REFUSALS as error:
+            return refused(request, filing, error)
+        else:
+            messages.success(
+                request, _("已更新成员单位“%(name)s”。") % {"name": member.organisation.name}
+            )
+            return redirect("filings:edit", filing.pk)
+    return _render_edit(
+        request, filing, _("成员信息未保存：请按红色提示修改。"), member_forms={member.pk: form}
+    )
 
 
 @require_POST
 @role_required(Role.LEAD_UNIT)
 def member_remove(request, pk, member_pk):
-    filing, refused = _editable_filing_for(request, pk)
-    if refused:
-        return refused
+    filing = filing_for(request.user, pk)
     member = _member_of(filing, member_pk)
     try:
         services.member_remove(filing=filing, by=request.user, member=member)
-    except TransitionRefused as exc:
-        return _refused(request, filing, exc)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+    except ValidationError as error:
+        show_refusal(request, error)
+    except REFUSALS as error:
+        return refused(request, filing, error)
     else:
         messages.success(
             request, _("已移除成员单位“%(name)s”。") % {"name": member.organisation.name}
@@ -257,9 +249,7 @@ def member_remove(request, pk, member_pk):
 @require_POST
 @role_required(Role.LEAD_UNIT)
 def material_upload(request, pk):
-    filing, refused = _editable_filing_for(request, pk)
-    if refused:
-        return refused
+    filing = filing_for(request.user, pk)
     form = MaterialUploadForm(
         request.POST, request.FILES, kind=request.POST.get("material-kind", "")
     )
@@ -271,10 +261,10 @@ def material_upload(request, pk):
                 kind=form.cleaned_data["kind"],
                 uploaded=form.cleaned_data["file"],
             )
-        except TransitionRefused as exc:
-            return _refused(request, filing, exc)
-        except ValidationError as exc:
-            form.add_error("file", exc.messages)
+        except ValidationError as error:
+            add_service_errors(form, error, field="file")
+        except REFUSALS as error:
+            return refused(request, filing, error)
         else:
             messages.success(
                 request,
@@ -282,20 +272,6 @@ def material_upload(request, pk):
                 % {"kind": material.get_kind_display(), "name": material.original_name},
             )
             return redirect("filings:edit", filing.pk)
-    messages.error(request, _("文件未上传：请按红色提示处理后重新选择文件。"))
-    return _render_edit(request, filing, upload_form=form)
-
-
-@login_required
-@require_safe
-def application_form_pdf(request, pk):
-    """Art. 10(2): the 备案申请书 generated from the data entered, to print and stamp."""
-    filing = _filing_for(request.user, pk)
-    pdf = documents.application_form_pdf(filing)
-    filename = _("备案申请书-%(name)s.pdf") % {"name": filing.alliance.name}
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="application-form-{filing.pk}.pdf"; '
-        f"filename*=UTF-8''{quote(filename, safe='')}"
+    return _render_edit(
+        request, filing, _("文件未上传：请按红色提示处理后重新选择文件。"), upload_form=form
     )
-    return response
