@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "supervision",
     "subsidies",
     "portal",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -86,8 +86,8 @@ def setup_django(workdir: Path):
 
 
 def filed_filing():
-    from accounts.demo import seed_organisations, seed_users
-    from filings import demo
+    from demo import filings as demo
+    from demo.accounts import seed_organisations, seed_users
     from filings.models import Filing
 
     seed_users(seed_organisations())

@@ -120,9 +120,9 @@ def seed_pending(*, county: int, municipal: int, jurisdictions) -> dict:
     from django.db import transaction
     from django.utils import timezone
 
-    from accounts.demo import demo_uscc
     from accounts.models import Organisation, Role, User
     from audit.models import AuditEntry
+    from demo.accounts import demo_uscc
     from filings.models import Alliance, AllianceMember, Category, Filing
 
     pool = Filing.objects.filter(alliance__name__startswith=POOL_PREFIX)

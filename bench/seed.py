@@ -38,9 +38,9 @@ def seed(n: int) -> dict:
     from django.db import transaction
     from django.utils import timezone
 
-    from accounts.demo import demo_uscc
     from accounts.models import Jurisdiction, Organisation, Role, User
     from audit.models import AuditEntry
+    from demo.accounts import demo_uscc
     from filings.models import Alliance, AllianceMember, Category, Filing
     from supervision.models import AnnualSummary
 

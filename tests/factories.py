@@ -1,8 +1,8 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from accounts.demo import demo_uscc
 from accounts.models import Jurisdiction, Organisation, Role, User
+from demo.accounts import demo_uscc
 
 PASSWORD = "Test-password-2026"
 

@@ -6,9 +6,9 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from accounts.demo import demo_uscc
 from accounts.models import Organisation
 from accounts.uscc import check_character
+from demo.accounts import demo_uscc
 from filings.models import Alliance, AllianceMember, Filing
 from tests.factories import (
     CountyReviewerFactory,

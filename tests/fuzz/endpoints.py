@@ -9,8 +9,8 @@ by the test. ``fields`` gives each form field's strategy. Both take the world.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from accounts.demo import demo_uscc
 from accounts.models import Jurisdiction, Organisation
+from demo.accounts import demo_uscc
 from filings.forms.application import ALLIANCE_FIELDS, MEMBER_ROLES
 from filings.models import Category, FilingMaterial
 from portal.models import ExportJob

@@ -5,14 +5,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-import psycopg2
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from audit.chain import seal_pending, verify_chain
 from filings.models import FilingMaterial
 from tests.factories import filing_in_state
+from tests.postgres import admin as _admin
+from tests.postgres import row_counts
+from tests.postgres import url as _url
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -25,39 +26,12 @@ TABLES = [
 ]
 
 
-def _url(name):
-    db = settings.DATABASES["default"]
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
-
-
-def _counts(url):
-    conn = psycopg2.connect(url)
-    try:
-        with conn.cursor() as cur:
-            counts = {}
-            for table in TABLES:
-                cur.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed table names
-                counts[table] = cur.fetchone()[0]
-            return counts
-    finally:
-        conn.close()
-
-
-def _admin(sql):
-    conn = psycopg2.connect(_url("postgres"))
-    conn.autocommit = True  # CREATE/DROP DATABASE cannot run in a transaction
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql)
-    finally:
-        conn.close()
-
-
 def test_backup_and_restore_round_trip(tmp_path, settings):
     filing = filing_in_state("filed")
     seal_pending()
     media = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
-    source_url = _url(connection.settings_dict["NAME"])
+    source_name = connection.settings_dict["NAME"]
+    source_url = _url(source_name)
     target_name = connection.settings_dict["NAME"] + "_restored"
     _admin(f'DROP DATABASE IF EXISTS "{target_name}"')
     _admin(f'CREATE DATABASE "{target_name}"')
@@ -84,7 +58,7 @@ def test_backup_and_restore_round_trip(tmp_path, settings):
             capture_output=True,
         )
 
-        assert _counts(_url(target_name)) == _counts(source_url)
+        assert row_counts(target_name, TABLES) == row_counts(source_name, TABLES)
         for material in FilingMaterial.objects.filter(filing=filing):
             assert (restored_media / material.file.name).read_bytes() == material.file.open(
                 "rb"

@@ -8,7 +8,6 @@ queue all tell the same story. Idempotent: an alliance whose name exists is skip
 """
 
 import datetime
-import logging
 import zlib
 from collections import Counter
 from contextlib import contextmanager
@@ -18,15 +17,18 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.template import engines
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import Organisation, User
+from filings import services
+from filings.documents import application_form_pdf
+from filings.models import Alliance, Filing, FilingMaterial
 
-from . import services
-from .demo_data import ALLIANCES, LEAD, DemoAlliance
-from .documents import application_form_pdf
-from .models import Alliance, Filing, FilingMaterial
+from .common import quietly
+from .filings_data import DISTRICT_ALLIANCES, LEAD, DemoAlliance
+from .filings_data_counties import COUNTY_ALLIANCES
+
+ALLIANCES = [*DISTRICT_ALLIANCES, *COUNTY_ALLIANCES]
 
 
 def _alliance_data(spec: DemoAlliance, lead_org: Organisation, index: int) -> dict:
@@ -268,8 +270,6 @@ def seed(only=None) -> str:
     A run that fails halfway leaves those alliances half-built (they are then skipped):
     start again from an empty database.
     """
-    from alliance_portal.celery import app as celery_app
-
     existing = set(
         Alliance.objects.filter(name__in=[a.name for a in ALLIANCES]).values_list("name", flat=True)
     )
@@ -282,27 +282,16 @@ def seed(only=None) -> str:
     users = {u.username: u for u in User.objects.filter(username__in=usernames)}
     licences: dict[int, bytes] = {}
     filings: dict[str, int] = {}
-    # Notices to demo users land in their inboxes; the e-mails go nowhere, and never
-    # through a Celery worker that might be configured with a real mail server.
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    task_log = logging.getLogger("celery.app.trace")  # one INFO line per inline task
-    log_level = task_log.level
-    task_log.setLevel(logging.WARNING)
-    try:
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-            for moment, index, spec, number in _timeline(todo, timezone.localdate()):
-                action, _days_ago, who, text = spec.steps[number]
-                with _clock(moment), transaction.atomic():
-                    if action == "create":
-                        filing = _create(spec, index, users[spec.lead], licences)
-                        filings[spec.name] = filing.pk
-                    else:
-                        filing = Filing.objects.get(pk=filings[spec.name])
-                        _act(filing, action, users[who], text)
-    finally:
-        celery_app.conf.task_always_eager = eager
-        task_log.setLevel(log_level)
+    with quietly():
+        for moment, index, spec, number in _timeline(todo, timezone.localdate()):
+            action, _days_ago, who, text = spec.steps[number]
+            with _clock(moment), transaction.atomic():
+                if action == "create":
+                    filing = _create(spec, index, users[spec.lead], licences)
+                    filings[spec.name] = filing.pk
+                else:
+                    filing = Filing.objects.get(pk=filings[spec.name])
+                    _act(filing, action, users[who], text)
     if not todo:
         return f"联盟备案演示数据已存在（{len(existing)}个联盟），未做修改。"
     states = Counter(Filing.objects.filter(pk__in=filings.values()).values_list("state", flat=True))

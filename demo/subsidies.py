@@ -18,18 +18,17 @@ from decimal import Decimal
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import Role, User
-from alliance_portal.celery import app as celery_app
 from filings.models import Alliance
+from subsidies import services
+from subsidies.aggregation import ranking, suggest_awards
+from subsidies.eligibility import eligibility_problems
+from subsidies.models import Assignment, Award, SubsidyRound
 from supervision.models import AnnualSummary, RevocationCase
 
-from . import services
-from .aggregation import ranking, suggest_awards
-from .eligibility import eligibility_problems
-from .models import Assignment, Award, SubsidyRound
+from .common import TINY_PDF, quietly
 
 FINISHED_TITLE = "2025年度产业创新战略联盟运行经费补贴"
 EVALUATING_TITLE = "2026年度产业创新战略联盟运行经费补贴"
@@ -37,7 +36,6 @@ EXPERTS = ["expert_chen", "expert_yang", "expert_you", "expert_zhu", "expert_he"
 STAFF, DECIDER = "city_wang", "city_li"
 APPLICATIONS_PER_ROUND = 4
 FINISHED_ASSIGNED_ON = datetime.date(2025, 5, 6)
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 # The panel's view of each application, best first: one below the pass mark of 60.
 QUALITY = [88, 80, 71, 56, 76]
@@ -65,18 +63,6 @@ def _on(day: datetime.date, hour: int = 10):
     """Act as of ``day``: the services read the clock for windows, notices and timestamps."""
     with time_machine.travel(_tz_at(day, hour)):
         yield
-
-
-@contextmanager
-def _quietly():
-    """No e-mail leaves the machine while seeding; notices run in-process."""
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    try:
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-            yield
-    finally:
-        celery_app.conf.task_always_eager = eager
 
 
 def _jitter(*parts) -> int:
@@ -182,7 +168,7 @@ def _submit_application(round_, alliance, index, criteria):
         application=application,
         by=lead,
         uploaded=SimpleUploadedFile(
-            f"{alliance.name}运行情况佐证材料.pdf", PDF, content_type="application/pdf"
+            f"{alliance.name}运行情况佐证材料.pdf", TINY_PDF, content_type="application/pdf"
         ),
     )
     return services.application_submit(application=application, by=lead)
@@ -351,7 +337,7 @@ def seed() -> str:
     }
     experts = [by_name[name] for name in EXPERTS if name in by_name]
     created, today = [], timezone.localdate()
-    with _quietly():
+    with quietly():
         # One transaction per round (all or nothing). The experts' invitations are sent at
         # its commit, so the clock then reads the day they were assigned.
         if not SubsidyRound.objects.filter(title=FINISHED_TITLE).exists():

@@ -1,4 +1,4 @@
-"""The subsidy demo (subsidies.demo.seed): a finished 2025 round and a 2026 round in
+"""The subsidy demo (demo.subsidies.seed): a finished 2025 round and a 2026 round in
 evaluation, built through the services, idempotent."""
 
 import datetime
@@ -7,11 +7,11 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.demo import seed_organisations, seed_users
 from accounts.models import Organisation, User
 from audit.models import AuditEntry
+from demo import subsidies as demo
+from demo.accounts import seed_organisations, seed_users
 from filings.models import AllianceMember
-from subsidies import demo
 from subsidies.models import Application, Assignment, Award, Score, SubsidyRound
 from supervision.models import AnnualSummary
 from tests.factories import filed_alliance

@@ -1,9 +1,12 @@
 """The demo alliances: who leads them, who joins, what they set out to do, and the steps
-their filings went through (see ``filings.demo``). Invented names; Baoding's industries."""
+their filings went through (see ``demo.filings``). Invented names; Baoding's industries.
+
+Here the alliances led from the city's districts (竞秀, 高新区, 莲池); those led from the
+county-level cities are in ``demo.filings_data_counties``."""
 
 from dataclasses import dataclass
 
-from .models import AllianceMember, Category
+from filings.models import AllianceMember, Category
 
 LEAD, COUNCIL, MEMBER = AllianceMember.Role.LEAD, AllianceMember.Role.COUNCIL, "member"
 CAT1, CAT2, CAT3 = Category.INDUSTRIAL_TECHNOLOGY, Category.INDUSTRIAL, Category.STRATEGIC
@@ -28,7 +31,8 @@ class DemoAlliance:
     incomplete: bool = False
 
 
-ALLIANCES = [
+# In the order the demo numbers them (contact e-mails alliance01…): districts first.
+DISTRICT_ALLIANCES = [
     DemoAlliance(
         "保定汽车轻量化零部件产业技术创新战略联盟",
         CAT1,
@@ -270,155 +274,6 @@ ALLIANCES = [
                 "city_li",
                 "请补充联盟工作办公室专职人员的姓名和岗位职责；开放发展机制中请写明实训基地面向联盟外企业"
                 "和院校开放的具体方式。修改后重新提交。",
-            ),
-        ),
-    ),
-    DemoAlliance(
-        "安国道地药材标准化种植产业创新联盟",
-        CAT2,
-        "lead_anguo",
-        "围绕安国“祁药”道地药材，贯通良种繁育、标准化种植、产地加工和质量追溯各环节，"
-        "推进祁菊花、祁紫菀、祁山药等品种的规范化种植和饮片加工。",
-        "三年内建设标准化种植基地2万亩，选育新品种3个，制定种植技术规程5项，"
-        "建成覆盖主要品种的质量追溯系统，带动药农增收10%以上。",
-        "京北理工大学（演示）开发药材产地溯源信息系统，成果在安国药材种植基地应用。",
-        ("吴国庆", "吴芳", "安国市药都南路9号本草科技楼"),
-        "牵头组织联盟运行，负责饮片加工和种植基地订单收购",
-        (
-            ("保定市农林科学研究所（演示）", COUNCIL, "承担良种繁育与标准化种植技术研究"),
-            ("清苑区绿色果蔬专业合作联社", MEMBER, "组织种植基地和药农技术培训"),
-            ("石家庄华药生物技术有限公司（演示）", MEMBER, "负责有效成分检测与质量标准研究"),
-            ("京北理工大学（演示）", MEMBER, "开发药材产地溯源信息系统"),
-        ),
-        (
-            ("create", 92, "lead_anguo", ""),
-            ("submit", 88, "lead_anguo", ""),
-            (
-                "recommend",
-                82,
-                "county_anguo",
-                "联盟围绕我市中药材特色产业，带动种植户增收作用明显，符合二类联盟条件，同意推荐。",
-            ),
-            ("approve", 76, "city_zhang", ""),
-        ),
-    ),
-    DemoAlliance(
-        "安国中医药大健康产业技术创新战略联盟",
-        CAT1,
-        "lead_anguo",
-        "围绕中药经典名方开发、中药智能制造和中医药健康产品构建产业创新链，"
-        "联合攻关中药提取纯化、智能炮制装备和质量一致性评价技术。",
-        "三年内完成经典名方二次开发3项，建成中药智能炮制示范线1条，申请发明专利12件，"
-        "联盟成员中药产品销售收入增长20%。",
-        "北京中科智造研究院承担中药智能制造装备研发，成果在安国中药企业转化。",
-        ("吴国庆", "郑雅琴", "安国市药都南路9号本草科技楼5层"),
-        "牵头组织联盟运行，负责中药产品开发和产业化",
-        (
-            ("石家庄华药生物技术有限公司（演示）", COUNCIL, "承担经典名方二次开发和药效评价"),
-            ("冀中理工大学", COUNCIL, "研究中药提取纯化工艺"),
-            ("北京中科智造研究院", MEMBER, "研发中药智能炮制装备"),
-            ("保定市农林科学研究所（演示）", MEMBER, "保障优质原料药材供应与检测"),
-        ),
-        (
-            ("create", 14, "lead_anguo", ""),
-            ("submit", 10, "lead_anguo", ""),
-            (
-                "recommend",
-                2,
-                "county_anguo",
-                "联盟技术方向具有前沿性，京津冀成员分工明确，符合一类联盟条件，同意推荐。",
-            ),
-        ),
-    ),
-    DemoAlliance(
-        "安国药食同源功能食品产业创新联盟",
-        CAT2,
-        "lead_anguo",
-        "围绕药食同源物质开发功能食品，贯通原料种植、食品加工和产品检测各环节，推动安国中药材向食品领域延伸。",
-        "三年内开发药食同源功能食品新产品10个，建设原料基地5000亩，制定企业标准5项。",
-        "京北理工大学（演示）承担功能食品配方与功效评价研究。",
-        ("吴国庆", "王德明", "安国市药都南路9号本草科技楼3层"),
-        "牵头组织联盟运行，负责药食同源原料供应",
-        (
-            ("徐水区鑫达食品有限公司", COUNCIL, "负责功能食品加工工艺与生产"),
-            ("保定清苑农业科技发展有限公司", MEMBER, "建设药食同源原料种植基地"),
-            ("京北理工大学（演示）", MEMBER, "承担功能食品配方与功效评价研究"),
-        ),
-        (
-            ("create", 25, "lead_anguo", ""),
-            ("submit", 22, "lead_anguo", ""),
-            ("withdraw", 19, "lead_anguo", ""),
-        ),
-    ),
-    DemoAlliance(
-        "高碑店被动式超低能耗建筑产业技术创新战略联盟",
-        CAT1,
-        "lead_gaobeidian",
-        "围绕被动式超低能耗建筑，贯通高性能保温材料、节能门窗、新风系统、设计施工和检测评价各环节，"
-        "联合攻关气密性构造、无热桥节点和建筑能耗监测技术。",
-        "三年内研发高性能保温及门窗产品5项，编制被动式建筑技术标准2项，建成示范项目20万平方米，"
-        "申请发明专利15件。",
-        "北京京保科技发展有限公司开发建筑能耗监测平台，冀中理工大学与京津设计院合作开展标准研究。",
-        ("周建华", "周强", "高碑店市列车新城路18号绿建科技大厦"),
-        "牵头组织联盟运行，负责高性能保温材料和节能门窗的研发生产",
-        (
-            ("冀中理工大学", COUNCIL, "开展被动式建筑设计方法与技术标准研究"),
-            ("保定市新材料研究院", COUNCIL, "研发气凝胶等高性能保温材料"),
-            ("涿州市京南检测技术服务有限公司", MEMBER, "承担建筑气密性和能耗检测"),
-            ("北京京保科技发展有限公司", MEMBER, "开发建筑能耗监测与运维平台"),
-        ),
-        (
-            ("create", 36, "lead_gaobeidian", ""),
-            ("submit", 32, "lead_gaobeidian", ""),
-            (
-                "recommend",
-                28,
-                "county_gaobeidian",
-                "联盟依托我市被动式建筑产业基础，产业链完整，符合一类联盟条件，同意推荐。",
-            ),
-            ("approve", 21, "city_li", ""),
-        ),
-    ),
-    DemoAlliance(
-        "高碑店装配式建筑与绿色建材产业创新联盟",
-        CAT2,
-        "lead_gaobeidian",
-        "围绕装配式建筑部品部件和绿色建材，推动预制构件生产、建材固废利用和施工安装技术升级，"
-        "带动高碑店传统建材产业转型。",
-        "三年内开发装配式部品部件8类，固废综合利用率提高到80%，培训装配式建筑产业工人1000人次。",
-        "天津滨海先进制造研究所提供构件生产线自动化改造方案。",
-        ("周建华", "李建新", "高碑店市列车新城路18号绿建科技大厦6层"),
-        "牵头组织联盟运行，负责预制构件和绿色建材生产",
-        (
-            ("保定市新材料研究院", COUNCIL, "研究建材固废综合利用技术"),
-            ("天津滨海先进制造研究所", MEMBER, "提供构件生产线自动化改造方案"),
-            ("保定职业技术学院（演示）", MEMBER, "开展装配式建筑产业工人培训"),
-        ),
-        (("create", 5, "lead_gaobeidian", ""), ("submit", 1, "lead_gaobeidian", "")),
-    ),
-    DemoAlliance(
-        "保定绿色建材检测认证创新战略联盟",
-        CAT3,
-        "lead_gaobeidian",
-        "搭建绿色建材生产企业、检测认证机构和金融机构的交流平台，围绕绿色建材认证标准和结果互认开展研讨。",
-        "每年举办绿色建材认证研讨会2次，推动京津冀检测结果互认，服务企业取得绿色建材认证50家。",
-        "京北理工大学（演示）参与认证标准研究，涿州检测机构对接北京认证机构。",
-        ("周建华", "冯立平", "高碑店市列车新城路18号绿建科技大厦8层"),
-        "牵头组织联盟运行，组织会员企业参与认证",
-        (
-            ("涿州市京南检测技术服务有限公司", COUNCIL, "承担绿色建材检测和认证咨询"),
-            ("京北理工大学（演示）", MEMBER, "参与绿色建材认证标准研究"),
-            ("河北省科技金融服务中心（演示）", MEMBER, "对接绿色金融产品"),
-        ),
-        (
-            ("create", 12, "lead_gaobeidian", ""),
-            ("submit", 8, "lead_gaobeidian", ""),
-            (
-                "return",
-                5,
-                "county_gaobeidian",
-                "联盟协议（章程）未明确检测数据和认证结果的归属及使用规则，不符合第九条第（六）项的要求，"
-                "请补充利益保障机制后重新提交。",
             ),
         ),
     ),

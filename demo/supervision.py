@@ -7,16 +7,16 @@ import datetime
 
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, User
 from filings.models import Alliance, AllianceMember, Category
 from filings.numbering import next_filing_number
+from supervision import services
+from supervision.models import AnnualSummary, EventReport, RevocationCase, Symposium
 
-from . import services
-from .models import AnnualSummary, EventReport, RevocationCase, Symposium
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from .common import TINY_PDF, quietly
 
 # (name, category, lead username, members, filed on, liaison username)
 HISTORIC = [
@@ -81,6 +81,9 @@ def _user(username):
     return User.objects.get(username=username)
 
 
+# One transaction, as one request would: the filing number comes from the gap-free
+# sequence, whose row stays locked until the alliance that carries the number commits.
+@transaction.atomic
 def _historic_alliance(name, category, lead, members, filed_on, liaison):
     alliance = Alliance.objects.filter(name=name).first()
     if alliance:
@@ -184,7 +187,7 @@ def _event(alliance, lead, staff, final_state, **data):
     if not form.is_valid():
         raise ValueError(form.errors)
     report = services.event_create(alliance=alliance, by=lead, form=form)
-    services.event_attach(report=report, by=lead, uploaded=SimpleUploadedFile("说明.pdf", PDF))
+    services.event_attach(report=report, by=lead, uploaded=SimpleUploadedFile("说明.pdf", TINY_PDF))
     if final_state == "draft":
         return report
     services.event_submit(report=report, by=lead)
@@ -196,6 +199,13 @@ def _event(alliance, lead, staff, final_state, **data):
 
 
 def seed() -> str:
+    """Call it outside a transaction, as the command does: each step commits on its own,
+    as a request would, and its notices go out (in-process) when it commits."""
+    with quietly():
+        return _seed()
+
+
+def _seed() -> str:
     staff = _user("city_wang")
     created = []
     for name, category, lead_username, members, filed_on, liaison in HISTORIC:
@@ -301,7 +311,7 @@ def seed() -> str:
         symposium=held,
         by=staff,
         summary="四个联盟交流了京津合作和成果转化经验。",
-        uploaded=SimpleUploadedFile("纪要.pdf", PDF),
+        uploaded=SimpleUploadedFile("纪要.pdf", TINY_PDF),
     )
     services.symposium_schedule(
         by=staff,

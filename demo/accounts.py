@@ -2,8 +2,8 @@
 
 import hashlib
 
-from .models import Jurisdiction, Organisation, Role, User
-from .uscc import ALPHABET, check_character
+from accounts.models import Jurisdiction, Organisation, Role, User
+from accounts.uscc import ALPHABET, check_character
 
 DEMO_PASSWORD = "Baoding-demo-2026"
 

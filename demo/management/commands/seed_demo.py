@@ -1,11 +1,10 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.test.utils import override_settings
 
-from accounts.demo import DEMO_PASSWORD, seed_organisations, seed_users
-from filings import demo as filings_demo
-from subsidies import demo as subsidies_demo
-from supervision import demo as supervision_demo
+from demo import filings as filings_demo
+from demo import subsidies as subsidies_demo
+from demo import supervision as supervision_demo
+from demo.accounts import DEMO_PASSWORD, seed_organisations, seed_users
 
 
 class Command(BaseCommand):
@@ -15,12 +14,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             organisations = seed_organisations()
             users = seed_users(organisations)
-        # Outside the block above: each alliance commits on its own, so its notices go out.
+        # Outside any transaction: each seeder commits as it goes (a step, a round), as
+        # requests would, so the services' own transactions and their notices are real.
         filings_summary = filings_demo.seed()
-        # Demo notices go to the in-memory backend, not the console (or a real server).
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-            supervision_summary = supervision_demo.seed()
-        # Outside any transaction too: it commits round by round (see subsidies/demo.py).
+        supervision_summary = supervision_demo.seed()
         subsidies_summary = subsidies_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(f"演示数据就绪：{len(organisations)} 个单位，{len(users)} 个用户。")
