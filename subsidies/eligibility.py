@@ -1,6 +1,25 @@
-"""Art. 15: only filed alliances in good standing may apply for an operating subsidy."""
+"""Art. 15: only filed alliances in good standing may apply for an operating subsidy, and
+only while the round accepts applications."""
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+
+def window_problem(round_) -> str | None:
+    """Why ``round_`` does not accept applications (or changes to them) today, or None."""
+    if round_.window_open:
+        return None
+    state = round_.state
+    if state == "open" and round_.opens_on and timezone.localdate() < round_.opens_on:
+        return _("本批次%(date)s开始接受申请。") % {
+            "date": date_format(round_.opens_on, "DATE_FORMAT")
+        }
+    if state != "draft" and round_.closes_on:
+        return _("本批次申请已于%(date)s截止，不能再申请或修改。") % {
+            "date": date_format(round_.closes_on, "DATE_FORMAT")
+        }
+    return _("本批次目前不接受申请。")
 
 
 def eligibility_problems(alliance, round_) -> list[str]:
@@ -29,3 +48,9 @@ def eligibility_problems(alliance, round_) -> list[str]:
             % {"year": last_year}
         )
     return problems
+
+
+def apply_problems(alliance, round_) -> list[str]:
+    """Everything that stands between ``alliance`` and an application in ``round_`` now."""
+    problem = window_problem(round_)
+    return ([problem] if problem else []) + eligibility_problems(alliance, round_)

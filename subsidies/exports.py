@@ -5,51 +5,14 @@ sheet 2 is every score of every submitted score sheet, per criterion, with comme
 """
 
 import io
-from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from .aggregation import RankedApplication, weighted_total
-from .models import Assignment
-
-
-@dataclass
-class Sheet:
-    """One evaluator's submitted score sheet on one application."""
-
-    assignment: Assignment
-    scores: dict = field(default_factory=dict)  # criterion id → Score
-    total: Decimal | None = None
-
-    @property
-    def evaluator_name(self) -> str:
-        evaluator = self.assignment.evaluator
-        return evaluator.get_full_name() or evaluator.username
-
-
-def submitted_sheets(round_, criteria) -> dict[int, list[Sheet]]:
-    """Application id → its submitted sheets, each with its weighted total when complete.
-
-    Two queries whatever the number of applications (assignments, then their scores).
-    """
-    weights = {c.pk: c.weight for c in criteria}
-    assignments = (
-        Assignment.objects.filter(application__round=round_, submitted_at__isnull=False)
-        .select_related("evaluator")
-        .prefetch_related("scores")
-        .order_by("application_id", "pk")
-    )
-    sheets: dict[int, list[Sheet]] = {}
-    for assignment in assignments:
-        sheet = Sheet(assignment, {s.criterion_id: s for s in assignment.scores.all()})
-        if weights and set(sheet.scores) == set(weights):
-            sheet.total = weighted_total({c: s.score for c, s in sheet.scores.items()}, weights)
-        sheets.setdefault(assignment.application_id, []).append(sheet)
-    return sheets
+from .aggregation import RankedApplication
+from .selectors import submitted_sheets
 
 
 def _bold_header(ws, headers):

@@ -25,8 +25,7 @@ def window_is_set(round_) -> bool:
 
 
 def window_is_open(application) -> bool:
-    round_ = application.round
-    return round_.state == "open" and round_.opens_on <= timezone.localdate() <= round_.closes_on
+    return application.round.window_open
 
 
 def applicant_in_good_standing(application) -> bool:

@@ -4,31 +4,75 @@ While a round is being evaluated an evaluator sees only the applications assigne
 and only after declaring no conflict of interest; never another evaluator's scores.
 """
 
-from django.db.models import Exists, OuterRef, QuerySet
+from dataclasses import dataclass, field
+from decimal import Decimal
 
-from accounts.models import Role
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from .models import Application, Assignment, Award, Score, SubsidyRound
+from accounts.models import Role, User
+from audit.models import AuditEntry
+from filings.selectors import alliances_visible_to
+
+from .aggregation import weighted_total
+from .eligibility import apply_problems
+from .models import Application, Assignment, Award, Objection, Score, SubsidyRound
+
+STAFF = (Role.MUNICIPAL_STAFF, Role.ADMIN)
+PUBLISHED = (SubsidyRound.State.NOTICE, SubsidyRound.State.FINAL)
+# What a lead unit may read of its application's history: its own steps. Assignments and
+# scores name the evaluators, so they stay with the bureau.
+LEAD_UNIT_ACTIONS = ("create", "submit", "withdraw")
+
+
+def _role(user) -> str | None:
+    return user.effective_role if user.is_authenticated else None
+
+
+# --- Rounds --------------------------------------------------------------------------------
 
 
 def rounds_visible_to(user) -> QuerySet[SubsidyRound]:
     qs = SubsidyRound.objects.all()
-    if user.is_authenticated and user.effective_role in (Role.MUNICIPAL_STAFF, Role.ADMIN):
+    role = _role(user)
+    if role in STAFF:
         return qs
-    if user.is_authenticated and user.effective_role == Role.LEAD_UNIT:
+    if role == Role.LEAD_UNIT:
         return qs.exclude(state=SubsidyRound.State.DRAFT)
-    if user.is_authenticated and user.effective_role == Role.EVALUATOR:
+    if role == Role.EVALUATOR:
         mine = Assignment.objects.filter(application__round=OuterRef("pk"), evaluator=user)
         return qs.filter(Exists(mine))
-    return qs.filter(state__in=[SubsidyRound.State.NOTICE, SubsidyRound.State.FINAL])
+    return qs.filter(state__in=PUBLISHED)
+
+
+def round_list_for(user) -> QuerySet[SubsidyRound]:
+    """The round list: newest first, each with its number of submitted applications."""
+    submitted = Q(applications__state=Application.State.SUBMITTED)
+    return (
+        rounds_visible_to(user)
+        .annotate(submitted_count=Count("applications", filter=submitted))
+        .order_by("-year", "-created_at", "-pk")
+    )
+
+
+def round_timeline(round_) -> QuerySet[AuditEntry]:
+    """A round's history (the bureau's page)."""
+    return AuditEntry.objects.for_object(round_)
+
+
+def published_rounds() -> QuerySet[SubsidyRound]:
+    """What the public sees: rounds in or after their notice period."""
+    return SubsidyRound.objects.filter(state__in=PUBLISHED).order_by(
+        "-year", "-notice_starts_on", "-pk"
+    )
+
+
+# --- Applications -------------------------------------------------------------------------
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
     qs = Application.objects.select_related("round", "alliance", "alliance__lead_unit")
-    if not user.is_authenticated:
-        return qs.none()
-    role = user.effective_role
-    if role in (Role.MUNICIPAL_STAFF, Role.ADMIN):
+    role = _role(user)
+    if role in STAFF:
         return qs.exclude(state=Application.State.DRAFT)
     if role == Role.LEAD_UNIT:
         return qs.filter(alliance__lead_unit_id=user.organisation_id)
@@ -40,6 +84,65 @@ def applications_visible_to(user) -> QuerySet[Application]:
     return qs.none()
 
 
+def application_timeline(user, application) -> QuerySet[AuditEntry] | list:
+    """The application's history as ``user`` may read it: all of it for the bureau, the
+    lead unit's own steps for the lead unit, nothing for anyone else."""
+    role = _role(user)
+    if role in STAFF:
+        return AuditEntry.objects.for_object(application)
+    if role == Role.LEAD_UNIT:
+        return AuditEntry.objects.for_object(application).filter(action__in=LEAD_UNIT_ACTIONS)
+    return []
+
+
+@dataclass
+class ApplyEntry:
+    """One of the lead unit's alliances against one round."""
+
+    alliance: object
+    application: Application | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def can_apply(self) -> bool:
+        return self.application is None and not self.problems
+
+
+def apply_entries(user, rounds) -> dict[int, list[ApplyEntry]]:
+    """Round id → an entry per alliance of the lead unit: its application, or the reasons
+    it cannot apply (shown before the user tries, in the words the service uses)."""
+    alliances = list(alliances_visible_to(user).order_by("name"))
+    rounds = [r for r in rounds if r.state != SubsidyRound.State.DRAFT]
+    existing = {
+        (a.round_id, a.alliance_id): a
+        # A withdrawn application still counts: one application per alliance and round.
+        for a in Application.objects.filter(alliance__in=alliances, round__in=rounds)
+    }
+    entries: dict[int, list[ApplyEntry]] = {}
+    for round_ in rounds:
+        for alliance in alliances:
+            application = existing.get((round_.pk, alliance.pk))
+            entry = ApplyEntry(alliance, application)
+            if application is None:
+                if round_.state != SubsidyRound.State.OPEN:
+                    continue
+                entry.problems = apply_problems(alliance, round_)
+            entries.setdefault(round_.pk, []).append(entry)
+    return entries
+
+
+# --- Evaluators, assignments and scores ---------------------------------------------------
+
+
+def evaluators() -> QuerySet[User]:
+    """The users staff may assign to an application."""
+    return (
+        User.objects.filter(role=Role.EVALUATOR, is_active=True)
+        .select_related("organisation")
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
 def assignments_of(user) -> QuerySet[Assignment]:
     """An evaluator's own assignments (declared or not): the list they start from."""
     return Assignment.objects.filter(evaluator=user).select_related(
@@ -47,24 +150,137 @@ def assignments_of(user) -> QuerySet[Assignment]:
     )
 
 
+def assignment_list_for(user) -> QuerySet[Assignment]:
+    """The evaluator's list: their assignments, newest round first, with how many scores
+    each has (for its progress)."""
+    return (
+        assignments_of(user)
+        .select_related("application__alliance__lead_unit")
+        .annotate(score_count=Count("scores"))
+        .order_by(
+            "-application__round__year",
+            "-application__round_id",
+            "application__alliance__name",
+            "pk",
+        )
+    )
+
+
+def assignments_visible_to(user) -> QuerySet[Assignment]:
+    """The bureau: every assignment of an application it sees; an evaluator: their own."""
+    role = _role(user)
+    if role in STAFF:
+        return Assignment.objects.filter(
+            application__in=applications_visible_to(user)
+        ).select_related("application", "evaluator")
+    if role == Role.EVALUATOR:
+        return assignments_of(user)
+    return Assignment.objects.none()
+
+
+def panels_of(round_) -> dict[int, list[Assignment]]:
+    """Application id → its assignments, in the order they were made (staff pages)."""
+    panels: dict[int, list[Assignment]] = {}
+    for assignment in (
+        Assignment.objects.filter(application__round=round_)
+        .select_related("evaluator")
+        .order_by("pk")
+    ):
+        panels.setdefault(assignment.application_id, []).append(assignment)
+    return panels
+
+
 def scores_visible_to(user) -> QuerySet[Score]:
     qs = Score.objects.select_related("assignment", "criterion")
-    if not user.is_authenticated:
-        return qs.none()
-    role = user.effective_role
-    if role in (Role.MUNICIPAL_STAFF, Role.ADMIN):
+    role = _role(user)
+    if role in STAFF:
         return qs
     if role == Role.EVALUATOR:
         return qs.filter(assignment__evaluator=user)
     return qs.none()
 
 
+def own_scores(user, assignment) -> QuerySet[Score]:
+    """The scores on ``assignment`` that ``user`` may read (an evaluator: their own)."""
+    return scores_visible_to(user).filter(assignment=assignment).select_related("criterion")
+
+
+@dataclass
+class Sheet:
+    """One evaluator's submitted score sheet on one application."""
+
+    assignment: Assignment
+    scores: dict = field(default_factory=dict)  # criterion id → Score
+    total: Decimal | None = None
+
+    @property
+    def evaluator_name(self) -> str:
+        evaluator = self.assignment.evaluator
+        return evaluator.get_full_name() or evaluator.username
+
+
+def submitted_sheets(round_, criteria) -> dict[int, list[Sheet]]:
+    """Application id → its submitted sheets, each with its weighted total when complete
+    (the bureau's ranking page and export).
+
+    Two queries whatever the number of applications (assignments, then their scores).
+    """
+    weights = {c.pk: c.weight for c in criteria}
+    assignments = (
+        Assignment.objects.filter(application__round=round_, submitted_at__isnull=False)
+        .select_related("evaluator")
+        .prefetch_related("scores")
+        .order_by("application_id", "pk")
+    )
+    sheets: dict[int, list[Sheet]] = {}
+    for assignment in assignments:
+        sheet = Sheet(assignment, {s.criterion_id: s for s in assignment.scores.all()})
+        if weights and set(sheet.scores) == set(weights):
+            sheet.total = weighted_total({c: s.score for c, s in sheet.scores.items()}, weights)
+        sheets.setdefault(assignment.application_id, []).append(sheet)
+    return sheets
+
+
+# --- Awards and objections ----------------------------------------------------------------
+
+
+def awards_visible_to(user) -> QuerySet[Award]:
+    """The bureau: every award; a lead unit: its alliances' awards once published;
+    nobody else (evaluators included)."""
+    qs = Award.objects.select_related("application__round", "application__alliance__lead_unit")
+    role = _role(user)
+    if role in STAFF:
+        return qs.filter(application__in=applications_visible_to(user))
+    if role == Role.LEAD_UNIT:
+        return qs.filter(
+            application__alliance__lead_unit_id=user.organisation_id,
+            application__round__state__in=PUBLISHED,
+        )
+    return qs.none()
+
+
+def round_awards(round_) -> list[Award]:
+    """A published round's awards with their objections, largest first (staff page)."""
+    return list(
+        Award.objects.filter(application__round=round_)
+        .select_related("application__alliance")
+        .prefetch_related("objections")
+        .order_by("-amount_yuan", "pk")
+    )
+
+
+def objections_visible_to(user) -> QuerySet[Objection]:
+    if _role(user) not in STAFF:
+        return Objection.objects.none()
+    return Objection.objects.filter(
+        award__application__in=applications_visible_to(user)
+    ).select_related("award__application")
+
+
 def published_awards() -> QuerySet[Award]:
     """What the public sees: awards of rounds in or after their notice period."""
     return (
-        Award.objects.filter(
-            application__round__state__in=[SubsidyRound.State.NOTICE, SubsidyRound.State.FINAL]
-        )
+        Award.objects.filter(application__round__state__in=PUBLISHED)
         .select_related(
             "application__round", "application__alliance", "application__alliance__lead_unit"
         )

@@ -1,14 +1,11 @@
 from django.urls import path
 
-from . import views_applications as applications
-from . import views_evaluation as evaluation
-from . import views_public as public
-from . import views_rounds as rounds
+from .views import applications, assignments, awards, evaluation, notice, public, rounds
 
 app_name = "subsidies"
 
 urlpatterns = [
-    # Rounds, ranking, awards, notice (municipal staff) — views_rounds.py
+    # Rounds and their state actions (municipal staff; lead units read) — views/rounds.py
     path("rounds/", rounds.round_list, name="round_list"),
     path("rounds/new/", rounds.round_new, name="round_new"),
     path("rounds/<int:pk>/", rounds.round_detail, name="round_detail"),
@@ -22,22 +19,25 @@ urlpatterns = [
     ),
     path("rounds/<int:pk>/publish/", rounds.round_publish, name="round_publish"),
     path("rounds/<int:pk>/finalise/", rounds.round_finalise, name="round_finalise"),
-    path("rounds/<int:pk>/ranking/", rounds.ranking, name="ranking"),
-    path("rounds/<int:pk>/ranking.xlsx", rounds.ranking_export, name="ranking_export"),
-    path("rounds/<int:pk>/awards/suggest/", rounds.awards_suggest, name="awards_suggest"),
-    path("applications/<int:pk>/award/", rounds.award_set, name="award_set"),
+    # Ranking, amounts, the export — views/awards.py
+    path("rounds/<int:pk>/ranking/", awards.ranking, name="ranking"),
+    path("rounds/<int:pk>/ranking.xlsx", awards.ranking_export, name="ranking_export"),
+    path("rounds/<int:pk>/awards/suggest/", awards.awards_suggest, name="awards_suggest"),
+    path("applications/<int:pk>/award/", awards.award_set, name="award_set"),
     path(
         "rounds/<int:round_pk>/awards/<int:pk>/remove/",
-        rounds.award_remove,
+        awards.award_remove,
         name="award_remove",
     ),
-    path("applications/<int:pk>/assign/", rounds.assign, name="assign"),
-    path("assignments/<int:pk>/unassign/", rounds.unassign, name="unassign"),
-    path("awards/<int:pk>/objections/", rounds.objection_new, name="objection_new"),
-    path("objections/<int:pk>/resolve/", rounds.objection_resolve, name="objection_resolve"),
-    path("awards/<int:pk>/disbursement/", rounds.disbursement, name="disbursement"),
-    path("awards/<int:pk>/notice.pdf", rounds.award_notice_download, name="award_notice"),
-    # Applications (lead units; staff read) — views_applications.py
+    # Evaluator panels — views/assignments.py
+    path("applications/<int:pk>/assign/", assignments.assign, name="assign"),
+    path("assignments/<int:pk>/unassign/", assignments.unassign, name="unassign"),
+    # The notice and after it — views/notice.py
+    path("awards/<int:pk>/objections/", notice.objection_new, name="objection_new"),
+    path("objections/<int:pk>/resolve/", notice.objection_resolve, name="objection_resolve"),
+    path("awards/<int:pk>/disbursement/", notice.disbursement, name="disbursement"),
+    path("awards/<int:pk>/notice.pdf", notice.award_notice_download, name="award_notice"),
+    # Applications (lead units; staff read) — views/applications.py
     path("applications/", applications.application_list, name="application_list"),
     path(
         "rounds/<int:round_pk>/apply/<int:alliance_pk>/",
@@ -60,11 +60,11 @@ urlpatterns = [
         applications.application_withdraw,
         name="application_withdraw",
     ),
-    # Evaluators — views_evaluation.py
+    # Evaluators — views/evaluation.py
     path("evaluation/", evaluation.assignment_list, name="assignment_list"),
     path("evaluation/<int:pk>/declare/", evaluation.declare, name="declare"),
     path("evaluation/<int:pk>/", evaluation.score_sheet, name="score_sheet"),
-    # Public results — views_public.py
+    # Public results — views/public.py
     path("results/", public.results, name="results"),
     path("results/<int:pk>/", public.round_results, name="round_results"),
 ]

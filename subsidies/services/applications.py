@@ -1,20 +1,27 @@
+"""A lead unit's subsidy application (Art. 15): create, fill in, attach evidence, submit,
+withdraw."""
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.models import record
 from core import transitions
 from supervision.services.common import require_lead_unit, save_attachment
 
-from ..eligibility import eligibility_problems
+from ..eligibility import apply_problems, window_problem
 from ..models import Application, EvidenceFile, SelfEvaluation
+from .scoring import checked_scores
 
 LABELS = {
     "create": gettext_lazy("创建补贴申请"),
     "submit": gettext_lazy("提交补贴申请"),
     "withdraw": gettext_lazy("撤回补贴申请"),
 }
+
+#: What a lead unit may write into its draft; anything else is a programming error.
+APPLICATION_FIELDS = ("summary", "funding_plan")
 
 
 def _lock(application, expected_state=None):
@@ -23,30 +30,29 @@ def _lock(application, expected_state=None):
     )
 
 
-def _window_problem(round_) -> str | None:
-    if not round_.window_open:
-        if round_.closes_on and round_.state in ("open", "evaluating", "notice", "final"):
-            return _("本批次申请已于%(date)s截止，不能再申请或修改。") % {
-                "date": date_format(round_.closes_on, "DATE_FORMAT")
-            }
-        return _("本批次尚未开始接受申请。")
-    return None
-
-
-def _explain(application, name):
-    reasons = []
-    problem = _window_problem(application.round)
-    if problem:
-        reasons.append(problem)
+def explain_application(application, name) -> list[str]:
+    """Why ``name`` (submit, withdraw) cannot be taken now, in the lead unit's words."""
     if name == "submit":
-        reasons += eligibility_problems(application.alliance, application.round)
-    return reasons
+        return apply_problems(application.alliance, application.round)
+    problem = window_problem(application.round)
+    return [problem] if problem else []
+
+
+def check_application_edit(*, application, by) -> None:
+    """A draft (and its evidence) changes only while the round accepts applications, and
+    only by the alliance's lead unit: TransitionRefused, then PermissionDenied."""
+    if application.state != Application.State.DRAFT:
+        raise transitions.TransitionRefused([_("申请已提交或撤回，不能修改。")])
+    problem = window_problem(application.round)
+    if problem:
+        raise transitions.TransitionRefused([problem])
+    require_lead_unit(application.alliance, by)
 
 
 @transaction.atomic
 def application_create(*, round_, alliance, by) -> Application:
     require_lead_unit(alliance, by)
-    problems = [p for p in [_window_problem(round_)] if p] + eligibility_problems(alliance, round_)
+    problems = apply_problems(alliance, round_)
     if problems:
         raise ValidationError(problems)
     try:
@@ -57,8 +63,6 @@ def application_create(*, round_, alliance, by) -> Application:
     SelfEvaluation.objects.bulk_create(
         [SelfEvaluation(application=application, criterion=c) for c in round_.criteria.all()]
     )
-    from audit.models import record
-
     record(
         subject=application,
         action="create",
@@ -69,46 +73,46 @@ def application_create(*, round_, alliance, by) -> Application:
     return application
 
 
-def _require_editable(application, by):
-    require_lead_unit(application.alliance, by)
-    if application.state != Application.State.DRAFT:
-        raise transitions.TransitionRefused([_("申请已提交，不能修改。")])
-    problem = _window_problem(application.round)
-    if problem:
-        raise transitions.TransitionRefused([problem])
-
-
 @transaction.atomic
-def application_save(*, application, by, form, self_evaluations: dict[int, tuple[int | None, str]]):
-    """Save the draft and the self-evaluation (criterion id → (score 0–100 or None, statement))."""
+def application_save(
+    *, application, by, self_evaluations: dict | None = None, **fields
+) -> Application:
+    """Save the draft: ``fields`` among APPLICATION_FIELDS (text), and the self-evaluation
+    (criterion id → (score 0–100 or None, statement))."""
+    unknown = set(fields) - set(APPLICATION_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
     application = _lock(application)
-    _require_editable(application, by)
-    for score, _statement in self_evaluations.values():
-        if score is not None and not (0 <= score <= 100):
-            raise ValidationError(_("自评分须在0到100之间。"))
-    form.save()
-    rows = {s.criterion_id: s for s in application.self_evaluations.all()}
-    changed = []
-    for criterion_id, (score, statement) in self_evaluations.items():
-        row = rows.get(int(criterion_id))
-        if row is not None:
-            row.score, row.statement = score, statement
-            changed.append(row)
-    SelfEvaluation.objects.bulk_update(changed, ["score", "statement"])
+    check_application_edit(application=application, by=by)
+    rows = list(application.self_evaluations.select_related("criterion"))
+    scores = checked_scores(
+        self_evaluations or {},
+        {row.criterion_id: row.criterion.name for row in rows},
+        invalid=_("自评分须为0到100之间的整数。"),
+        out_of_range=lambda name: _("自评分须在0到100之间。"),
+    )
+    for name, value in fields.items():
+        setattr(application, name, str(value or "").strip())
+    if fields:
+        application.save(update_fields=list(fields))
+    rows = [row for row in rows if row.criterion_id in scores]
+    for row in rows:
+        row.score, row.statement = scores[row.criterion_id]
+    SelfEvaluation.objects.bulk_update(rows, ["score", "statement"])
     return application
 
 
 @transaction.atomic
 def application_attach(*, application, by, uploaded) -> EvidenceFile:
     application = _lock(application)
-    _require_editable(application, by)
+    check_application_edit(application=application, by=by)
     return save_attachment(EvidenceFile, by=by, uploaded=uploaded, application=application)
 
 
 @transaction.atomic
 def application_submit(*, application, by, expected_state=None) -> Application:
     application = _lock(application, expected_state)
-    transitions.check(application, "submit", by, explain=_explain)
+    transitions.check(application, "submit", by, explain=explain_application)
     missing = [
         s.criterion.name
         for s in application.self_evaluations.select_related("criterion")
@@ -125,4 +129,6 @@ def application_submit(*, application, by, expected_state=None) -> Application:
 @transaction.atomic
 def application_withdraw(*, application, by, expected_state=None) -> Application:
     application = _lock(application, expected_state)
-    return transitions.run(application, "withdraw", by, label=LABELS["withdraw"], explain=_explain)
+    return transitions.run(
+        application, "withdraw", by, label=LABELS["withdraw"], explain=explain_application
+    )

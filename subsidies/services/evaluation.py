@@ -12,6 +12,7 @@ from core import outbox, transitions
 
 from ..models import Application, Assignment, Score, SubsidyRound
 from .rounds import require_staff
+from .scoring import checked_scores
 
 
 def conflict_of_interest(evaluator, application) -> bool:
@@ -30,18 +31,23 @@ def _conflict_message(evaluator, application):
     }
 
 
+def check_panel_change(*, round_, by) -> None:
+    """Evaluators are assigned and unassigned until the evaluation ends, by municipal staff."""
+    if round_.state not in (SubsidyRound.State.OPEN, SubsidyRound.State.EVALUATING):
+        raise transitions.TransitionRefused([_("评审已结束，不能再调整评审专家。")])
+    require_staff(by)
+
+
 @transaction.atomic
 def assign_evaluator(*, application, by, evaluator) -> Assignment:
-    require_staff(by)
     application = transitions.lock(
         Application.objects.select_related("round", "alliance"), application.pk
     )
+    if application.state != Application.State.SUBMITTED:
+        raise transitions.TransitionRefused([_("只能为已提交的申请分配评审专家。")])
+    check_panel_change(round_=application.round, by=by)
     if evaluator.effective_role != Role.EVALUATOR:
         raise ValidationError(_("只能分配评审专家角色的用户。"))
-    if application.state != Application.State.SUBMITTED:
-        raise ValidationError(_("只能为已提交的申请分配评审专家。"))
-    if application.round.state not in (SubsidyRound.State.OPEN, SubsidyRound.State.EVALUATING):
-        raise ValidationError(_("评审已结束，不能再分配评审专家。"))
     if conflict_of_interest(evaluator, application):
         raise ValidationError(_conflict_message(evaluator, application))
     if application.assignments.filter(evaluator=evaluator).exists():
@@ -69,12 +75,14 @@ def assign_evaluator(*, application, by, evaluator) -> Assignment:
 
 @transaction.atomic
 def unassign_evaluator(*, assignment, by):
-    require_staff(by)
     assignment = (
-        Assignment.objects.select_for_update().select_related("application").get(pk=assignment.pk)
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("application__round", "evaluator")
+        .get(pk=assignment.pk)
     )
     if assignment.is_submitted:
-        raise ValidationError(_("该专家已提交评分，不能撤销分配。"))
+        raise transitions.TransitionRefused([_("该专家已提交评分，不能撤销分配。")])
+    check_panel_change(round_=assignment.application.round, by=by)
     record(
         subject=assignment.application,
         action="unassign",
@@ -85,21 +93,24 @@ def unassign_evaluator(*, assignment, by):
     assignment.delete()
 
 
-def _own_assignment(assignment, by) -> Assignment:
-    assignment = (
+def _lock_assignment(assignment) -> Assignment:
+    return (
         Assignment.objects.select_for_update(of=("self",))
         .select_related("application__round", "application__alliance", "evaluator__organisation")
         .get(pk=assignment.pk)
     )
-    if assignment.evaluator_id != by.pk:
+
+
+def _require_own(assignment, by) -> None:
+    if not (by.is_authenticated and assignment.evaluator_id == by.pk):
         raise PermissionDenied
-    return assignment
 
 
 @transaction.atomic
 def declare_no_conflict(*, assignment, by) -> Assignment:
     """The evaluator declares, before seeing the application, that no conflict exists."""
-    assignment = _own_assignment(assignment, by)
+    assignment = _lock_assignment(assignment)
+    _require_own(assignment, by)
     if conflict_of_interest(by, assignment.application):
         raise ValidationError(_conflict_message(by, assignment.application))
     if assignment.declared_at is None:
@@ -114,45 +125,53 @@ def declare_no_conflict(*, assignment, by) -> Assignment:
     return assignment
 
 
+def check_score_save(*, assignment, by) -> None:
+    """An evaluator scores while the round is being evaluated, after declaring no conflict,
+    until they submit; only their own sheet."""
+    if assignment.application.round.state != SubsidyRound.State.EVALUATING:
+        raise transitions.TransitionRefused([_("本批次不在评审阶段，不能评分。")])
+    if assignment.is_submitted:
+        raise transitions.TransitionRefused([_("评分已提交，不能修改。")])
+    if assignment.declared_at is None:
+        raise transitions.TransitionRefused([_("请先声明无利益冲突。")])
+    _require_own(assignment, by)
+
+
 @transaction.atomic
 def score_save(
-    *, assignment, by, scores: dict[int, tuple[int, str]], comment: str, submit: bool
+    *, assignment, by, scores: dict[int, tuple[int | None, str]], comment: str, submit: bool
 ) -> Assignment:
-    """Save (draft) or submit the evaluator's scores: criterion id → (0–100, comment)."""
-    assignment = _own_assignment(assignment, by)
+    """Save (draft) or submit the evaluator's scores: criterion id → (0–100 or None, comment)."""
+    assignment = _lock_assignment(assignment)
+    check_score_save(assignment=assignment, by=by)
     application = assignment.application
-    if assignment.declared_at is None:
-        raise ValidationError(_("请先声明无利益冲突。"))
     # Checked again at scoring time: membership may have changed since the assignment.
     if conflict_of_interest(by, application):
         raise ValidationError(_conflict_message(by, application))
-    if application.round.state != SubsidyRound.State.EVALUATING:
-        raise ValidationError(_("本批次不在评审阶段，不能评分。"))
-    if assignment.is_submitted:
-        raise ValidationError(_("评分已提交，不能修改。"))
     criteria = {c.pk: c for c in application.round.criteria.all()}
-    for criterion_id, (score, _text) in scores.items():
-        if int(criterion_id) not in criteria:
-            raise ValidationError(_("评审指标不属于本批次。"))
-        if score is not None and not (0 <= int(score) <= 100):
-            raise ValidationError(
-                _("“%(name)s”的得分须在0到100之间。") % {"name": criteria[int(criterion_id)].name}
-            )
+    cleaned = checked_scores(
+        scores,
+        {pk: c.name for pk, c in criteria.items()},
+        invalid=_("得分须为0到100之间的整数。"),
+        out_of_range=lambda name: _("“%(name)s”的得分须在0到100之间。") % {"name": name},
+    )
+    comment = str(comment or "").strip()
+    if submit:
+        kept = {s.criterion_id for s in assignment.scores.all()}
+        scored = kept | {c for c, (score, _text) in cleaned.items() if score is not None}
+        if scored != set(criteria):
+            raise ValidationError(_("请为全部评审指标打分后再提交。"))
+        if not comment:
+            raise ValidationError(_("请填写评审意见后再提交。"))
     existing = {s.criterion_id: s for s in assignment.scores.all()}
-    for criterion_id, (score, text) in scores.items():
-        criterion_id = int(criterion_id)
+    for criterion_id, (score, text) in cleaned.items():
         if score is None:
             continue
         row = existing.get(criterion_id) or Score(assignment=assignment, criterion_id=criterion_id)
-        row.score, row.comment = int(score), text
+        row.score, row.comment = score, text
         row.save()
     assignment.comment = comment
     if submit:
-        scored = set(assignment.scores.values_list("criterion_id", flat=True))
-        if scored != set(criteria):
-            raise ValidationError(_("请为全部评审指标打分后再提交。"))
-        if not comment.strip():
-            raise ValidationError(_("请填写评审意见后再提交。"))
         assignment.submitted_at = timezone.now()
     assignment.save(update_fields=["comment", "submitted_at"])
     if submit:

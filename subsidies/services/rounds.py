@@ -35,7 +35,8 @@ def lock_round(round_, expected_state=None) -> SubsidyRound:
     return transitions.lock(SubsidyRound.objects.all(), round_.pk, expected_state)
 
 
-def _explain(round_, name):
+def explain_round(round_, name) -> list[str]:
+    """Why the legal conditions of ``name`` (open, finalise) do not hold now."""
     reasons = []
     if name == "open":
         total = round_.weights_total()
@@ -56,24 +57,65 @@ def _explain(round_, name):
     return reasons
 
 
-@transaction.atomic
-def round_create(
-    *, by, year, title, budget_yuan, opens_on=None, closes_on=None, **options
-) -> SubsidyRound:
-    require_staff(by)
+#: A round's particulars, as ``round_create`` and ``round_update`` accept them.
+ROUND_FIELDS = (
+    "year",
+    "title",
+    "budget_yuan",
+    "opens_on",
+    "closes_on",
+    "evaluators_per_application",
+    "notice_working_days",
+)
+
+
+def window_error(opens_on, closes_on) -> str | None:
+    if opens_on and closes_on and opens_on > closes_on:
+        return _("申请截止日期不能早于开始日期。")
+    return None
+
+
+def _check_particulars(budget_yuan, opens_on, closes_on) -> None:
+    errors = {}
     if budget_yuan < settings.SUBSIDY_MIN_YUAN:
-        raise ValidationError(
-            _("补贴总预算不能少于单项补贴下限%(min)s元。")
-            % {"min": f"{settings.SUBSIDY_MIN_YUAN:,}"}
-        )
+        errors["budget_yuan"] = _("补贴总预算不能少于单项补贴下限%(min)s元。") % {
+            "min": f"{settings.SUBSIDY_MIN_YUAN:,}"
+        }
+    if window_error(opens_on, closes_on):
+        errors["closes_on"] = window_error(opens_on, closes_on)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _require_fields(fields) -> None:
+    unknown = set(fields) - set(ROUND_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+
+
+def _require_draft(round_, by, refusal) -> None:
+    if round_.state != SubsidyRound.State.DRAFT:
+        raise transitions.TransitionRefused([refusal])
+    require_staff(by)
+
+
+def check_round_update(*, round_, by) -> None:
+    """A round's particulars change only while it is being prepared, by municipal staff."""
+    _require_draft(round_, by, _("批次已开始接受申请，不能再修改。"))
+
+
+def check_criteria_save(*, round_, by) -> None:
+    """The criteria change only while the round is being prepared, by municipal staff."""
+    _require_draft(round_, by, _("批次已开始接受申请，评审指标不能再修改。"))
+
+
+@transaction.atomic
+def round_create(*, by, year, title, budget_yuan, **fields) -> SubsidyRound:
+    _require_fields(fields)
+    require_staff(by)
+    _check_particulars(budget_yuan, fields.get("opens_on"), fields.get("closes_on"))
     round_ = SubsidyRound.objects.create(
-        year=year,
-        title=title,
-        budget_yuan=budget_yuan,
-        opens_on=opens_on,
-        closes_on=closes_on,
-        created_by=by,
-        **options,
+        year=year, title=title, budget_yuan=budget_yuan, created_by=by, **fields
     )
     Criterion.objects.bulk_create(
         [
@@ -91,38 +133,17 @@ def round_create(
     return round_
 
 
-ROUND_EDITABLE_FIELDS = (
-    "year",
-    "title",
-    "budget_yuan",
-    "opens_on",
-    "closes_on",
-    "evaluators_per_application",
-    "notice_working_days",
-)
-
-
 @transaction.atomic
 def round_update(*, round_, by, **fields) -> SubsidyRound:
-    """Change a round's particulars; only while it is being prepared (draft)."""
-    require_staff(by)
-    unknown = set(fields) - set(ROUND_EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"not editable: {sorted(unknown)}")
+    """Change a round's particulars (``fields`` among ROUND_FIELDS)."""
+    _require_fields(fields)
     round_ = lock_round(round_)
-    if round_.state != SubsidyRound.State.DRAFT:
-        raise transitions.TransitionRefused([_("批次已开始接受申请，不能再修改。")])
-    if fields.get("budget_yuan", round_.budget_yuan) < settings.SUBSIDY_MIN_YUAN:
-        raise ValidationError(
-            _("补贴总预算不能少于单项补贴下限%(min)s元。")
-            % {"min": f"{settings.SUBSIDY_MIN_YUAN:,}"}
-        )
-    opens, closes = (
+    check_round_update(round_=round_, by=by)
+    _check_particulars(
+        fields.get("budget_yuan", round_.budget_yuan),
         fields.get("opens_on", round_.opens_on),
         fields.get("closes_on", round_.closes_on),
     )
-    if opens and closes and opens > closes:
-        raise ValidationError(_("申请截止日期不能早于开始日期。"))
     for name, value in fields.items():
         setattr(round_, name, value)
     round_.save(update_fields=list(fields))
@@ -132,24 +153,28 @@ def round_update(*, round_, by, **fields) -> SubsidyRound:
 
 @transaction.atomic
 def criteria_save(*, round_, by, criteria: list[tuple[str, int]]) -> SubsidyRound:
-    """Replace the round's criteria (name, weight); only while the round is being prepared."""
-    require_staff(by)
+    """Replace the round's criteria (name, weight)."""
     round_ = lock_round(round_)
-    if round_.state != SubsidyRound.State.DRAFT:
-        raise transitions.TransitionRefused([_("批次已开始接受申请，评审指标不能再修改。")])
-    names = [name.strip() for name, _weight in criteria]
+    check_criteria_save(round_=round_, by=by)
+    if not criteria:
+        raise ValidationError(_("请至少设置一项评审指标。"))
+    names = [str(name).strip() for name, _weight in criteria]
     if any(not n for n in names) or len(set(names)) != len(names):
         raise ValidationError(_("评审指标名称不能为空，也不能重复。"))
-    if any(not (1 <= int(w) <= 100) for _n, w in criteria):
+    try:
+        weights = [int(w) for _n, w in criteria]
+    except (TypeError, ValueError):
+        weights = [0]
+    if any(not (1 <= w <= 100) for w in weights):
         raise ValidationError(_("每项权重须在1到100之间。"))
-    total = sum(int(w) for _n, w in criteria)
+    total = sum(weights)
     if total != 100:
         raise ValidationError(_("各评审指标权重之和须为100，目前为%(total)d。") % {"total": total})
     round_.criteria.all().delete()
     Criterion.objects.bulk_create(
         [
-            Criterion(round=round_, name=n, weight=int(w), order=i)
-            for i, (n, w) in enumerate(zip(names, [w for _n, w in criteria], strict=True))
+            Criterion(round=round_, name=n, weight=w, order=i)
+            for i, (n, w) in enumerate(zip(names, weights, strict=True))
         ]
     )
     record(
@@ -157,7 +182,7 @@ def criteria_save(*, round_, by, criteria: list[tuple[str, int]]) -> SubsidyRoun
         action="criteria",
         action_label=LABELS["criteria"],
         actor=by,
-        reason="；".join(f"{n} {w}%" for n, w in criteria),
+        reason="；".join(f"{n} {w}%" for n, w in zip(names, weights, strict=True)),
     )
     return round_
 
@@ -165,7 +190,7 @@ def criteria_save(*, round_, by, criteria: list[tuple[str, int]]) -> SubsidyRoun
 @transaction.atomic
 def round_open(*, round_, by, expected_state=None):
     round_ = lock_round(round_, expected_state)
-    return transitions.run(round_, "open", by, label=LABELS["open"], explain=_explain)
+    return transitions.run(round_, "open", by, label=LABELS["open"], explain=explain_round)
 
 
 @transaction.atomic
@@ -198,7 +223,7 @@ def round_publish(*, round_, by, expected_state=None):
 def round_finalise(*, round_, by, expected_state=None):
     """After the notice period: final, with a subsidy notice (PDF) for each award."""
     round_ = lock_round(round_, expected_state)
-    transitions.run(round_, "finalise", by, label=LABELS["finalise"], explain=_explain)
+    transitions.run(round_, "finalise", by, label=LABELS["finalise"], explain=explain_round)
     year = timezone.localdate().year
     for award in (
         Award.objects.filter(application__round=round_)

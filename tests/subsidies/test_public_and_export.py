@@ -106,7 +106,7 @@ def test_ranking_export_matches_the_database(client):
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     assert quote("导出批次-评审排名.xlsx") in response["Content-Disposition"]
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(response.getvalue()))
     assert workbook.sheetnames == ["排名", "评分明细"]
 
     rows = list(workbook["排名"].iter_rows(values_only=True))
@@ -139,7 +139,7 @@ def test_export_has_a_column_per_evaluator_when_panels_differ(client):
     evaluate(round_, staff, {first: [60, 70, 80], second: [90]})
     client.force_login(staff)
     workbook = load_workbook(
-        io.BytesIO(client.get(reverse("subsidies:ranking_export", args=[round_.pk])).content)
+        io.BytesIO(client.get(reverse("subsidies:ranking_export", args=[round_.pk])).getvalue())
     )
     header, *rows = list(workbook["排名"].iter_rows(values_only=True))
     assert header[4:7] == ("专家1", "专家2", "专家3")

@@ -6,6 +6,8 @@ sees its own, staff the submitted ones, an evaluator those they declared on. Lea
 never see evaluators' names or scores.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -16,27 +18,31 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.models import Role
 from accounts.permissions import STAFF_ROLES, role_required
-from audit.models import AuditEntry
+from core.downloads import attachment_response
+from core.refusals import REFUSALS, show_refusal
 from filings.selectors import alliances_visible_to
 
-from . import selectors, services
-from .forms import ApplicationFilter, ApplicationForm, EvidenceForm, SelfEvaluationForm
-from .models import Application
-from .views_common import REFUSALS, expected_state, file_download, refusal_messages, show_refusal
+from .. import selectors, services
+from ..forms.applications import (
+    ApplicationFilter,
+    ApplicationForm,
+    EvidenceForm,
+    SelfEvaluationForm,
+)
+from ..models import Application
+from .common import expected_state, is_open, state_actions, warn_refused
 
 PAGE_SIZE = 25
 READERS = (*STAFF_ROLES, Role.LEAD_UNIT, Role.EVALUATOR)
-# What a lead unit may read of its application's history: its own steps. Assignments and
-# scores name the evaluators, so they stay with the bureau.
-LEAD_UNIT_ACTIONS = ("create", "submit", "withdraw")
+# The lead unit's actions on its application, in the order the page offers them.
+ACTIONS = {
+    "submit": ("subsidies:application_submit", gettext_lazy("提交申请")),
+    "withdraw": ("subsidies:application_withdraw", gettext_lazy("撤回申请")),
+}
 
 
 def _application_for_user(user, pk) -> Application:
     return get_object_or_404(selectors.applications_visible_to(user), pk=pk)
-
-
-def _editable(application) -> bool:
-    return application.state == Application.State.DRAFT and application.round.window_open
 
 
 @role_required(*STAFF_ROLES, Role.LEAD_UNIT)
@@ -64,9 +70,8 @@ def application_new(request, round_pk, alliance_pk):
     alliance = get_object_or_404(alliances_visible_to(request.user), pk=alliance_pk)
     try:
         application = services.application_create(round_=round_, alliance=alliance, by=request.user)
-    except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
+    except REFUSALS as error:
+        show_refusal(request, error)
         return redirect("subsidies:round_detail", pk=round_.pk)
     messages.success(
         request,
@@ -80,30 +85,18 @@ def application_new(request, round_pk, alliance_pk):
 def application_detail(request, pk):
     user = request.user
     application = _application_for_user(user, pk)
-    round_ = application.round
-    is_lead = user.is_lead_unit
-    is_staff = user.effective_role in STAFF_ROLES
-    award = getattr(application, "award", None) if (is_staff or round_.is_published) else None
-    timeline = []
-    if is_staff:
-        timeline = AuditEntry.objects.for_object(application)
-    elif is_lead:
-        timeline = AuditEntry.objects.for_object(application).filter(action__in=LEAD_UNIT_ACTIONS)
     context = {
         "application": application,
-        "round": round_,
+        "round": application.round,
         "alliance": application.alliance,
         "self_evaluations": application.self_evaluations.select_related("criterion"),
         "evidence": application.evidence.all(),
-        "award": award if not user.is_evaluator else None,
-        "is_lead": is_lead,
-        "is_staff": is_staff,
-        "can_edit": is_lead and _editable(application),
-        "can_submit": is_lead and application.state == Application.State.DRAFT,
-        "can_withdraw": is_lead
-        and application.state != Application.State.WITHDRAWN
-        and round_.window_open,
-        "timeline": timeline,
+        "award": selectors.awards_visible_to(user).filter(application=application).first(),
+        "is_lead": user.is_lead_unit,
+        "is_staff": user.effective_role in STAFF_ROLES,
+        "can_edit": is_open(services.check_application_edit, application=application, by=user),
+        "actions": state_actions(application, user, ACTIONS, explain=services.explain_application),
+        "timeline": selectors.application_timeline(user, application),
     }
     return render(request, "subsidies/applications/detail.html", context)
 
@@ -116,7 +109,7 @@ def _render_edit(
         "application": application,
         "round": application.round,
         "alliance": application.alliance,
-        "form": form or ApplicationForm(instance=application),
+        "form": form or ApplicationForm(initial=ApplicationForm.initial_from(application)),
         "self_form": self_form
         or SelfEvaluationForm(initial=SelfEvaluationForm.initial_from(rows), rows=rows),
         "evidence_form": evidence_form or EvidenceForm(),
@@ -125,11 +118,23 @@ def _render_edit(
     return render(request, "subsidies/applications/edit.html", context, status=status)
 
 
-def _not_editable(request, application):
-    if application.state != Application.State.DRAFT:
-        messages.warning(request, _("申请已提交或撤回，不能修改。"))
-    else:
-        messages.warning(request, _("本批次不在申请期内，不能修改申请。"))
+def _closed(request, application):
+    """A redirect with the reason when the draft can no longer change, or None."""
+    check = partial(services.check_application_edit, application=application, by=request.user)
+    if warn_refused(request, check):
+        return redirect("subsidies:application_detail", pk=application.pk)
+    return None
+
+
+def _refused(request, application, error, form, field=None):
+    """A service refused the change: input errors stay on the page (on ``field`` of
+    ``form``), anything else (a state that no longer allows it) goes back to the
+    application with the reason."""
+    if isinstance(error, ValidationError):
+        for text in error.messages:
+            form.add_error(field, text)
+        return None
+    show_refusal(request, error)
     return redirect("subsidies:application_detail", pk=application.pk)
 
 
@@ -137,27 +142,27 @@ def _not_editable(request, application):
 @require_http_methods(["GET", "HEAD", "POST"])
 def application_edit(request, pk):
     application = _application_for_user(request.user, pk)
-    if not _editable(application):
-        return _not_editable(request, application)
     if request.method != "POST":
-        return _render_edit(request, application)
+        return _closed(request, application) or _render_edit(request, application)
     rows = list(application.self_evaluations.select_related("criterion"))
-    form = ApplicationForm(request.POST, instance=application)
+    form = ApplicationForm(request.POST)
     self_form = SelfEvaluationForm(request.POST, rows=rows)
-    if form.is_valid() and self_form.is_valid():
+    if not (form.is_valid() and self_form.is_valid()):
+        closed = _closed(request, application)
+        if closed:
+            return closed
+    else:
         try:
             services.application_save(
                 application=application,
                 by=request.user,
-                form=form,
                 self_evaluations=self_form.self_evaluations(),
+                **form.cleaned_data,
             )
-        except ValidationError as error:
-            for text in error.messages:
-                self_form.add_error(None, text)
         except REFUSALS as error:
-            show_refusal(request, error)
-            return redirect("subsidies:application_detail", pk=application.pk)
+            refused = _refused(request, application, error, self_form)
+            if refused:
+                return refused
         else:
             messages.success(request, _("申请草稿已保存。"))
             return redirect("subsidies:application_detail", pk=application.pk)
@@ -169,22 +174,22 @@ def application_edit(request, pk):
 @role_required(Role.LEAD_UNIT)
 def evidence_upload(request, pk):
     application = _application_for_user(request.user, pk)
-    if not _editable(application):
-        return _not_editable(request, application)
     evidence_form = EvidenceForm(request.POST, request.FILES)
-    if evidence_form.is_valid():
+    if not evidence_form.is_valid():
+        closed = _closed(request, application)
+        if closed:
+            return closed
+    else:
         try:
             services.application_attach(
                 application=application,
                 by=request.user,
                 uploaded=evidence_form.cleaned_data["file"],
             )
-        except ValidationError as error:
-            for text in error.messages:
-                evidence_form.add_error("file", text)
         except REFUSALS as error:
-            show_refusal(request, error)
-            return redirect("subsidies:application_detail", pk=application.pk)
+            refused = _refused(request, application, error, evidence_form, "file")
+            if refused:
+                return refused
         else:
             messages.success(request, _("佐证材料已上传。"))
             return redirect("subsidies:application_edit", pk=application.pk)
@@ -196,7 +201,7 @@ def evidence_upload(request, pk):
 def evidence_download(request, pk, file_pk):
     application = _application_for_user(request.user, pk)
     evidence = get_object_or_404(application.evidence.all(), pk=file_pk)
-    return file_download(evidence.file, evidence.original_name, evidence.content_type)
+    return attachment_response(evidence.file, evidence.original_name)
 
 
 def _application_action(service, success):
@@ -209,8 +214,7 @@ def _application_action(service, success):
                 application=application, by=request.user, expected_state=expected_state(request)
             )
         except REFUSALS as error:
-            for text in refusal_messages(error):
-                messages.error(request, text)
+            show_refusal(request, error)
         else:
             messages.success(request, success)
         return redirect("subsidies:application_detail", pk=application.pk)

@@ -10,7 +10,6 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,12 +17,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import Role
 from accounts.permissions import role_required
+from core.refusals import REFUSALS, show_refusal
 
-from . import selectors, services
-from .aggregation import weighted_total
-from .forms_evaluation import DECLARATION_TEXT, DeclarationForm, ScoreSheetForm
-from .models import Assignment, SubsidyRound
-from .services.evaluation import conflict_of_interest
+from .. import selectors, services
+from ..aggregation import weighted_total
+from ..forms.evaluation import DECLARATION_TEXT, DeclarationForm, ScoreSheetForm
+from ..models import Assignment
+from .common import refusals_of
 
 # An assignment's progress as the evaluator sees it: (label, badge class).
 PROGRESS = {
@@ -56,17 +56,7 @@ def _own_assignment(user, pk) -> Assignment:
 @role_required(Role.EVALUATOR)
 @require_safe
 def assignment_list(request):
-    assignments = list(
-        selectors.assignments_of(request.user)
-        .select_related("application__alliance__lead_unit")
-        .annotate(score_count=Count("scores"))
-        .order_by(
-            "-application__round__year",
-            "-application__round_id",
-            "application__alliance__name",
-            "pk",
-        )
-    )
+    assignments = list(selectors.assignment_list_for(request.user))
     for assignment in assignments:
         assignment.progress = _progress(assignment)
         assignment.progress_label, assignment.progress_badge = PROGRESS[assignment.progress]
@@ -82,6 +72,7 @@ def assignment_list(request):
 def declare(request, pk):
     assignment = _own_assignment(request.user, pk)
     if assignment.declared_at is not None:
+        # Nothing to refuse: the evaluator is past this page.
         messages.info(request, _("您已声明与该联盟不存在利益冲突。"))
         return redirect("subsidies:score_sheet", pk=assignment.pk)
     application = assignment.application
@@ -89,9 +80,8 @@ def declare(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.declare_no_conflict(assignment=assignment, by=request.user)
-        except ValidationError as refused:
-            for message in refused.messages:
-                messages.error(request, message)
+        except REFUSALS as error:
+            show_refusal(request, error)
         else:
             messages.success(request, _("已声明无利益冲突，现在可以查看申请并评分。"))
             return redirect("subsidies:score_sheet", pk=assignment.pk)
@@ -106,22 +96,50 @@ def declare(request, pk):
             "members": members,
             "form": form,
             "declaration_text": DECLARATION_TEXT,
-            "conflict": conflict_of_interest(request.user, application),
+            "conflict": services.conflict_of_interest(request.user, application),
         },
     )
 
 
-def _own_total(user, assignment, criteria):
+def _own_total(own_scores, criteria):
     """The evaluator's own weighted total, once every criterion has a saved score."""
-    scores = dict(
-        selectors.scores_visible_to(user)
-        .filter(assignment=assignment)
-        .values_list("criterion_id", "score")
-    )
+    scores = {s.criterion_id: s.score for s in own_scores}
     weights = {c.pk: c.weight for c in criteria}
     if not weights or set(scores) != set(weights):
         return None
     return weighted_total(scores, weights)
+
+
+def _save_scores(request, assignment, criteria):
+    """Parse the sheet and save it through the service: a redirect when done or when the
+    sheet can no longer change, else the bound form to show again with its errors."""
+    submit = request.POST.get("action") == "submit"
+    form = ScoreSheetForm(request.POST, criteria=criteria, submit=submit)
+    if not form.is_valid():
+        refusals = refusals_of(services.check_score_save, assignment=assignment, by=request.user)
+        if refusals:  # the state stops the user whatever else is wrong with the sheet
+            for text in refusals:
+                messages.error(request, text)
+            return redirect("subsidies:score_sheet", pk=assignment.pk)
+        messages.error(request, _("评分表有误，请按提示修改，本次未保存。"))
+        return form
+    try:
+        services.score_save(
+            assignment=assignment,
+            by=request.user,
+            scores=form.scores(),
+            comment=form.cleaned_data["comment"],
+            submit=submit,
+        )
+    except ValidationError as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+        return form
+    except REFUSALS as error:
+        show_refusal(request, error)
+    else:
+        messages.success(request, _("评分已提交，不能再修改。") if submit else _("草稿已保存。"))
+    return redirect("subsidies:score_sheet", pk=assignment.pk)
 
 
 @role_required(Role.EVALUATOR)
@@ -129,6 +147,7 @@ def _own_total(user, assignment, criteria):
 def score_sheet(request, pk):
     assignment = _own_assignment(request.user, pk)
     if assignment.declared_at is None:
+        # The application is shown only after the declaration (the selector's rule).
         messages.info(request, _("查看申请和评分前，请先声明与该联盟不存在利益冲突。"))
         return redirect("subsidies:declare", pk=assignment.pk)
     # The same door as every other read of an application (declared, submitted only).
@@ -140,45 +159,14 @@ def score_sheet(request, pk):
         return redirect("subsidies:assignment_list")
     round_ = application.round
     criteria = list(round_.criteria.all())
-    evaluating = round_.state == SubsidyRound.State.EVALUATING
-    editable = evaluating and not assignment.is_submitted
-
     if request.method == "POST":
-        if assignment.is_submitted:
-            messages.error(request, _("评分已提交，不能修改。"))
-            return redirect("subsidies:score_sheet", pk=assignment.pk)
-        if not evaluating:
-            messages.error(request, _("本批次不在评审阶段，不能评分。"))
-            return redirect("subsidies:score_sheet", pk=assignment.pk)
-        submit = request.POST.get("action") == "submit"
-        form = ScoreSheetForm(request.POST, criteria=criteria, submit=submit)
-        if form.is_valid():
-            try:
-                services.score_save(
-                    assignment=assignment,
-                    by=request.user,
-                    scores=form.scores(),
-                    comment=form.cleaned_data["comment"].strip(),
-                    submit=submit,
-                )
-            except ValidationError as refused:
-                for message in refused.messages:
-                    messages.error(request, message)
-            else:
-                messages.success(
-                    request, _("评分已提交，不能再修改。") if submit else _("草稿已保存。")
-                )
-                return redirect("subsidies:score_sheet", pk=assignment.pk)
-        else:
-            messages.error(request, _("评分表有误，请按提示修改，本次未保存。"))
+        form = _save_scores(request, assignment, criteria)
+        if not isinstance(form, ScoreSheetForm):
+            return form
     else:
         form = ScoreSheetForm(initial=ScoreSheetForm.initial_from(assignment), criteria=criteria)
-
-    own_scores = list(
-        selectors.scores_visible_to(request.user)
-        .filter(assignment=assignment)
-        .select_related("criterion")
-    )
+    own_scores = list(selectors.own_scores(request.user, assignment))
+    refusals = refusals_of(services.check_score_save, assignment=assignment, by=request.user)
     return render(
         request,
         "subsidies/evaluation/score_sheet.html",
@@ -190,10 +178,10 @@ def score_sheet(request, pk):
             "self_evaluations": application.self_evaluations.select_related("criterion"),
             "evidence": application.evidence.all(),
             "form": form,
-            "editable": editable,
-            "evaluating": evaluating,
+            "editable": not refusals,
+            "refusals": refusals,
             "own_scores": own_scores,
-            "own_total": _own_total(request.user, assignment, criteria),
-            "conflict": conflict_of_interest(request.user, application),
+            "own_total": _own_total(own_scores, criteria),
+            "conflict": services.conflict_of_interest(request.user, application),
         },
     )

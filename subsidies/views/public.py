@@ -8,21 +8,12 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from .models import SubsidyRound
-from .selectors import published_awards
-
-PUBLISHED = [SubsidyRound.State.NOTICE, SubsidyRound.State.FINAL]
-
-
-def _published_rounds():
-    return SubsidyRound.objects.filter(state__in=PUBLISHED).order_by(
-        "-year", "-notice_starts_on", "-pk"
-    )
+from ..selectors import published_awards, published_rounds
 
 
 @require_safe
 def results(request):
-    rounds = list(_published_rounds())
+    rounds = list(published_rounds())
     awards: dict[int, list] = {}
     for award in published_awards():
         awards.setdefault(award.application.round_id, []).append(award)
@@ -36,7 +27,7 @@ def results(request):
 
 @require_safe
 def round_results(request, pk):
-    round_ = get_object_or_404(_published_rounds(), pk=pk)
+    round_ = get_object_or_404(published_rounds(), pk=pk)
     awards = list(published_awards().filter(application__round=round_))
     return render(
         request,
