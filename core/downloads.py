@@ -31,6 +31,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 # Characters no file name should carry: path separators, characters Windows refuses,
 # control characters (a CR/LF would end a header line).
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}")
 
 
 class FileMissing(Http404):
@@ -64,14 +65,14 @@ def detect(handle) -> tuple[str, str]:
 
 
 def safe_filename(name: str, extension: str) -> str:
-    """``name`` without path parts or unsafe characters, ending in ``extension``."""
-    stem = PurePath(str(name).replace("\\", "/")).name
-    stem = _UNSAFE.sub("_", stem).strip(" .")
+    """``name`` with no path separators or unsafe characters (each becomes ``_``: a title
+    such as “2026/2027年度” keeps its words), ending in ``extension``."""
+    stem = _UNSAFE.sub("_", str(name)).strip(" .")
     if stem.lower().endswith(extension):
         stem = stem[: -len(extension)]
-    else:
-        stem = PurePath(stem).stem if PurePath(stem).suffix else stem
-    stem = stem.strip(" .")[:150] or "file"
+    elif _EXTENSION.fullmatch(PurePath(stem).suffix):
+        stem = PurePath(stem).stem  # the uploader's extension gives way to the real one
+    stem = stem.strip(" ._")[:150] or "file"
     return f"{stem}{extension}"
 
 

@@ -11,12 +11,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from core.spreadsheets import xlsx_row
+
 from .aggregation import RankedApplication
 from .selectors import submitted_sheets
 
 
 def _bold_header(ws, headers):
-    ws.append(headers)
+    ws.append(xlsx_row(ws, headers))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
@@ -46,17 +48,20 @@ def ranking_workbook(round_, ranked: list[RankedApplication], criteria) -> bytes
         totals += [None] * (width - len(totals))
         award = getattr(application, "award", None)
         ws.append(
-            [
-                row.rank,
-                alliance.name,
-                alliance.lead_unit.name,
-                alliance.get_category_display(),
-                *totals,
-                row.count,
-                float(row.panel) if row.panel is not None else None,
-                float(row.spread) if row.spread is not None else None,
-                award.amount_yuan if award else None,
-            ]
+            xlsx_row(
+                ws,
+                [
+                    row.rank,
+                    alliance.name,
+                    alliance.lead_unit.name,
+                    alliance.get_category_display(),
+                    *totals,
+                    row.count,
+                    float(row.panel) if row.panel is not None else None,
+                    float(row.spread) if row.spread is not None else None,
+                    award.amount_yuan if award else None,
+                ],
+            )
         )
 
     detail = wb.create_sheet(_("评分明细"))
@@ -78,16 +83,19 @@ def ranking_workbook(round_, ranked: list[RankedApplication], criteria) -> bytes
             for criterion in criteria:
                 score = sheet.scores.get(criterion.pk)
                 detail.append(
-                    [
-                        row.application.alliance.name,
-                        sheet.evaluator_name,
-                        criterion.name,
-                        criterion.weight,
-                        score.score if score else None,
-                        score.comment if score else "",
-                        float(sheet.total) if sheet.total is not None else None,
-                        sheet.assignment.comment,
-                    ]
+                    xlsx_row(
+                        detail,
+                        [
+                            row.application.alliance.name,
+                            sheet.evaluator_name,
+                            criterion.name,
+                            criterion.weight,
+                            score.score if score else None,
+                            score.comment if score else "",
+                            float(sheet.total) if sheet.total is not None else None,
+                            sheet.assignment.comment,
+                        ],
+                    )
                 )
 
     buffer = io.BytesIO()

@@ -92,3 +92,16 @@ def test_the_dossier_csv_files_carry_user_text_as_text(hostile_alliance):
     assert f"'{HOSTILE[1]}" in members
     for name in names:
         _no_formula_in_csv(archive.read(name).decode("utf-8-sig"))
+
+
+def test_the_subsidy_ranking_carries_user_text_as_text(db):
+    from subsidies.aggregation import ranking
+    from subsidies.exports import ranking_workbook
+    from tests.factories import eligible_alliance, submitted_application, subsidy_round
+
+    round_ = subsidy_round()
+    alliance = eligible_alliance(round_.year, name=HOSTILE[0])
+    submitted_application(round_, alliance)
+    cells = list(_cells(ranking_workbook(round_, ranking(round_), round_.criteria.all())))
+    assert HOSTILE[0] in [c.value for c in cells]
+    assert all(c.data_type != "f" for c in cells)
