@@ -154,12 +154,13 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
-# Several web and worker hosts share uploads through S3-compatible object storage.
-if env.str("PORTAL_MEDIA_STORAGE", default="local") == "s3":
-    STORAGES["default"] = {
+
+
+def _s3_storage(bucket_name: str) -> dict:
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": env.str("PORTAL_S3_BUCKET"),
+            "bucket_name": bucket_name,
             "endpoint_url": env.str("PORTAL_S3_ENDPOINT_URL", default=None),
             "access_key": env.str("PORTAL_S3_ACCESS_KEY", default=None),
             "secret_key": env.str("PORTAL_S3_SECRET_KEY", default=None),
@@ -170,6 +171,31 @@ if env.str("PORTAL_MEDIA_STORAGE", default="local") == "s3":
             "file_overwrite": False,
         },
     }
+
+
+# Several web and worker hosts share uploads through S3-compatible object storage.
+if env.str("PORTAL_MEDIA_STORAGE", default="local") == "s3":
+    STORAGES["default"] = _s3_storage(env.str("PORTAL_S3_BUCKET"))
+
+# --- Audit chain (audit.chain, audit.checkpoints; docs/operations.md, "Audit log") -------
+# The chain is sealed with HMAC-SHA256 under a key that lives in the environment, never in
+# the database: whoever can rewrite the tables cannot re-seal them. A fixed key is only
+# acceptable while DEBUG is on; production without one fails the system check (audit.E001).
+AUDIT_CHAIN_KEY = env.str(
+    "PORTAL_AUDIT_CHAIN_KEY", default="dev-only-audit-chain-key-not-for-production" if DEBUG else ""
+)
+# Retired keys, oldest first: entries sealed with them stay verifiable after a rotation.
+AUDIT_CHAIN_OLD_KEYS = env.list("PORTAL_AUDIT_CHAIN_OLD_KEYS", default=[])
+# Entries still unsealed this long after they were written are reported by verify.
+AUDIT_PENDING_ALERT_MINUTES = env.int("PORTAL_AUDIT_PENDING_MINUTES", default=60)
+# The daily checkpoint, outside the database: appended to this file on a file-system
+# storage, one object per checkpoint under checkpoints/<date…>.json on any other storage.
+AUDIT_CHECKPOINT_STORAGE = "default"
+AUDIT_CHECKPOINT_NAME = env.str("PORTAL_AUDIT_CHECKPOINT_NAME", default="audit/checkpoints.jsonl")
+# Its own bucket (with a retention lock) rather than the uploads' storage.
+if env.str("PORTAL_AUDIT_CHECKPOINT_BUCKET", default=""):
+    STORAGES["audit_checkpoints"] = _s3_storage(env.str("PORTAL_AUDIT_CHECKPOINT_BUCKET"))
+    AUDIT_CHECKPOINT_STORAGE = "audit_checkpoints"
 
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default=""))
@@ -326,6 +352,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 CELERY_BEAT_SCHEDULE = {
+    # Seals what is left, verifies, and writes the day's checkpoint outside the database.
     "verify-audit-chain-daily": {
         "task": "audit.tasks.seal_and_verify_audit_chain",
         "schedule": crontab(hour=2, minute=15),

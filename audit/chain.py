@@ -1,18 +1,31 @@
-"""The audit log's hash chain: each entry carries the hash of the previous one, so an
-edited or deleted row is detected by ``manage.py verify_audit_chain``.
+"""The audit log's chain: each entry carries the previous entry's seal and its own, so an
+edited, deleted or inserted row is detected by ``manage.py verify_audit_chain``.
 
-Entries are sealed in commit order, just after their transaction commits (and by the
-verify command for any left over): ``seq`` is the position in the chain,
-``hash = SHA-256(prev_hash + canonical content)``.
+Entries are sealed in commit order, just after their transaction commits (and by the daily
+job or ``manage.py seal_audit_chain`` for any left over): ``seq`` is the position in the
+chain, ``hash = HMAC-SHA256(key, seq, prev_hash, canonical content)`` with the key from the
+environment (audit.keys). Entries sealed before the chain was keyed keep their plain
+``SHA-256(prev_hash + canonical content)``; the first keyed entry's seal covers the last
+of them, so that part cannot be rebuilt without the key either.
+
+Verifying only reads: sealing what is pending first would seal whatever an intruder
+inserted, so pending entries are reported instead once they are older than
+``AUDIT_PENDING_ALERT_MINUTES``.
 """
 
+import contextlib
+import datetime
 import hashlib
+import hmac
 import json
 import logging
 from dataclasses import dataclass
 
-from django.db import models, transaction
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.utils import timezone
 
+from .keys import UNKEYED, ChainKey, keyring, sealing_key
 from .models import AuditChainHead, AuditEntry
 
 logger = logging.getLogger(__name__)
@@ -41,7 +54,14 @@ def canonical(entry: AuditEntry) -> str:
 
 
 def chain_hash(prev_hash: str, entry: AuditEntry) -> str:
+    """The unkeyed seal of the entries sealed before the chain was keyed."""
     return hashlib.sha256((prev_hash + canonical(entry)).encode()).hexdigest()
+
+
+def keyed_hash(key: ChainKey, seq: int, prev_hash: str, entry: AuditEntry) -> str:
+    # The position is part of the message: an entry moved along the chain fails its seal.
+    message = f"{seq}\n{prev_hash}\n{canonical(entry)}".encode()
+    return hmac.new(key.secret, message, hashlib.sha256).hexdigest()
 
 
 def _plain(qs):
@@ -53,6 +73,7 @@ def seal_pending() -> int:
     """Seal every committed entry not yet in the chain; returns how many."""
     sealed = 0
     try:
+        key = sealing_key()
         while True:
             with transaction.atomic():
                 head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
@@ -61,29 +82,56 @@ def seal_pending() -> int:
                     return sealed
                 for entry in pending:
                     head.seq += 1
-                    digest = chain_hash(head.hash, entry)
+                    digest = keyed_hash(key, head.seq, head.hash, entry)
                     _plain(AuditEntry.objects.filter(pk=entry.pk)).update(
-                        seq=head.seq, prev_hash=head.hash, hash=digest
+                        seq=head.seq, prev_hash=head.hash, hash=digest, key_id=key.id
                     )
                     head.hash = digest
                 head.save()
                 sealed += len(pending)
     except Exception:
-        # Never fail the user's request over sealing: the verify command seals later.
+        # Never fail the user's request over sealing: the daily job seals later, and
+        # verify reports entries left pending too long.
         logger.exception("sealing the audit chain failed")
         return sealed
 
 
 @dataclass
 class ChainProblem:
-    seq: int
+    seq: int | None
     message: str
 
 
+@contextlib.contextmanager
+def consistent_snapshot():
+    """One read-only snapshot for a whole check: a chain sealed further meanwhile must not
+    look like a head that moved on its own, and nothing in the check may write."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        # Only the first statement of a transaction may set it (not inside a test's).
+        if connection.vendor == "postgresql" and outermost:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
+def _seal_problem(entry: AuditEntry, keys: dict[str, ChainKey]) -> str | None:
+    if entry.key_id == UNKEYED:
+        expected = chain_hash(entry.prev_hash, entry)
+    elif entry.key_id in keys:
+        expected = keyed_hash(keys[entry.key_id], entry.seq, entry.prev_hash, entry)
+    else:
+        return f"第{entry.seq}条记录以未知密钥（{entry.key_id}）签封（密钥缺失或记录伪造）"
+    if expected != entry.hash:
+        return f"第{entry.seq}条记录的内容与签封不符（被修改或伪造）"
+    return None
+
+
 def verify_chain() -> tuple[int, list[ChainProblem]]:
-    """Walk the chain; return (entries checked, problems found)."""
+    """Walk the chain; return (entries checked, problems found). Reads only."""
+    keys = keyring()
     problems = []
-    expected_seq, prev_hash, checked = 1, "", 0
+    expected_seq, prev_hash, checked, newest, keyed = 1, "", 0, 0, False
     for entry in (
         AuditEntry.objects.filter(seq__isnull=False).order_by("seq").iterator(chunk_size=BATCH)
     ):
@@ -96,16 +144,58 @@ def verify_chain() -> tuple[int, list[ChainProblem]]:
             problems.append(
                 ChainProblem(entry.seq, f"第{entry.seq}条记录的前序哈希不符（前一条被修改或删除）")
             )
-        if chain_hash(entry.prev_hash, entry) != entry.hash:
-            problems.append(
-                ChainProblem(entry.seq, f"第{entry.seq}条记录的内容与哈希不符（被修改）")
+        message = _seal_problem(entry, keys)
+        generation = keys[entry.key_id].generation if entry.key_id in keys else 0
+        if message is None and generation < newest:
+            message = (
+                f"第{entry.seq}条记录以较旧的密钥或无密钥签封，却排在较新密钥签封的记录之后（伪造）"
             )
+        if message:
+            problems.append(ChainProblem(entry.seq, message))
+        newest, keyed = max(newest, generation), keyed or entry.key_id != UNKEYED
         prev_hash, expected_seq, checked = entry.hash, entry.seq + 1, checked + 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head and head.seq != expected_seq - 1:
+    if checked and not keyed:
         problems.append(
             ChainProblem(
-                head.seq, f"链尾应为第{head.seq}条，实际为第{expected_seq - 1}条（末尾记录被删除）"
+                expected_seq - 1,
+                f"第1至{expected_seq - 1}条记录都只有无密钥的SHA-256哈希，其后没有以密钥签封的"
+                "记录，整条链可被重建（升级后请运行 manage.py seal_audit_chain）",
             )
         )
+    problems += _head_problems(expected_seq - 1, prev_hash)
     return checked, problems
+
+
+def _head_problems(last_seq: int, last_hash: str) -> list[ChainProblem]:
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is None:
+        if last_seq:
+            return [ChainProblem(last_seq, "链尾记录缺失（被删除）")]
+        return []
+    if head.seq != last_seq:
+        return [
+            ChainProblem(
+                head.seq, f"链尾应为第{head.seq}条，实际为第{last_seq}条（末尾记录被删除）"
+            )
+        ]
+    if head.hash != last_hash:
+        return [ChainProblem(head.seq, f"链尾记录的签封与第{head.seq}条记录不符（链尾被改写）")]
+    return []
+
+
+def stale_pending() -> list[ChainProblem]:
+    """Entries nobody sealed in time: sealing fails, or rows were inserted past the portal."""
+    minutes = settings.AUDIT_PENDING_ALERT_MINUTES
+    stale = AuditEntry.objects.filter(
+        seq__isnull=True, at__lt=timezone.now() - datetime.timedelta(minutes=minutes)
+    )
+    oldest = stale.order_by("at", "pk").first()
+    if oldest is None:
+        return []
+    return [
+        ChainProblem(
+            None,
+            f"{stale.count()}条记录超过{minutes}分钟仍未签封（最早一条 id {oldest.pk}，"
+            f"{timezone.localtime(oldest.at):%Y-%m-%d %H:%M}）：签封失败，或记录绕过平台写入",
+        )
+    ]

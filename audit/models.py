@@ -1,7 +1,9 @@
 """One append-only log for every state change of every record (filings, summaries, cases…).
 
 Rows are only ever inserted: ``save()`` refuses updates, ``delete()`` refuses, and on
-PostgreSQL a trigger refuses UPDATE and DELETE from any client (migration 0002).
+PostgreSQL triggers refuse UPDATE, DELETE and TRUNCATE from any client, and an INSERT that
+arrives already sealed (migrations 0002, 0005, 0008). The one update allowed is the
+sealing of an unsealed row (audit.chain).
 """
 
 from django.conf import settings
@@ -51,11 +53,14 @@ class AuditEntry(models.Model):
     actor_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
     reason = models.TextField(_("意见或理由"), blank=True)
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
-    # Tamper evidence (audit.chain): position in the hash chain and the chained hashes,
-    # filled in once, right after the entry's transaction commits.
+    # Tamper evidence (audit.chain): position in the chain, the previous entry's seal and
+    # this entry's (HMAC-SHA256 under the key ``key_id`` names; plain SHA-256 when it is
+    # empty, for entries sealed before the chain was keyed), filled in once, right after
+    # the entry's transaction commits.
     seq = models.PositiveBigIntegerField(unique=True, null=True, blank=True, editable=False)
     prev_hash = models.CharField(max_length=64, blank=True, editable=False)
     hash = models.CharField(max_length=64, blank=True, editable=False)
+    key_id = models.CharField(max_length=16, blank=True, editable=False)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -80,7 +85,8 @@ class AuditEntry(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The chain's last sealed position: one row, locked while sealing."""
+    """The chain's last sealed position: one row, locked while sealing. On PostgreSQL it
+    only moves forward, onto the newest sealed entry, and cannot be deleted (migration 0008)."""
 
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, blank=True)
@@ -105,14 +111,11 @@ def record(*, subject, action: str, action_label: str, actor, source="", target=
 
     from .chain import seal_pending
 
-    # Sealed after commit: sealing inside the transaction would serialise every write on
-    # the chain head and risk deadlocks with the records' own row locks.
-    transaction.on_commit(seal_pending)
     # The log is an official record: its labels are in the portal's language (Chinese),
     # whatever language the acting user reads the portal in. (Pass labels lazily.)
     with translation.override(settings.LANGUAGE_CODE):
         action_label, reason = str(action_label), str(reason)
-    return AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
         content_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
         object_id=subject.pk if subject is not None else None,
         action=action,
@@ -124,3 +127,8 @@ def record(*, subject, action: str, action_label: str, actor, source="", target=
         actor_name=(actor.get_full_name() or actor.username) if actor else "系统",
         reason=reason,
     )
+    # Sealed after commit: sealing inside the transaction would serialise every write on
+    # the chain head and risk deadlocks with the records' own row locks. Registered after
+    # the insert: outside a transaction on_commit runs at once, and would find nothing.
+    transaction.on_commit(seal_pending)
+    return entry

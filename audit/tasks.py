@@ -2,16 +2,26 @@ import logging
 
 from celery import shared_task
 
-from .chain import seal_pending, verify_chain
+from .chain import seal_pending
+from .checkpoints import write_checkpoint
+from .verify import verify_audit_log
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task
 def seal_and_verify_audit_chain() -> dict:
-    """Daily (beat): seal anything left unsealed and check the chain; alert on tampering."""
+    """Daily (beat): seal anything left unsealed, write the day's checkpoint outside the
+    database, then check the chain against it and every earlier one; alert on tampering."""
     sealed = seal_pending()
-    checked, problems = verify_chain()
-    for problem in problems:
+    checkpoint = write_checkpoint()
+    result = verify_audit_log()
+    for problem in result.problems:
         logger.error("audit chain broken at %s: %s", problem.seq, problem.message)
-    return {"sealed": sealed, "checked": checked, "problems": len(problems)}
+    return {
+        "sealed": sealed,
+        "checked": result.checked,
+        "checkpoints": result.checkpoints,
+        "problems": len(result.problems),
+        "checkpoint": checkpoint,
+    }
