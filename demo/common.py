@@ -8,7 +8,6 @@ from django.test.utils import override_settings
 from alliance_portal.celery import app as celery_app
 
 
-
 def _blank_pdf() -> bytes:
     """One blank A4 page: a stand-in for scans (uploads are parsed, so it must be a
     real PDF)."""

@@ -1,7 +1,7 @@
 """Panel scores (Art. 15 "经评审"): each evaluator's weighted total, then the panel mean —
 trimmed of the single highest and lowest totals when there are enough scores."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -32,6 +32,9 @@ class RankedApplication:
     totals: list[Decimal]
     panel: Decimal | None
     rank: int | None = None
+    # Evaluators who must recuse (their unit joined the alliance after the assignment):
+    # their scores are not counted, and staff should assign a replacement.
+    recused: list[str] = field(default_factory=list)
 
     @property
     def spread(self) -> Decimal | None:
@@ -45,9 +48,12 @@ class RankedApplication:
 def ranking(round_) -> list[RankedApplication]:
     """The round's submitted applications with their panel scores, best first.
 
-    Three queries whatever the number of applications: criteria, applications, scores.
+    Four queries whatever the number of applications: criteria, applications, scores, and
+    the assignments whose evaluator must recuse — their scores are left out (Art. 15's
+    evaluation must be impartial) and named on the ranking.
     """
-    from .models import Application, Score
+    from .conflicts import conflicted
+    from .models import Application, Assignment, Score
 
     weights = dict(round_.criteria.values_list("pk", "weight"))
     applications = list(
@@ -55,17 +61,36 @@ def ranking(round_) -> list[RankedApplication]:
             "alliance", "alliance__lead_unit", "award"
         )
     )
+    recused: dict[int, list[str]] = {}
+    recused_ids = set()
+    for pk, app_id, last, first, username in conflicted(
+        Assignment.objects.filter(application__round=round_)
+    ).values_list(
+        "pk",
+        "application_id",
+        "evaluator__last_name",
+        "evaluator__first_name",
+        "evaluator__username",
+    ):
+        recused_ids.add(pk)
+        recused.setdefault(app_id, []).append(f"{last}{first}" or username)
     sheets: dict[tuple[int, int], dict[int, int]] = {}
     for app_id, assignment_id, criterion_id, score in Score.objects.filter(
         assignment__application__round=round_, assignment__submitted_at__isnull=False
     ).values_list("assignment__application_id", "assignment_id", "criterion_id", "score"):
-        sheets.setdefault((app_id, assignment_id), {})[criterion_id] = score
+        if assignment_id not in recused_ids:
+            sheets.setdefault((app_id, assignment_id), {})[criterion_id] = score
     totals: dict[int, list[Decimal]] = {}
     for (app_id, _assignment), scores in sheets.items():
         if set(scores) == set(weights):
             totals.setdefault(app_id, []).append(weighted_total(scores, weights))
     ranked = [
-        RankedApplication(a, totals.get(a.pk, []), panel_score(totals.get(a.pk, [])))
+        RankedApplication(
+            a,
+            totals.get(a.pk, []),
+            panel_score(totals.get(a.pk, [])),
+            recused=recused.get(a.pk, []),
+        )
         for a in applications
     ]
     ranked.sort(key=lambda r: (r.panel is None, -(r.panel or 0), r.application.alliance.name))

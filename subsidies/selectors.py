@@ -7,13 +7,14 @@ and only after declaring no conflict of interest; never another evaluator's scor
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value
 
 from accounts.models import Role, User
 from audit.models import AuditEntry
 from filings.selectors import alliances_visible_to
 
 from .aggregation import weighted_total
+from .conflicts import member_conflict, without_conflicts
 from .eligibility import apply_problems
 from .models import Application, Assignment, Award, Objection, Score, SubsidyRound
 
@@ -26,6 +27,11 @@ LEAD_UNIT_ACTIONS = ("create", "submit", "withdraw")
 
 def _role(user) -> str | None:
     return user.effective_role if user.is_authenticated else None
+
+
+def _org(user):
+    """The user's organisation id as a query value (-1, matching nothing, when none)."""
+    return Value(user.organisation_id or -1, output_field=IntegerField())
 
 
 # --- Rounds --------------------------------------------------------------------------------
@@ -80,7 +86,9 @@ def applications_visible_to(user) -> QuerySet[Application]:
         declared = Assignment.objects.filter(
             application=OuterRef("pk"), evaluator=user, declared_at__isnull=False
         )
-        return qs.filter(Exists(declared), state=Application.State.SUBMITTED)
+        qs = qs.filter(Exists(declared), state=Application.State.SUBMITTED)
+        # Recusal: not the applications of alliances the evaluator's unit has joined since.
+        return qs.exclude(member_conflict(alliance="alliance", organisation=_org(user)))
     return qs.none()
 
 
@@ -144,9 +152,12 @@ def evaluators() -> QuerySet[User]:
 
 
 def assignments_of(user) -> QuerySet[Assignment]:
-    """An evaluator's own assignments (declared or not): the list they start from."""
-    return Assignment.objects.filter(evaluator=user).select_related(
-        "application", "application__round", "application__alliance"
+    """An evaluator's own assignments (declared or not) that they may still open: not those
+    from which they must recuse (their unit has joined the alliance since)."""
+    return without_conflicts(
+        Assignment.objects.filter(evaluator=user).select_related(
+            "application", "application__round", "application__alliance"
+        )
     )
 
 
@@ -154,9 +165,9 @@ def assignment_list_for(user) -> QuerySet[Assignment]:
     """The evaluator's list: their assignments, newest round first, with how many scores
     each has (for its progress)."""
     return (
-        assignments_of(user)
-        .select_related("application__alliance__lead_unit")
-        .annotate(score_count=Count("scores"))
+        Assignment.objects.filter(evaluator=user)
+        .select_related("application__round", "application__alliance__lead_unit")
+        .annotate(score_count=Count("scores"), recused=member_conflict())
         .order_by(
             "-application__round__year",
             "-application__round_id",

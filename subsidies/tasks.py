@@ -22,3 +22,30 @@ def send_assignment_notice(assignment_id: int) -> int:
         % {"round": assignment.application.round.title}
         + f"\n\n{settings.PORTAL_BASE_URL}/",
     )
+
+
+@shared_task(acks_late=True)
+def send_recusal_notice(assignment_id: int) -> int:
+    """To the bureau: an assigned evaluator must recuse; assign a replacement."""
+    from accounts.models import Role, User
+
+    assignment = Assignment.objects.select_related(
+        "evaluator", "application__round", "application__alliance"
+    ).get(pk=assignment_id)
+    application = assignment.application
+    params = {
+        "evaluator": assignment.evaluator.get_full_name() or assignment.evaluator.username,
+        "alliance": application.alliance.name,
+        "round": application.round.title,
+    }
+    return send_notice(
+        users=list(User.objects.filter(role=Role.MUNICIPAL_STAFF, is_active=True)),
+        subject=_("评审专家须回避：%(alliance)s") % params,
+        body=_(
+            "评审专家%(evaluator)s所在单位已成为“%(alliance)s”的成员单位。依照回避要求，"
+            "该专家已不能查看和评分“%(round)s”中该联盟的申请，其已提交的评分不计入排名。"
+            "请另行指派评审专家。"
+        )
+        % params
+        + f"\n\n{settings.PORTAL_BASE_URL}/subsidies/",
+    )

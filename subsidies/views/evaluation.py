@@ -31,10 +31,13 @@ PROGRESS = {
     "to_score": (gettext_lazy("待评分"), "text-bg-primary"),
     "draft": (gettext_lazy("草稿"), "text-bg-secondary"),
     "submitted": (gettext_lazy("已提交"), "text-bg-success"),
+    "recused": (gettext_lazy("需回避"), "text-bg-danger"),
 }
 
 
 def _progress(assignment: Assignment) -> str:
+    if assignment.recused:
+        return "recused"
     if assignment.declared_at is None:
         return "undeclared"
     if assignment.is_submitted:

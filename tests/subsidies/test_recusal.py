@@ -1,0 +1,120 @@
+"""Recusal (回避) when a conflict appears after assignment: an evaluator whose unit joins
+the alliance while the round is evaluated loses access, their score leaves the ranking
+(named there with the reason), and the bureau is told to assign a replacement."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from core.models import Notification, OutboxMessage
+from subsidies import services
+from subsidies.aggregation import ranking
+from tests.factories import (
+    EvaluatorFactory,
+    MunicipalStaffFactory,
+    submitted_application,
+    subsidy_round,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def panel():
+    """Two evaluators who have scored one application in a round being evaluated."""
+    staff = MunicipalStaffFactory()
+    round_ = subsidy_round(staff=staff)
+    application = submitted_application(round_)
+    first = EvaluatorFactory(last_name="回", first_name="避")
+    second = EvaluatorFactory(last_name="留", first_name="任")
+    assignments = []
+    for evaluator in (first, second):
+        assignment = services.assign_evaluator(
+            application=application, by=staff, evaluator=evaluator
+        )
+        services.declare_no_conflict(assignment=assignment, by=evaluator)
+        assignments.append(assignment)
+    services.round_start_evaluation(round_=round_, by=staff)
+    criteria = list(round_.criteria.all())
+    for assignment, score in zip(assignments, (95, 60), strict=True):
+        services.score_save(
+            assignment=assignment,
+            by=assignment.evaluator,
+            scores={c.pk: (score, "") for c in criteria},
+            comment="运行规范",
+            submit=True,
+        )
+    return {
+        "staff": staff,
+        "round": round_,
+        "application": application,
+        "first": first,
+        "second": second,
+        "assignments": assignments,
+    }
+
+
+def _join(panel):
+    """The first evaluator's unit joins the alliance (an accepted member change)."""
+    panel["application"].alliance.members.create(
+        organisation=panel["first"].organisation, task_division="新成员", charter_signed=True
+    )
+
+
+def test_the_recused_evaluator_loses_access_to_the_application(client, panel):
+    _join(panel)
+    client.force_login(panel["first"])
+    assignment = panel["assignments"][0]
+    assert client.get(reverse("subsidies:score_sheet", args=[assignment.pk])).status_code == 404
+    detail = reverse("subsidies:application_detail", args=[panel["application"].pk])
+    assert client.get(detail).status_code == 404
+    listing = client.get(reverse("subsidies:assignment_list")).content.decode()
+    assert (
+        "须回避" in listing
+        and reverse("subsidies:score_sheet", args=[assignment.pk]) not in listing
+    )
+
+
+def test_the_other_evaluator_keeps_access(client, panel):
+    _join(panel)
+    client.force_login(panel["second"])
+    other = panel["assignments"][1]
+    assert client.get(reverse("subsidies:score_sheet", args=[other.pk])).status_code == 200
+
+
+def test_the_recused_score_leaves_the_ranking_and_is_named(client, panel):
+    before = ranking(panel["round"])[0]
+    assert before.count == 2 and before.recused == []
+    _join(panel)
+    after = ranking(panel["round"])[0]
+    assert after.count == 1
+    assert sorted(before.totals) == [Decimal("60.00"), Decimal("95.00")]
+    assert after.totals == [Decimal("60.00")]  # the second evaluator's score alone
+    assert after.recused == ["回避"]
+    client.force_login(panel["staff"])
+    page = client.get(reverse("subsidies:ranking", args=[panel["round"].pk])).content.decode()
+    assert 'data-testid="recused"' in page and "须回避" in page
+
+
+def test_the_bureau_is_told_in_the_same_transaction(panel, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        _join(panel)
+        assert OutboxMessage.objects.filter(task="subsidies.tasks.send_recusal_notice").exists()
+    entry = AuditEntry.objects.get(action="recusal_required")
+    assert entry.subject == panel["application"] and "回避" in entry.reason
+
+
+def test_staff_receive_the_notice(panel, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _join(panel)
+    notice = Notification.objects.get(user=panel["staff"])
+    assert "须回避" in notice.subject and "另行指派" in notice.body
+
+
+def test_a_member_joining_outside_an_evaluation_tells_nobody(panel):
+    panel["application"].alliance.members.create(
+        organisation=EvaluatorFactory().organisation, task_division="新成员"
+    )
+    assert not AuditEntry.objects.filter(action="recusal_required").exists()
