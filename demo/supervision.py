@@ -5,7 +5,6 @@ officers. Idempotent: keyed by alliance name."""
 
 import datetime
 
-from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -168,25 +167,8 @@ def _summary(alliance, lead, staff, year, final_state, *, late=False):
     return summary
 
 
-class _EventForm(forms.ModelForm):
-    class Meta:
-        model = EventReport
-        fields = [
-            "kind",
-            "title",
-            "event_date",
-            "description",
-            "new_office_address",
-            "position",
-            "new_person_name",
-        ]
-
-
 def _event(alliance, lead, staff, final_state, **data):
-    form = _EventForm(data=data)
-    if not form.is_valid():
-        raise ValueError(form.errors)
-    report = services.event_create(alliance=alliance, by=lead, form=form)
+    report = services.event_create(alliance=alliance, by=lead, data=data)
     services.event_attach(report=report, by=lead, uploaded=SimpleUploadedFile("说明.pdf", TINY_PDF))
     if final_state == "draft":
         return report

@@ -1,33 +1,22 @@
 """Art. 17 exports: the list of alliances recommended to the province, as Excel and PDF.
 
-Both take the same filtered queryset as the list page, so what staff see is what they send.
+Both take the same filtered queryset as the list page (selectors.recommendations_visible_to
+through its filters), so what staff see is what they send.
 """
 
 import io
 
-from django.db.models import Count, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from core.pdf import render_pdf
-from filings.selectors import alliances_visible_to
 
 from .models import ProvincialRecommendation
 
 TITLE = "保定市推荐省级产业技术创新联盟名单"
 DATE_FORMAT = "yyyy-mm-dd"
-
-
-def recommendations_visible_to(user) -> QuerySet[ProvincialRecommendation]:
-    """Recommendations of the alliances ``user`` may see, with what the list and exports show."""
-    return (
-        ProvincialRecommendation.objects.filter(alliance__in=alliances_visible_to(user))
-        .select_related("alliance__lead_unit__jurisdiction", "recommended_by")
-        .annotate(member_count=Count("alliance__members"))
-        .order_by("-recommended_on", "-pk")
-    )
 
 
 def _headers() -> list[str]:

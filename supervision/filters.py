@@ -1,13 +1,28 @@
-"""List filters for alliance records and revocation cases (django-filter)."""
+"""List filters of the supervision pages (django-filter)."""
 
 import django_filters
 from django.db.models import Q
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Jurisdiction
 from filings.models import Alliance, Category
 
-from .models import RevocationCase, RevocationGround
+from .models import (
+    AnnualSummary,
+    EventReport,
+    ProvincialRecommendation,
+    RevocationCase,
+    RevocationGround,
+)
+from .selectors import late_q, overdue_q
+
+YES_NO = [("yes", _("是")), ("no", _("否"))]
+
+
+def _by_alliance_name(queryset, name, value):
+    value = value.strip()
+    return queryset.filter(alliance__name__icontains=value) if value else queryset
 
 
 class AllianceFilter(django_filters.FilterSet):
@@ -59,3 +74,52 @@ class CaseFilter(django_filters.FilterSet):
         # grounds is a JSON list of strings; matching the quoted value works on
         # PostgreSQL and on the embedded SQLite alike.
         return queryset.filter(grounds__icontains=f'"{value}"')
+
+
+class SummaryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("联盟名称"), method=_by_alliance_name)
+    year = django_filters.NumberFilter(label=_("年度"))
+    state = django_filters.ChoiceFilter(label=_("状态"), choices=AnnualSummary.State.choices)
+    overdue = django_filters.ChoiceFilter(label=_("逾期未交"), choices=YES_NO, method="by_overdue")
+
+    class Meta:
+        model = AnnualSummary
+        fields = ["q", "year", "state", "overdue"]
+
+    def by_overdue(self, queryset, name, value):
+        condition = overdue_q()
+        return queryset.filter(condition) if value == "yes" else queryset.exclude(condition)
+
+
+class EventFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("联盟名称"), method=_by_alliance_name)
+    kind = django_filters.ChoiceFilter(label=_("事项类型"), choices=EventReport.Kind.choices)
+    state = django_filters.ChoiceFilter(label=_("状态"), choices=EventReport.State.choices)
+    late = django_filters.ChoiceFilter(label=_("逾期报告"), choices=YES_NO, method="by_late")
+
+    class Meta:
+        model = EventReport
+        fields = ["q", "kind", "state", "late"]
+
+    def by_late(self, queryset, name, value):
+        # The local calendar day of the report, as is_late counts it.
+        queryset = queryset.annotate(reported_day=TruncDate("reported_at"))
+        return queryset.filter(late_q()) if value == "yes" else queryset.exclude(late_q())
+
+
+class RecommendationFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(
+        label=_("推荐类型"), choices=ProvincialRecommendation.Kind.choices
+    )
+    year = django_filters.TypedChoiceFilter(
+        label=_("推荐年度"), field_name="recommended_on__year", coerce=int
+    )
+
+    class Meta:
+        model = ProvincialRecommendation
+        fields = ["kind", "year"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = ProvincialRecommendation.objects.dates("recommended_on", "year", order="DESC")
+        self.filters["year"].extra["choices"] = [(d.year, f"{d.year}") for d in years]

@@ -1,17 +1,32 @@
 """Every read of supervision records, scoped once: through the alliances a user may see."""
 
+import datetime
 import functools
 import operator
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, DateField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import Role, User
+from accounts.permissions import STAFF_ROLES
+from audit.models import AuditEntry
 from filings.models import Alliance
 from filings.selectors import alliances_visible_to
 
-from .models import AnnualSummary, EventReport, RevocationCase, Symposium, SymposiumInvitation
+from .models import (
+    AllianceChange,
+    AnnualSummary,
+    EventReport,
+    ProvincialRecommendation,
+    RevocationCase,
+    Symposium,
+    SymposiumInvitation,
+)
 from .models.summaries import annual_summary_due_date
+
+HANDED_IN = (AnnualSummary.State.SUBMITTED, AnnualSummary.State.ACCEPTED)
 
 
 def _scoped(model, user):
@@ -48,6 +63,139 @@ def symposia_visible_to(user) -> QuerySet[Symposium]:
         symposium=OuterRef("pk"), alliance__in=alliances_visible_to(user)
     )
     return Symposium.objects.filter(Exists(invited))
+
+
+def invitations_visible_to(user) -> QuerySet[SymposiumInvitation]:
+    """All invitations for the bureau; a county's or lead unit's own alliances' otherwise."""
+    invitations = SymposiumInvitation.objects.select_related("alliance")
+    if user.effective_role in STAFF_ROLES:
+        return invitations
+    return invitations.filter(alliance__in=alliances_visible_to(user))
+
+
+def invitations_of(alliance) -> QuerySet[SymposiumInvitation]:
+    return (
+        SymposiumInvitation.objects.filter(alliance=alliance)
+        .select_related("symposium")
+        .order_by("-symposium__starts_at")
+    )
+
+
+def recommendations_visible_to(user) -> QuerySet[ProvincialRecommendation]:
+    """Recommendations of the alliances ``user`` may see, with what the list and exports show."""
+    return (
+        ProvincialRecommendation.objects.filter(alliance__in=alliances_visible_to(user))
+        .select_related("alliance__lead_unit__jurisdiction", "recommended_by")
+        .annotate(member_count=Count("alliance__members"))
+        .order_by("-recommended_on", "-pk")
+    )
+
+
+def supervised_alliances(user) -> QuerySet[Alliance]:
+    """The alliance list: what ``user`` may see, by jurisdiction then name."""
+    return (
+        alliances_visible_to(user)
+        .select_related("liaison_officer")
+        .order_by("lead_unit__jurisdiction__sort_order", "name", "pk")
+    )
+
+
+def filed_alliances() -> QuerySet[Alliance]:
+    """What the bureau may invite to a symposium (Art. 12(3)): filed alliances only."""
+    return Alliance.objects.filter(status=Alliance.Status.FILED).order_by("name")
+
+
+def reporting_alliances(user) -> QuerySet[Alliance]:
+    """The filed alliances ``user`` may report on (a lead unit's own)."""
+    return alliances_visible_to(user).filter(status=Alliance.Status.FILED).order_by("name")
+
+
+def liaison_officers() -> QuerySet[User]:
+    """Who may be assigned as an alliance's 科技联络员 (Art. 16)."""
+    return User.objects.filter(
+        role=Role.MUNICIPAL_STAFF, is_liaison_officer=True, is_active=True
+    ).order_by("last_name", "first_name", "pk")
+
+
+def user_named_by(value: str) -> User | None:
+    """The user whose id a form sent, or None (any user: the service decides whether
+    they may serve)."""
+    if not (value.isdecimal() and value.isascii()):
+        return None  # ASCII digits only: the form fuzzer sent '²' and '٣'
+    return User.objects.filter(pk=value).first()
+
+
+def alliance_history(alliance) -> list[dict]:
+    """Accepted changes (with the report they came from) and the record's own log, newest first."""
+    items = [
+        {
+            "at": change.changed_at,
+            "label": change.field_label,
+            "old": change.old_value,
+            "new": change.new_value,
+            "report": change.event_report,
+            "actor": change.changed_by.get_full_name(),
+        }
+        for change in AllianceChange.objects.filter(alliance=alliance).select_related(
+            "event_report", "changed_by"
+        )
+    ]
+    items += [
+        {
+            "at": entry.at,
+            "label": entry.action_label,
+            "reason": entry.reason,
+            "actor": entry.actor_name,
+        }
+        for entry in AuditEntry.objects.for_object(alliance)
+    ]
+    return sorted(items, key=lambda item: item["at"], reverse=True)
+
+
+def summaries_missing(user, today=None) -> list[dict]:
+    """A lead unit's filed alliances without a summary for a year since filing."""
+    today = today or timezone.localdate()
+    alliances = list(
+        alliances_visible_to(user)
+        .filter(status=Alliance.Status.FILED, filed_on__isnull=False)
+        .order_by("name")
+    )
+    existing = set(
+        AnnualSummary.objects.filter(alliance__in=alliances).values_list("alliance_id", "year")
+    )
+    rows = []
+    for alliance in alliances:
+        for year in range(today.year, alliance.filed_on.year - 1, -1):
+            if (alliance.pk, year) not in existing:
+                due = annual_summary_due_date(year)
+                rows.append(
+                    {"alliance": alliance, "year": year, "due": due, "overdue": today > due}
+                )
+    return rows
+
+
+def last_overdue_year(today=None) -> int:
+    """The latest year whose summary is past due today (due dates fall in the next year)."""
+    today = today or timezone.localdate()
+    if today > annual_summary_due_date(today.year - 1):
+        return today.year - 1
+    return today.year - 2
+
+
+def overdue_q(today=None) -> Q:
+    """``AnnualSummary.is_overdue`` as a database condition."""
+    return Q(year__lte=last_overdue_year(today)) & ~Q(state__in=HANDED_IN)
+
+
+def late_q(today=None) -> Q:
+    """``EventReport.is_late`` as a database condition (on ``reported_day``, the local
+    calendar day of the report: annotate it with ``TruncDate("reported_at")``)."""
+    today = today or timezone.localdate()
+    days = datetime.timedelta(days=settings.EVENT_REPORT_LATE_DAYS)
+    deadline = ExpressionWrapper(F("event_date") + days, output_field=DateField())
+    reported_late = Q(reported_at__isnull=False, reported_day__gt=deadline)
+    unreported_late = Q(reported_at__isnull=True, event_date__lt=today - days)
+    return reported_late | unreported_late
 
 
 def compliance(user, year: int, jurisdiction=None) -> dict:

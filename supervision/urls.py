@@ -1,20 +1,16 @@
 from django.urls import path
 
-from . import views_alliances as alliances
-from . import views_cases as cases
-from . import views_events as events
-from . import views_summaries as summaries
-from . import views_symposia as symposia
+from .views import alliances, cases, events, summaries, symposia
 
 app_name = "supervision"
 
 urlpatterns = [
-    # Alliance records, liaison officers, compliance (views_alliances.py)
+    # Alliance records, liaison officers, compliance (views/alliances.py)
     path("alliances/", alliances.alliance_list, name="alliance_list"),
     path("alliances/<int:pk>/", alliances.alliance_detail, name="alliance_detail"),
     path("alliances/<int:pk>/liaison/", alliances.liaison_assign, name="liaison_assign"),
     path("compliance/", alliances.compliance_view, name="compliance"),
-    # Annual summaries, Art. 12(1) (views_summaries.py)
+    # Annual summaries, Art. 12(1) (views/summaries.py)
     path("summaries/", summaries.summary_list, name="summary_list"),
     path("alliances/<int:alliance_pk>/summaries/new/", summaries.summary_new, name="summary_new"),
     path("summaries/<int:pk>/", summaries.summary_detail, name="summary_detail"),
@@ -28,7 +24,7 @@ urlpatterns = [
         summaries.attachment_download,
         name="summary_attachment",
     ),
-    # Major-event reports, Art. 12(2) (views_events.py)
+    # Major-event reports, Art. 12(2) (views/events.py)
     path("events/", events.event_list, name="event_list"),
     path("alliances/<int:alliance_pk>/events/new/", events.event_new, name="event_new"),
     path("events/<int:pk>/", events.event_detail, name="event_detail"),
@@ -42,7 +38,7 @@ urlpatterns = [
         events.attachment_download,
         name="event_attachment",
     ),
-    # Symposia, Art. 12(3) (views_symposia.py)
+    # Symposia, Art. 12(3) (views/symposia.py)
     path("symposia/", symposia.symposium_list, name="symposium_list"),
     path("symposia/new/", symposia.symposium_new, name="symposium_new"),
     path("symposia/<int:pk>/", symposia.symposium_detail, name="symposium_detail"),
@@ -53,7 +49,7 @@ urlpatterns = [
     path("symposia/<int:pk>/minutes/", symposia.symposium_minutes, name="symposium_minutes"),
     path("symposia/<int:pk>/cancel/", symposia.symposium_cancel, name="symposium_cancel"),
     path("symposia/<int:pk>/minutes.pdf", symposia.minutes_download, name="symposium_minutes_file"),
-    # Revocation, Art. 13 (views_cases.py)
+    # Revocation, Art. 13 (views/cases.py)
     path("cases/", cases.case_list, name="case_list"),
     path("alliances/<int:alliance_pk>/cases/new/", cases.case_new, name="case_new"),
     path("alliances/<int:alliance_pk>/dissolve/", cases.dissolve, name="dissolve"),

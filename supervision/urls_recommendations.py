@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_recommendations as views
+from .views import recommendations as views
 
 app_name = "recommendations"
 

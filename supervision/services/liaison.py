@@ -14,10 +14,10 @@ from .common import require_municipal_staff
 @transaction.atomic
 def liaison_assign(*, alliance: Alliance, by, officer) -> Alliance:
     """Art. 16: a liaison officer (科技联络员) for a filed alliance."""
-    require_municipal_staff(by)
     alliance = Alliance.objects.select_for_update().get(pk=alliance.pk)
     if alliance.status != Alliance.Status.FILED:
         raise ValidationError(_("只能为已备案的联盟指定科技联络员。"))
+    require_municipal_staff(by)
     if officer is not None and not (
         officer.role == Role.MUNICIPAL_STAFF and officer.is_liaison_officer
     ):

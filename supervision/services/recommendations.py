@@ -11,6 +11,7 @@ from audit.models import record
 from filings.models import Alliance
 
 from ..models import ProvincialRecommendation
+from .common import require_reason
 
 
 @transaction.atomic
@@ -18,8 +19,6 @@ def recommendation_create(
     *, alliance: Alliance, by, kind: str, note: str, recommended_on: datetime.date
 ) -> ProvincialRecommendation:
     """Record one recommendation of ``alliance`` (provincial filing or programme lead)."""
-    if not (by.is_authenticated and by.effective_role in STAFF_ROLES):
-        raise PermissionDenied
     # Locked so that a revocation decided at the same moment cannot slip in between the
     # status check and the insert.
     alliance = Alliance.objects.select_for_update().get(pk=alliance.pk)
@@ -28,11 +27,11 @@ def recommendation_create(
             _("“%(name)s”的备案状态为“%(status)s”，只有已备案的联盟可以推荐至省级。")
             % {"name": alliance.name, "status": alliance.get_status_display()}
         )
+    if not (by.is_authenticated and by.effective_role in STAFF_ROLES):
+        raise PermissionDenied
     if kind not in ProvincialRecommendation.Kind.values:
-        raise ValidationError(_("请选择推荐类型。"))
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError(_("请填写推荐说明。"))
+        raise ValidationError({"kind": _("请选择推荐类型。")})
+    note = require_reason(note, _("请填写推荐说明。"), field="note")
     recommendation = ProvincialRecommendation.objects.create(
         alliance=alliance,
         kind=kind,

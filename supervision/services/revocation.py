@@ -1,7 +1,7 @@
 """Art. 13: 取消备案 with notice, a period to state one's case (陈述申辩), and a decision."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -11,13 +11,21 @@ from django.utils.translation import gettext_lazy
 
 from audit.models import record
 from core import outbox, transitions
+from core.uploads import check_upload
 from core.workdays import add_working_days
 from filings.models import Alliance
 from filings.numbering import next_in_sequence
 
 from .. import documents
 from ..models import RevocationAttachment, RevocationCase, RevocationGround
-from .common import require_lead_unit, require_reason, save_attachment
+from .common import (
+    all_or_errors,
+    require_lead_unit,
+    require_municipal_staff,
+    require_reason,
+    require_transition,
+    save_attachment,
+)
 
 LABELS = {
     "open": gettext_lazy("立案并送达告知书"),
@@ -34,7 +42,8 @@ def _notify(case, event):
     outbox.enqueue(send_record_notification, "case", case.pk, event)
 
 
-def _explain(case, name):
+def explain(case, name):
+    """Why a legal condition of the case's process fails now."""
     if name == "submit_statement":
         return [
             _("陈述申辩期已于%(date)s届满，不能再提交陈述申辩。")
@@ -59,17 +68,40 @@ def _grounds(grounds) -> list[str]:
     valid = {g.value for g in RevocationGround}
     chosen = sorted({str(g) for g in grounds})
     if not chosen or not set(chosen) <= valid:
-        raise ValidationError(_("请至少选择一项第十三条规定的取消备案情形。"))
+        raise ValidationError({"grounds": _("请至少选择一项第十三条规定的取消备案情形。")})
     return chosen
 
 
-def _new_case(*, alliance, by, grounds, facts, self_reported=False) -> RevocationCase:
+OPEN_CASE = gettext_lazy("该联盟已有一件正在办理的取消备案案件。")
+
+
+def _lock_for_new_case(alliance) -> Alliance:
+    """The alliance, locked (a second case on it waits here); refused unless it is filed
+    and has no open case."""
     alliance = Alliance.objects.select_for_update().get(pk=alliance.pk)
     if alliance.status != Alliance.Status.FILED:
         raise ValidationError(
             _("“%(name)s”的备案状态为“%(status)s”，不能立案。")
             % {"name": alliance.name, "status": alliance.get_status_display()}
         )
+    if alliance.revocation_cases.filter(state__in=RevocationCase.OPEN_STATES).exists():
+        raise ValidationError(OPEN_CASE)
+    return alliance
+
+
+def _checked_evidence(evidence) -> list:
+    errors = []
+    for uploaded in evidence:
+        try:
+            check_upload(uploaded)
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError({"evidence": errors})
+    return list(evidence)
+
+
+def _new_case(*, alliance, by, grounds, facts, self_reported=False) -> RevocationCase:
     today = timezone.localdate()
     try:
         with transaction.atomic():
@@ -85,16 +117,20 @@ def _new_case(*, alliance, by, grounds, facts, self_reported=False) -> Revocatio
                 notice_number=_number("notice"),
             )
     except IntegrityError:
-        raise ValidationError(_("该联盟已有一件正在办理的取消备案案件。")) from None
+        raise ValidationError(OPEN_CASE) from None  # the unique index, should a lock be missed
     return case
 
 
 @transaction.atomic
 def case_open(*, alliance, by, grounds, facts: str, evidence=()) -> RevocationCase:
-    if not (by.is_authenticated and by.is_municipal_staff):
-        raise PermissionDenied
-    facts = require_reason(facts, _("请写明事实与理由。"))
-    case = _new_case(alliance=alliance, by=by, grounds=_grounds(grounds), facts=facts)
+    alliance = _lock_for_new_case(alliance)
+    require_municipal_staff(by)
+    grounds, facts, evidence = all_or_errors(
+        lambda: _grounds(grounds),
+        lambda: require_reason(facts, _("请写明事实与理由。"), field="facts"),
+        lambda: _checked_evidence(evidence),
+    )
+    case = _new_case(alliance=alliance, by=by, grounds=grounds, facts=facts)
     for uploaded in evidence:
         save_attachment(RevocationAttachment, by=by, uploaded=uploaded, case=case)
     case.notice_file.save(
@@ -115,8 +151,11 @@ def case_open(*, alliance, by, grounds, facts: str, evidence=()) -> RevocationCa
 @transaction.atomic
 def dissolution_announce(*, alliance, by, statement: str) -> RevocationCase:
     """The lead unit announces dissolution: a case on ground (4), its statement already made."""
+    alliance = _lock_for_new_case(alliance)
     require_lead_unit(alliance, by)
-    statement = require_reason(statement, _("请说明解散的决定和理由（如成员大会决议）。"))
+    statement = require_reason(
+        statement, _("请说明解散的决定和理由（如成员大会决议）。"), field="statement"
+    )
     case = _new_case(
         alliance=alliance,
         by=by,
@@ -144,20 +183,33 @@ def dissolution_announce(*, alliance, by, statement: str) -> RevocationCase:
     return case
 
 
+def _lock(case, expected_state=None) -> RevocationCase:
+    return transitions.lock(
+        RevocationCase.objects.select_related("alliance"), case.pk, expected_state
+    )
+
+
+def case_check(case: RevocationCase, name: str, by, *, expected_state=None) -> None:
+    """What ``case_submit_statement`` (``name`` "submit_statement") or ``case_decide``
+    ("revoke", "dismiss") refuses before it reads any input: a stale page, then the state,
+    the permission and the legal conditions (the 陈述申辩 period)."""
+    require_transition(
+        case, name, by, expected_state=expected_state, explain=explain, label=LABELS.get(name)
+    )
+
+
 @transaction.atomic
 def case_submit_statement(
     *, case: RevocationCase, by, statement: str, expected_state=None
 ) -> RevocationCase:
-    statement = require_reason(statement, _("请填写陈述申辩意见。"))
-    case = transitions.lock(
-        RevocationCase.objects.select_related("alliance"), case.pk, expected_state
-    )
-    transitions.run(
+    case = _lock(case, expected_state)
+    case_check(case, "submit_statement", by)
+    statement = require_reason(statement, _("请填写陈述申辩意见。"), field="statement")
+    transitions.perform(
         case,
         "submit_statement",
         by,
         label=LABELS["submit_statement"],
-        explain=_explain,
         log_reason=statement,
         statement=statement,
     )
@@ -169,13 +221,14 @@ def case_submit_statement(
 def case_decide(
     *, case: RevocationCase, by, decision: str, reasons: str, expected_state=None
 ) -> RevocationCase:
+    case = _lock(case, expected_state)
     if decision not in ("revoke", "dismiss"):
-        raise ValidationError(_("请选择决定：取消备案或不予取消。"))
-    reasons = require_reason(reasons, _("请写明决定理由。"))
-    case = transitions.lock(
-        RevocationCase.objects.select_related("alliance"), case.pk, expected_state
-    )
-    transitions.check(case, decision, by, explain=_explain)
+        # Whether any decision may be taken now comes first; "dismiss" is always open to
+        # the bureau while the case is.
+        transitions.check(case, "dismiss", by)
+        raise ValidationError({"decision": _("请选择决定：取消备案或不予取消。")})
+    case_check(case, decision, by)
+    reasons = require_reason(reasons, _("请写明决定理由。"), field="reasons")
     number = _number("decision")
     transitions.perform(
         case,

@@ -1,3 +1,9 @@
+"""Annual work summaries (Art. 12(1)): create, fill in, attach, submit, accept, return.
+
+Every service locks the summary, refuses a stale page, then checks the state and the
+permission (``summary_check_edit`` / ``summary_check``) before it reads any input.
+"""
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -9,10 +15,14 @@ from filings.models import Alliance
 
 from ..models import AnnualSummary, SummaryAttachment
 from .common import (
+    accepted_fields,
+    require_editable,
     require_filed,
     require_lead_unit,
     require_reason,
+    require_transition,
     save_attachment,
+    upload_errors_on,
 )
 
 LABELS = {
@@ -21,6 +31,19 @@ LABELS = {
     "accept": gettext_lazy("受理年度工作总结"),
     "return_for_revision": gettext_lazy("退回修改"),
 }
+EDITABLE = (AnnualSummary.State.DRAFT, AnnualSummary.State.RETURNED)
+NUMBER_FIELDS = (
+    "joint_projects",
+    "patents_applied",
+    "patents_granted",
+    "standards",
+    "people_trained",
+    "member_investment_yuan",
+    "government_investment_yuan",
+)
+#: What a lead unit writes into its summary: never the state, the alliance, the year or
+#: a timestamp.
+SUMMARY_FIELDS = ("work_done", *NUMBER_FIELDS, "problems", "next_year_plan")
 
 
 def _lock(summary, expected_state=None):
@@ -29,11 +52,32 @@ def _lock(summary, expected_state=None):
     )
 
 
-def _explain(summary, name):
+def explain(summary, name):
+    """Why a submission's legal condition fails (Art. 13: the alliance is no longer filed)."""
     return [
         _("“%(name)s”的备案状态为“%(status)s”，不能提交年度工作总结。")
         % {"name": summary.alliance.name, "status": summary.alliance.get_status_display()}
     ]
+
+
+def submit_name(summary) -> str:
+    """The first submission, or the resubmission of a returned summary."""
+    return "resubmit" if summary.state == AnnualSummary.State.RETURNED else "submit"
+
+
+def summary_check_edit(summary: AnnualSummary, by) -> None:
+    """May ``by`` change ``summary``'s content or attachments now? (state, then permission)"""
+    require_editable(
+        summary, by, editable=EDITABLE, refusal=_("总结当前状态为“%(state)s”，不能修改。")
+    )
+
+
+def summary_check(summary: AnnualSummary, name: str, by, *, expected_state=None) -> None:
+    """What ``summary_<name>`` refuses before it reads any input (stale page, state,
+    permission, Art. 13)."""
+    require_transition(
+        summary, name, by, expected_state=expected_state, explain=explain, label=LABELS[name]
+    )
 
 
 def _notify(summary, event):
@@ -44,8 +88,8 @@ def _notify(summary, event):
 
 @transaction.atomic
 def summary_create(*, alliance: Alliance, by, year: int) -> AnnualSummary:
-    require_lead_unit(alliance, by)
     require_filed(alliance)
+    require_lead_unit(alliance, by)
     this_year = timezone.localdate().year
     if alliance.filed_on is None or not (alliance.filed_on.year <= year <= this_year):
         raise ValidationError(
@@ -68,33 +112,39 @@ def summary_create(*, alliance: Alliance, by, year: int) -> AnnualSummary:
 
 
 @transaction.atomic
-def summary_save(*, summary: AnnualSummary, by, form) -> AnnualSummary:
+def summary_save(*, summary: AnnualSummary, by, data: dict) -> AnnualSummary:
+    """Save the draft's content: ``data`` maps some of SUMMARY_FIELDS to their values
+    (numbers as int or digits); ValidationError keyed by field when one is not valid."""
+    values = accepted_fields(data, SUMMARY_FIELDS, "summary_save")
     summary = _lock(summary)
-    require_lead_unit(summary.alliance, by)
-    if summary.state not in (AnnualSummary.State.DRAFT, AnnualSummary.State.RETURNED):
-        raise transitions.TransitionRefused(
-            [_("总结当前状态为“%(state)s”，不能修改。") % {"state": summary.get_state_display()}]
-        )
-    return form.save()
+    summary_check_edit(summary, by)
+    for name, value in values.items():
+        setattr(summary, name, "" if value is None and name not in NUMBER_FIELDS else value)
+    others = [f.name for f in AnnualSummary._meta.fields if f.name not in values]
+    summary.clean_fields(exclude=others)
+    summary.save(update_fields=list(values))
+    return summary
 
 
 @transaction.atomic
 def summary_attach(*, summary: AnnualSummary, by, uploaded) -> SummaryAttachment:
     summary = _lock(summary)
-    require_lead_unit(summary.alliance, by)
+    summary_check_edit(summary, by)
     require_filed(summary.alliance)
-    if summary.state not in (AnnualSummary.State.DRAFT, AnnualSummary.State.RETURNED):
-        raise transitions.TransitionRefused([_("总结已提交，不能再添加附件。")])
-    return save_attachment(SummaryAttachment, by=by, uploaded=uploaded, summary=summary)
+    try:
+        return save_attachment(SummaryAttachment, by=by, uploaded=uploaded, summary=summary)
+    except ValidationError as error:
+        raise upload_errors_on("file", error) from None
 
 
 @transaction.atomic
 def summary_submit(*, summary: AnnualSummary, by, expected_state=None) -> AnnualSummary:
     summary = _lock(summary, expected_state)
-    name = "resubmit" if summary.state == AnnualSummary.State.RETURNED else "submit"
+    name = submit_name(summary)
+    summary_check(summary, name, by)
     if not (summary.work_done or "").strip():
         raise ValidationError(_("请填写年度主要工作后再提交。"))
-    transitions.run(summary, name, by, label=LABELS[name], explain=_explain)
+    transitions.perform(summary, name, by, label=LABELS[name])
     _notify(summary, name)
     return summary
 
@@ -111,9 +161,10 @@ def summary_accept(*, summary: AnnualSummary, by, expected_state=None) -> Annual
 def summary_return(
     *, summary: AnnualSummary, by, reason: str, expected_state=None
 ) -> AnnualSummary:
-    reason = require_reason(reason, _("退回修改必须写明理由。"))
     summary = _lock(summary, expected_state)
-    transitions.run(
+    summary_check(summary, "return_for_revision", by)
+    reason = require_reason(reason, _("退回修改必须写明理由。"), field="reason")
+    transitions.perform(
         summary,
         "return_for_revision",
         by,

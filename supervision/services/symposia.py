@@ -3,12 +3,25 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.models import record
 from core import outbox, transitions
 from core.uploads import check_upload
 from filings.models import Alliance
 
 from ..models import Symposium, SymposiumInvitation
-from .common import require_municipal_staff
+from .common import (
+    all_or_errors,
+    require_municipal_staff,
+    require_reason,
+    require_transition,
+    upload_errors_on,
+)
+
+LABELS = {
+    "record_minutes": gettext_lazy("上传会议纪要"),
+    "cancel": gettext_lazy("取消座谈会"),
+}
+VALID = set(SymposiumInvitation.Attendance.values)
 
 
 def _lock(symposium, expected_state=None):
@@ -23,7 +36,10 @@ def _invite(symposium, alliances) -> list[SymposiumInvitation]:
     not_filed = [a.name for a in new if a.status != Alliance.Status.FILED]
     if not_filed:
         raise ValidationError(
-            _("只能邀请已备案的联盟：%(names)s 不是已备案联盟。") % {"names": "、".join(not_filed)}
+            {
+                "alliances": _("只能邀请已备案的联盟：%(names)s 不是已备案联盟。")
+                % {"names": "、".join(not_filed)}
+            }
         )
     invitations = SymposiumInvitation.objects.bulk_create(
         [SymposiumInvitation(symposium=symposium, alliance=a) for a in new]
@@ -39,8 +55,6 @@ def symposium_schedule(*, by, title, starts_at, location, agenda="", alliances=(
     symposium = Symposium.objects.create(
         title=title, starts_at=starts_at, location=location, agenda=agenda, created_by=by
     )
-    from audit.models import record
-
     record(
         subject=symposium,
         action="schedule",
@@ -52,20 +66,42 @@ def symposium_schedule(*, by, title, starts_at, location, agenda="", alliances=(
     return symposium
 
 
-@transaction.atomic
-def symposium_invite(*, symposium: Symposium, by, alliances) -> list[SymposiumInvitation]:
-    require_municipal_staff(by)
-    symposium = _lock(symposium)
+def symposium_check_open(symposium: Symposium, by) -> None:
+    """May ``by`` invite more alliances now? Only to a symposium still to be held, and
+    only the bureau."""
     if symposium.state != Symposium.State.SCHEDULED:
         raise transitions.TransitionRefused([_("座谈会已召开或已取消，不能再邀请。")])
+    require_municipal_staff(by)
+
+
+def symposium_check_attendance(symposium: Symposium, by) -> None:
+    """May ``by`` record who attended? Not for a cancelled symposium; only the bureau."""
+    if symposium.state == Symposium.State.CANCELLED:
+        raise transitions.TransitionRefused([_("座谈会已取消，不能登记出席情况。")])
+    require_municipal_staff(by)
+
+
+def symposium_check(symposium: Symposium, name: str, by, *, expected_state=None) -> None:
+    """What ``symposium_record_minutes`` ("record_minutes") or ``symposium_cancel``
+    ("cancel") refuses before it reads any input: a stale page, the state, the permission."""
+    require_transition(symposium, name, by, expected_state=expected_state, label=LABELS[name])
+
+
+@transaction.atomic
+def symposium_invite(*, symposium: Symposium, by, alliances) -> list[SymposiumInvitation]:
+    symposium = _lock(symposium)
+    symposium_check_open(symposium, by)
     return _invite(symposium, list(alliances))
 
 
 @transaction.atomic
 def symposium_record_attendance(*, symposium: Symposium, by, attendance: dict) -> int:
     """``attendance``: {invitation id: (Attendance value, attendee names)}."""
-    require_municipal_staff(by)
     symposium = _lock(symposium)
+    symposium_check_attendance(symposium, by)
+    invalid = [status for status, _attendees in attendance.values() if status not in VALID]
+    if invalid:
+        raise ValidationError(_("出席情况的取值无效，请重新选择。"))
     invitations = {i.pk: i for i in symposium.invitations.all()}
     updated = []
     for pk, (status, attendees) in attendance.items():
@@ -83,19 +119,29 @@ def symposium_record_minutes(
     *, symposium: Symposium, by, summary: str, uploaded=None, expected_state=None
 ):
     symposium = _lock(symposium, expected_state)
-    if not (summary or "").strip():
-        raise ValidationError(_("请填写会议纪要摘要。"))
-    transitions.check(symposium, "record_minutes", by)
-    if uploaded is not None:
-        checked = check_upload(uploaded)
+    symposium_check(symposium, "record_minutes", by)
+    summary, checked = all_or_errors(
+        lambda: require_reason(summary, _("请填写会议纪要摘要。"), field="summary"),
+        lambda: _checked_minutes(uploaded),
+    )
+    if checked is not None:
         symposium.minutes_original_name = checked.original_name
         symposium.minutes_file.save(f"minutes{checked.extension}", uploaded, save=False)
     return transitions.perform(
-        symposium, "record_minutes", by, label=gettext_lazy("上传会议纪要"), summary=summary.strip()
+        symposium, "record_minutes", by, label=LABELS["record_minutes"], summary=summary
     )
+
+
+def _checked_minutes(uploaded):
+    if uploaded is None:
+        return None
+    try:
+        return check_upload(uploaded)
+    except ValidationError as error:
+        raise upload_errors_on("file", error) from None
 
 
 @transaction.atomic
 def symposium_cancel(*, symposium: Symposium, by, expected_state=None) -> Symposium:
     symposium = _lock(symposium, expected_state)
-    return transitions.run(symposium, "cancel", by, label=gettext_lazy("取消座谈会"))
+    return transitions.run(symposium, "cancel", by, label=LABELS["cancel"])

@@ -373,7 +373,7 @@ def test_member_who_joined_meanwhile_is_explained_on_submit_and_accept(
         reverse("supervision:event_submit", args=[report.pk]), {"expected_state": "draft"}
     )
     assert response.status_code == 200
-    assert "该单位已是联盟成员，无需新增。" in response.content.decode()
+    assert f"“{newcomer.name}”已是联盟成员，无需新增。" in response.content.decode()
     assert EventReport.objects.get(pk=report.pk).state == "draft"
 
     AllianceMember.objects.filter(alliance=alliance, organisation=newcomer).delete()
@@ -383,7 +383,7 @@ def test_member_who_joined_meanwhile_is_explained_on_submit_and_accept(
         reverse("supervision:event_accept", args=[report.pk]), {"expected_state": "submitted"}
     )
     assert response.status_code == 200
-    assert "该单位已是联盟成员，无需新增。" in response.content.decode()
+    assert f"“{newcomer.name}”已是联盟成员，无需新增。" in response.content.decode()
     assert EventReport.objects.get(pk=report.pk).state == "submitted"
     assert not AllianceChange.objects.exists()
 

@@ -199,7 +199,7 @@ def test_list_filters_by_kind_and_year_and_links_to_alliances(client, staff, rec
 
 def sheet(response):
     assert response.status_code == 200
-    return load_workbook(io.BytesIO(response.content)).active
+    return load_workbook(io.BytesIO(response.getvalue())).active
 
 
 def test_excel_rows_equal_the_database(client, staff, recommended):
@@ -262,12 +262,12 @@ def test_pdf_lists_the_recommended_alliances(client, staff, recommended, cjk_fon
         "filename*=utf-8''" + quote("保定市推荐省级产业技术创新联盟名单")
         in response["Content-Disposition"]
     )
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.getvalue())).pages)
     compact = "".join(text.split())
     assert "保定市推荐省级产业技术创新联盟名单" in compact
     assert recommended["a"].name in compact and recommended["b"].name in compact
     # Filtered like the list: only the 2026 row (alliance A).
     response = client.get("/supervision/recommendations/export.pdf", {"year": 2026})
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.getvalue())).pages)
     compact = "".join(text.split())
     assert recommended["a"].name in compact and recommended["b"].name not in compact

@@ -1,25 +1,22 @@
 """Alliance records under supervision (Art. 12), liaison officers (Art. 16), compliance."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Jurisdiction, Role, User
+from accounts.models import Jurisdiction, Role
 from accounts.permissions import STAFF_ROLES, role_required
-from audit.models import AuditEntry
+from core.refusals import REFUSALS, show_refusal
 from filings.models import Alliance
 from filings.selectors import alliances_visible_to
 
-from . import selectors, services
-from .filters import AllianceFilter
-from .models import AllianceChange, RevocationCase, SymposiumInvitation
-
-PAGE_SIZE = 25
-READERS = (*STAFF_ROLES, Role.COUNTY_REVIEWER, Role.LEAD_UNIT)
+from .. import selectors, services
+from ..filters import AllianceFilter
+from ..models import RevocationCase
+from .common import PAGE_SIZE, READERS
 
 # The record as filed (Art. 9) and as changed since (Art. 12(2)).
 PROFILE_FIELDS = [
@@ -45,22 +42,13 @@ PROFILE_FIELDS = [
 ]
 
 
-def liaison_officers():
-    return User.objects.filter(
-        role=Role.MUNICIPAL_STAFF, is_liaison_officer=True, is_active=True
-    ).order_by("last_name", "first_name", "pk")
-
-
 @role_required(*READERS)
 def alliance_list(request):
     user = request.user
-    queryset = (
-        alliances_visible_to(user)
-        .select_related("liaison_officer")
-        .order_by("lead_unit__jurisdiction__sort_order", "name", "pk")
-    )
     filterset = AllianceFilter(
-        request.GET, queryset=queryset, show_jurisdiction=user.effective_role in STAFF_ROLES
+        request.GET,
+        queryset=selectors.supervised_alliances(user),
+        show_jurisdiction=user.effective_role in STAFF_ROLES,
     )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -78,33 +66,6 @@ def _profile(alliance):
             value = getattr(alliance, name)
         rows.append((field.verbose_name, "—" if value in (None, "") else value))
     return rows
-
-
-def _history(alliance):
-    """Accepted changes (with the report they came from) and the record's own log, newest first."""
-    items = [
-        {
-            "at": change.changed_at,
-            "label": change.field_label,
-            "old": change.old_value,
-            "new": change.new_value,
-            "report": change.event_report,
-            "actor": change.changed_by.get_full_name(),
-        }
-        for change in AllianceChange.objects.filter(alliance=alliance).select_related(
-            "event_report", "changed_by"
-        )
-    ]
-    items += [
-        {
-            "at": entry.at,
-            "label": entry.action_label,
-            "reason": entry.reason,
-            "actor": entry.actor_name,
-        }
-        for entry in AuditEntry.objects.for_object(alliance)
-    ]
-    return sorted(items, key=lambda item: item["at"], reverse=True)
 
 
 def _summary_years(alliance):
@@ -128,16 +89,14 @@ def alliance_detail(request, pk):
         "alliance": alliance,
         "profile": _profile(alliance),
         "members": alliance.members.select_related("organisation"),
-        "history": _history(alliance),
+        "history": selectors.alliance_history(alliance),
         "summaries": selectors.summaries_visible_to(user).filter(alliance=alliance),
         "events": selectors.events_visible_to(user).filter(alliance=alliance),
         "cases": cases,
-        "invitations": SymposiumInvitation.objects.filter(alliance=alliance)
-        .select_related("symposium")
-        .order_by("-symposium__starts_at"),
+        "invitations": selectors.invitations_of(alliance),
         "open_case": next((c for c in cases if c.state in RevocationCase.OPEN_STATES), None),
         "can_assign_liaison": is_staff and is_filed,
-        "officers": liaison_officers() if is_staff and is_filed else [],
+        "officers": selectors.liaison_officers() if is_staff and is_filed else [],
         "can_open_case": is_staff and is_filed,
         "can_report": is_own_lead and is_filed,
         "summary_years": years,
@@ -151,21 +110,14 @@ def alliance_detail(request, pk):
 def liaison_assign(request, pk):
     alliance = get_object_or_404(alliances_visible_to(request.user), pk=pk)
     officer_id = request.POST.get("officer", "").strip()
-    officer = None
-    if officer_id:
-        officer = (
-            User.objects.filter(pk=officer_id).first()
-            if officer_id.isdecimal() and officer_id.isascii()
-            else None
-        )
-        if officer is None:
-            messages.error(request, _("所选人员不存在，请重新选择。"))
-            return redirect("supervision:alliance_detail", pk=alliance.pk)
+    officer = selectors.user_named_by(officer_id) if officer_id else None
+    if officer_id and officer is None:
+        messages.error(request, _("所选人员不存在，请重新选择。"))
+        return redirect("supervision:alliance_detail", pk=alliance.pk)
     try:
         services.liaison_assign(alliance=alliance, by=request.user, officer=officer)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+    except REFUSALS as error:
+        show_refusal(request, error)
     else:
         if officer is None:
             messages.success(request, _("已取消该联盟的科技联络员。"))

@@ -6,37 +6,24 @@ Municipal staff and administrators only; everyone else gets 403 (anonymous: logi
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from accounts.permissions import STAFF_ROLES, role_required
+from core.downloads import attachment_response
 from filings.models import Alliance
 from filings.selectors import alliances_visible_to
 
-from .exports_recommendations import (
-    export_filename,
-    recommendations_pdf,
-    recommendations_visible_to,
-    recommendations_xlsx,
-)
-from .forms_recommendations import RecommendationFilter, RecommendationForm
-from .services.recommendations import recommendation_create
-
-PAGE_SIZE = 25
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .. import services
+from ..exports_recommendations import export_filename, recommendations_pdf, recommendations_xlsx
+from ..filters import RecommendationFilter
+from ..forms.recommendations import RecommendationForm
+from ..selectors import recommendations_visible_to
+from .common import PAGE_SIZE
 
 
 def _filtered(request):
     return RecommendationFilter(request.GET, queryset=recommendations_visible_to(request.user))
-
-
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    # RFC 5987 filename*=utf-8''…, with an ASCII-safe fallback for old clients.
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
 
 
 @role_required(*STAFF_ROLES)
@@ -55,12 +42,11 @@ def recommendation_list(request):
 @role_required(*STAFF_ROLES)
 def recommendation_new(request, alliance_pk):
     alliance = get_object_or_404(alliances_visible_to(request.user), pk=alliance_pk)
-    is_filed = alliance.status == Alliance.Status.FILED
     form = RecommendationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            recommendation_create(
+            services.recommendation_create(
                 alliance=alliance,
                 by=request.user,
                 kind=data["kind"],
@@ -80,7 +66,7 @@ def recommendation_new(request, alliance_pk):
         {
             "form": form,
             "alliance": alliance,
-            "is_filed": is_filed,
+            "is_filed": alliance.status == Alliance.Status.FILED,
             "previous": recommendations_visible_to(request.user).filter(alliance=alliance),
         },
     )
@@ -89,10 +75,10 @@ def recommendation_new(request, alliance_pk):
 @role_required(*STAFF_ROLES)
 def export_excel(request):
     queryset = _filtered(request).qs
-    return _download(recommendations_xlsx(queryset), XLSX, export_filename("xlsx"))
+    return attachment_response(recommendations_xlsx(queryset), export_filename("xlsx"))
 
 
 @role_required(*STAFF_ROLES)
 def export_pdf(request):
     queryset = _filtered(request).qs
-    return _download(recommendations_pdf(queryset), "application/pdf", export_filename("pdf"))
+    return attachment_response(recommendations_pdf(queryset), export_filename("pdf"))

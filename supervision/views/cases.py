@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -11,20 +10,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from accounts.permissions import STAFF_ROLES, role_required
+from accounts.permissions import role_required
 from audit.models import AuditEntry
-from core.transitions import StaleRecord, TransitionRefused
+from core import transitions
+from core.downloads import attachment_response
+from core.refusals import REFUSALS, show_refusal
 from core.workdays import working_days_between
 from filings.selectors import alliances_visible_to
 
-from . import rules, services
-from .filters import CaseFilter
-from .forms_cases import CaseOpenForm, DecisionForm, DissolveForm, StatementForm
-from .models import RevocationCase
-from .selectors import cases_visible_to
-
-PAGE_SIZE = 25
-READERS = (*STAFF_ROLES, Role.COUNTY_REVIEWER, Role.LEAD_UNIT)
+from .. import services
+from ..filters import CaseFilter
+from ..forms.cases import CaseOpenForm, DecisionForm, DissolveForm, StatementForm
+from ..models import RevocationCase
+from ..selectors import cases_visible_to
+from ..services.revocation import explain
+from .common import PAGE_SIZE, READERS, expected_state
 
 
 def _get_case_for_user(user, pk) -> RevocationCase:
@@ -86,8 +86,8 @@ def dissolve(request, alliance_pk):
             )
         except ValidationError as error:
             form.add_error(None, error)
-        except (StaleRecord, TransitionRefused) as error:
-            _refused(request, error)
+        except REFUSALS as error:
+            show_refusal(request, error)
         else:
             messages.success(request, _("已宣布解散，市科技局将据此作出取消备案决定。"))
             return redirect("supervision:case_detail", pk=case.pk)
@@ -99,13 +99,14 @@ def dissolve(request, alliance_pk):
 
 
 def _render_detail(request, case, *, statement_form=None, decision_form=None):
-    user = request.user
     today = timezone.localdate()
     is_open = case.state in RevocationCase.OPEN_STATES
     period_open = case.statement_period_open
-    is_lead = rules.is_lead_unit_of_alliance(case, user)
-    can_state = is_lead and case.state == RevocationCase.State.NOTIFIED and period_open
-    can_decide = user.is_municipal_staff and is_open
+    # What the services would let this user do now (state, permission, legal conditions).
+    actions = {a.name: a for a in transitions.available(case, request.user, explain=explain)}
+    statement = actions.get("submit_statement")
+    revoke = actions.get("revoke")
+    can_decide = "dismiss" in actions
     context = {
         "case": case,
         "alliance": case.alliance,
@@ -117,13 +118,12 @@ def _render_detail(request, case, *, statement_form=None, decision_form=None):
         if period_open
         else 0,
         "days_left": (case.statement_deadline - today).days if period_open else 0,
-        "is_lead": is_lead,
-        "statement_closed": is_lead
-        and case.state == RevocationCase.State.NOTIFIED
-        and not period_open,
-        "statement_form": (statement_form or StatementForm()) if can_state else None,
+        "statement_closed": bool(statement and not statement.allowed),
+        "statement_form": (statement_form or StatementForm())
+        if statement and statement.allowed
+        else None,
         "decision_form": (decision_form or DecisionForm()) if can_decide else None,
-        "revoke_not_yet": can_decide and not rules.statement_heard_or_period_over(case),
+        "revoke_not_yet": bool(revoke and not revoke.allowed),
     }
     return render(request, "supervision/cases/detail.html", context)
 
@@ -133,33 +133,28 @@ def case_detail(request, pk):
     return _render_detail(request, _get_case_for_user(request.user, pk))
 
 
-def _refused(request, error):
-    if isinstance(error, StaleRecord):
-        messages.error(request, error.message)
-    else:
-        for reason in error.reasons:
-            messages.error(request, reason)
-
-
 @require_POST
 @role_required(Role.LEAD_UNIT)
 def case_statement(request, pk):
     case = _get_case_for_user(request.user, pk)
     form = StatementForm(request.POST)
-    if not form.is_valid():
-        return _render_detail(request, case, statement_form=form)
+    expected = expected_state(request)
     try:
+        if not form.is_valid():
+            # A closed period or a stale page is explained before the missing text.
+            services.case_check(case, "submit_statement", request.user, expected_state=expected)
+            return _render_detail(request, case, statement_form=form)
         services.case_submit_statement(
             case=case,
             by=request.user,
             statement=form.cleaned_data["statement"],
-            expected_state=request.POST.get("expected_state") or None,
+            expected_state=expected,
         )
     except ValidationError as error:
-        form.add_error("statement", error)
+        form.add_error(None, error)
         return _render_detail(request, case, statement_form=form)
-    except (StaleRecord, TransitionRefused) as error:
-        _refused(request, error)
+    except REFUSALS as error:
+        show_refusal(request, error)
     else:
         messages.success(request, _("陈述申辩意见已提交。"))
     return redirect("supervision:case_detail", pk=case.pk)
@@ -170,22 +165,25 @@ def case_statement(request, pk):
 def case_decide(request, pk):
     case = _get_case_for_user(request.user, pk)
     form = DecisionForm(request.POST)
-    if not form.is_valid():
-        return _render_detail(request, case, decision_form=form)
-    decision = form.cleaned_data["decision"]
+    expected = expected_state(request)
     try:
+        if not form.is_valid():
+            # A closed case or a stale page is explained before what is missing.
+            services.case_check(case, "dismiss", request.user, expected_state=expected)
+            return _render_detail(request, case, decision_form=form)
+        decision = form.cleaned_data["decision"]
         case = services.case_decide(
             case=case,
             by=request.user,
             decision=decision,
             reasons=form.cleaned_data["reasons"],
-            expected_state=request.POST.get("expected_state") or None,
+            expected_state=expected,
         )
     except ValidationError as error:
-        form.add_error("reasons", error)
+        form.add_error(None, error)
         return _render_detail(request, case, decision_form=form)
-    except (StaleRecord, TransitionRefused) as error:
-        _refused(request, error)
+    except REFUSALS as error:
+        show_refusal(request, error)
     else:
         if decision == "revoke":
             text = _("已决定取消“%(name)s”的备案（%(number)s）。")
@@ -197,30 +195,20 @@ def case_decide(request, pk):
     return redirect("supervision:case_detail", pk=case.pk)
 
 
-def _attachment(file, filename, content_type="application/pdf"):
-    if not file:
-        raise Http404
-    response = FileResponse(
-        file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @role_required(*READERS)
 def notice_download(request, pk):
     case = _get_case_for_user(request.user, pk)
-    return _attachment(case.notice_file, f"告知书-{case.notice_number}.pdf")
+    return attachment_response(case.notice_file, f"告知书-{case.notice_number}.pdf")
 
 
 @role_required(*READERS)
 def decision_download(request, pk):
     case = _get_case_for_user(request.user, pk)
-    return _attachment(case.decision_file, f"决定书-{case.decision_number}.pdf")
+    return attachment_response(case.decision_file, f"决定书-{case.decision_number}.pdf")
 
 
 @role_required(*READERS)
 def evidence_download(request, pk, attachment_pk):
     case = _get_case_for_user(request.user, pk)
     attachment = get_object_or_404(case.evidence.all(), pk=attachment_pk)
-    return _attachment(attachment.file, attachment.original_name, attachment.content_type)
+    return attachment_response(attachment.file, attachment.original_name)

@@ -10,25 +10,24 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_fsm import has_transition_perm
 
 from accounts.models import Role
 from accounts.permissions import role_required
 from audit.models import AuditEntry
-from core import transitions
-from core.transitions import StaleRecord, TransitionRefused
+from core.downloads import attachment_response
+from core.refusals import REFUSALS, show_refusal
 from filings.models import Alliance
 from filings.selectors import alliances_visible_to
 
-from . import services
-from .forms_events import EventFilter, EventReportForm
-from .forms_summaries import AttachmentForm, ReturnForm
-from .models import EventReport
-from .selectors import events_visible_to
-from .services.events import LABELS as EVENT_LABELS
-from .views_summaries import PAGE_SIZE, READERS, attachment_response, refused
+from .. import services
+from ..filters import EventFilter
+from ..forms.common import AttachmentForm, ReturnForm
+from ..forms.events import EventReportForm
+from ..models import EventReport
+from ..selectors import events_visible_to, reporting_alliances
+from ..services.events import explain
+from .common import PAGE_SIZE, READERS, expected_state, record_actions
 
-EDITABLE = (EventReport.State.DRAFT, EventReport.State.RETURNED)
 Kind = EventReport.Kind
 
 
@@ -38,16 +37,21 @@ def _get_report_for_user(user, pk) -> EventReport:
     )
 
 
+def _actions(report, user) -> dict:
+    return record_actions(report, user, explain=explain, check_edit=services.event_check_edit)
+
+
 @role_required(*READERS)
 def event_list(request):
     user = request.user
     queryset = events_visible_to(user).order_by("-event_date", "-pk")
     filterset = EventFilter(request.GET, queryset=queryset)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    reporting = []
-    if user.is_lead_unit:
-        reporting = alliances_visible_to(user).filter(status=Alliance.Status.FILED).order_by("name")
-    context = {"filter": filterset, "page_obj": page, "reporting_alliances": reporting}
+    context = {
+        "filter": filterset,
+        "page_obj": page,
+        "reporting_alliances": reporting_alliances(user) if user.is_lead_unit else [],
+    }
     return render(request, "supervision/events/list.html", context)
 
 
@@ -59,7 +63,7 @@ def _render_form(request, form, *, alliance, report=None, upload_form=None):
         "alliance_filed": alliance.status == Alliance.Status.FILED,
     }
     if report is not None:
-        context.update(_lead_actions(report, request.user))
+        context.update(_actions(report, request.user))
         context["attachments"] = report.attachments.all()
         context["upload_form"] = upload_form or AttachmentForm()
     return render(request, "supervision/events/form.html", context)
@@ -68,10 +72,16 @@ def _render_form(request, form, *, alliance, report=None, upload_form=None):
 @role_required(Role.LEAD_UNIT)
 def event_new(request, alliance_pk):
     alliance = get_object_or_404(alliances_visible_to(request.user), pk=alliance_pk)
-    form = EventReportForm(request.POST or None, alliance=alliance)
-    if request.method == "POST" and form.is_valid():
+    form = EventReportForm(request.POST or None)
+    if request.method == "POST":
         try:
-            report = services.event_create(alliance=alliance, by=request.user, form=form)
+            if not form.is_valid():
+                # A revoked alliance is told so next to what is to be fixed.
+                services.event_check_new(alliance, request.user)
+                return _render_form(request, form, alliance=alliance)
+            report = services.event_create(
+                alliance=alliance, by=request.user, data=form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -80,71 +90,51 @@ def event_new(request, alliance_pk):
     return _render_form(request, form, alliance=alliance)
 
 
-def _editable_or_redirect(request, report):
-    if report.state in EDITABLE:
-        return None
-    messages.info(
-        request, _("报告当前状态为“%(state)s”，不能修改。") % {"state": report.get_state_display()}
-    )
-    return redirect("supervision:event_detail", pk=report.pk)
-
-
 @role_required(Role.LEAD_UNIT)
 def event_edit(request, pk):
     report = _get_report_for_user(request.user, pk)
-    not_editable = _editable_or_redirect(request, report)
-    if not_editable:
-        return not_editable
-    form = EventReportForm(request.POST or None, instance=report, alliance=report.alliance)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.event_save(report=report, by=request.user, form=form)
-        except TransitionRefused as error:
-            refused(request, error)
-            return redirect("supervision:event_detail", pk=report.pk)
-        messages.success(request, _("草稿已保存。"))
-        return redirect("supervision:event_edit", pk=report.pk)
-    return _render_form(request, form, alliance=report.alliance, report=report)
+    form = EventReportForm(request.POST or None, instance=report)
+    try:
+        if not form.is_valid():
+            # A page to fill in only while the service would save it.
+            services.event_check_edit(report, request.user)
+            return _render_form(request, form, alliance=report.alliance, report=report)
+        services.event_save(report=report, by=request.user, data=form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _render_form(request, form, alliance=report.alliance, report=report)
+    except REFUSALS as error:
+        show_refusal(request, error)
+        return redirect("supervision:event_detail", pk=report.pk)
+    messages.success(request, _("草稿已保存。"))
+    return redirect("supervision:event_edit", pk=report.pk)
 
 
 @require_POST
 @role_required(Role.LEAD_UNIT)
 def event_attach(request, pk):
     report = _get_report_for_user(request.user, pk)
-    not_editable = _editable_or_redirect(request, report)
-    if not_editable:
-        return not_editable
     upload_form = AttachmentForm(request.POST, request.FILES)
-    if upload_form.is_valid():
-        try:
-            attachment = services.event_attach(
-                report=report, by=request.user, uploaded=upload_form.cleaned_data["file"]
+    edit_form = EventReportForm(instance=report)
+    try:
+        if not upload_form.is_valid():
+            services.event_check_edit(report, request.user)
+            return _render_form(
+                request, edit_form, alliance=report.alliance, report=report, upload_form=upload_form
             )
-        except ValidationError as error:
-            upload_form.add_error("file", error)
-        except TransitionRefused as error:
-            refused(request, error)
-            return redirect("supervision:event_detail", pk=report.pk)
-        else:
-            messages.success(
-                request, _("已上传附件“%(name)s”。") % {"name": attachment.original_name}
-            )
-            return redirect("supervision:event_edit", pk=report.pk)
-    form = EventReportForm(instance=report, alliance=report.alliance)
-    return _render_form(
-        request, form, alliance=report.alliance, report=report, upload_form=upload_form
-    )
-
-
-def _lead_actions(report, user) -> dict:
-    is_lead = user.is_lead_unit and user.organisation_id == report.alliance.lead_unit_id
-    editable = is_lead and report.state in EDITABLE
-    can_submit = editable and has_transition_perm(report.submit, user)
-    return {
-        "can_edit": editable,
-        "can_submit": can_submit,
-        "submit_blocked": editable and not can_submit,
-    }
+        attachment = services.event_attach(
+            report=report, by=request.user, uploaded=upload_form.cleaned_data["file"]
+        )
+    except ValidationError as error:
+        upload_form.add_error(None, error)
+        return _render_form(
+            request, edit_form, alliance=report.alliance, report=report, upload_form=upload_form
+        )
+    except REFUSALS as error:
+        show_refusal(request, error)
+        return redirect("supervision:event_detail", pk=report.pk)
+    messages.success(request, _("已上传附件“%(name)s”。") % {"name": attachment.original_name})
+    return redirect("supervision:event_edit", pk=report.pk)
 
 
 def _requested_change(report) -> list[dict]:
@@ -187,10 +177,9 @@ def _requested_change(report) -> list[dict]:
     return []
 
 
-def _render_detail(request, report, *, return_form=None, action_errors=(), status=200):
-    user = request.user
+def _render_detail(request, report, *, return_form=None, action_errors=()):
     accepted = report.state == EventReport.State.ACCEPTED
-    can_return = has_transition_perm(report.return_for_revision, user)
+    actions = _actions(report, request.user)
     context = {
         "report": report,
         "alliance": report.alliance,
@@ -198,13 +187,11 @@ def _render_detail(request, report, *, return_form=None, action_errors=(), statu
         "timeline": AuditEntry.objects.for_object(report),
         "requested_change": [] if accepted else _requested_change(report),
         "applied_changes": report.changes.select_related("changed_by") if accepted else [],
-        "can_accept": has_transition_perm(report.accept, user),
-        "can_return": can_return,
-        "return_form": (return_form or ReturnForm()) if can_return else None,
+        "return_form": (return_form or ReturnForm()) if actions["can_return"] else None,
         "action_errors": action_errors,
-        **_lead_actions(report, user),
+        **actions,
     }
-    return render(request, "supervision/events/detail.html", context, status=status)
+    return render(request, "supervision/events/detail.html", context)
 
 
 @role_required(*READERS)
@@ -215,11 +202,8 @@ def event_detail(request, pk):
 @role_required(*READERS)
 def attachment_download(request, pk, attachment_pk):
     report = _get_report_for_user(request.user, pk)
-    return attachment_response(get_object_or_404(report.attachments, pk=attachment_pk))
-
-
-def _expected(request):
-    return request.POST.get("expected_state") or None
+    attachment = get_object_or_404(report.attachments, pk=attachment_pk)
+    return attachment_response(attachment.file, attachment.original_name)
 
 
 @require_POST
@@ -227,12 +211,14 @@ def _expected(request):
 def event_submit(request, pk):
     report = _get_report_for_user(request.user, pk)
     try:
-        services.event_submit(report=report, by=request.user, expected_state=_expected(request))
+        services.event_submit(
+            report=report, by=request.user, expected_state=expected_state(request)
+        )
     except ValidationError as error:
         # The change no longer makes sense (validate_change): say what to fix.
         return _render_detail(request, report, action_errors=error.messages)
-    except (StaleRecord, TransitionRefused) as error:
-        refused(request, error)
+    except REFUSALS as error:
+        show_refusal(request, error)
     else:
         messages.success(request, _("重大事项已报告，市科技局受理后将通知您。"))
     return redirect("supervision:event_detail", pk=report.pk)
@@ -243,11 +229,13 @@ def event_submit(request, pk):
 def event_accept(request, pk):
     report = _get_report_for_user(request.user, pk)
     try:
-        services.event_accept(report=report, by=request.user, expected_state=_expected(request))
+        services.event_accept(
+            report=report, by=request.user, expected_state=expected_state(request)
+        )
     except ValidationError as error:
         return _render_detail(request, report, action_errors=error.messages)
-    except (StaleRecord, TransitionRefused) as error:
-        refused(request, error)
+    except REFUSALS as error:
+        show_refusal(request, error)
     else:
         if report.is_change:
             messages.success(
@@ -262,31 +250,26 @@ def event_accept(request, pk):
 @role_required(Role.MUNICIPAL_STAFF)
 def event_return(request, pk):
     report = _get_report_for_user(request.user, pk)
-    try:
-        # A stale page or a forged POST is explained before the form is checked.
-        if _expected(request) not in (None, report.state):
-            raise StaleRecord
-        transitions.check(
-            report, "return_for_revision", request.user, label=EVENT_LABELS["return_for_revision"]
-        )
-    except (StaleRecord, TransitionRefused) as error:
-        refused(request, error)
-        return redirect("supervision:event_detail", pk=report.pk)
     form = ReturnForm(request.POST)
-    if not form.is_valid():
-        return _render_detail(request, report, return_form=form)
+    expected = expected_state(request)
     try:
+        if not form.is_valid():
+            # A stale page or a state that allows no return is explained first.
+            services.event_check(
+                report, "return_for_revision", request.user, expected_state=expected
+            )
+            return _render_detail(request, report, return_form=form)
         services.event_return(
             report=report,
             by=request.user,
             reason=form.cleaned_data["reason"],
-            expected_state=_expected(request),
+            expected_state=expected,
         )
     except ValidationError as error:
-        form.add_error("reason", error)
+        form.add_error(None, error)
         return _render_detail(request, report, return_form=form)
-    except (StaleRecord, TransitionRefused) as error:
-        refused(request, error)
+    except REFUSALS as error:
+        show_refusal(request, error)
     else:
         messages.success(request, _("已退回修改，牵头单位将收到退回理由。"))
     return redirect("supervision:event_detail", pk=report.pk)

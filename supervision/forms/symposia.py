@@ -1,19 +1,14 @@
 """Forms of symposia (Art. 12(3)): scheduling, inviting, minutes."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.uploads import check_upload
 from filings.models import Alliance
 
-from .models import Symposium
+from ..models import Symposium
+from ..selectors import filed_alliances
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-
-
-def filed_alliances():
-    return Alliance.objects.filter(status=Alliance.Status.FILED).order_by("name")
 
 
 class AllianceChoiceField(forms.ModelMultipleChoiceField):
@@ -80,12 +75,3 @@ class MinutesForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
         help_text=_("PDF、JPEG或PNG文件。"),
     )
-
-    def clean_file(self):
-        uploaded = self.cleaned_data.get("file")
-        if uploaded:
-            try:
-                check_upload(uploaded)
-            except ValidationError as error:
-                raise ValidationError(error.messages) from None
-        return uploaded

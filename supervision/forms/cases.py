@@ -4,9 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.uploads import check_upload
-
-from .models import RevocationGround
+from ..models import RevocationGround
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -14,7 +12,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked by the portal's upload rules."""
+    """Several files in one input; the service checks each by the portal's upload rules."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
@@ -24,14 +22,6 @@ class MultipleFileField(forms.FileField):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         if self.required and not files:
             raise ValidationError(self.error_messages["required"], code="required")
-        errors = []
-        for uploaded in files:
-            try:
-                check_upload(uploaded)
-            except ValidationError as error:
-                errors.extend(error.messages)
-        if errors:
-            raise ValidationError(errors)
         return list(files)
 
 

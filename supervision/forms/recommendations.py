@@ -1,11 +1,10 @@
-"""Forms of provincial recommendations (Art. 17): the entry form and the list's filters."""
+"""The form recommending an alliance to the province (Art. 17)."""
 
-import django_filters
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import ProvincialRecommendation
+from ..models import ProvincialRecommendation
 
 
 class RecommendationForm(forms.Form):
@@ -30,21 +29,3 @@ class RecommendationForm(forms.Form):
             "invalid": _("请按“年-月-日”填写推荐日期，如2026-03-01。"),
         },
     )
-
-
-class RecommendationFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(
-        label=_("推荐类型"), choices=ProvincialRecommendation.Kind.choices
-    )
-    year = django_filters.TypedChoiceFilter(
-        label=_("推荐年度"), field_name="recommended_on__year", coerce=int
-    )
-
-    class Meta:
-        model = ProvincialRecommendation
-        fields = ["kind", "year"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        years = ProvincialRecommendation.objects.dates("recommended_on", "year", order="DESC")
-        self.filters["year"].extra["choices"] = [(d.year, f"{d.year}") for d in years]
