@@ -13,8 +13,16 @@ from django.utils import translation
 from .models import Notification
 
 
+def header_safe(text) -> str:
+    """One line, fit for an e-mail header: user-typed titles (a symposium called
+    “座谈会\nBcc: …”) end up in subjects, where a line break is header injection and makes
+    Django refuse to send at all (BadHeaderError) after the record was saved."""
+    return " ".join(str(text).split())[:200]
+
+
 def inbox_entries(users, subject: str, body: str, *, legal: bool) -> list[Notification]:
     """Unsaved inbox rows (bulk-create them with the batch they belong to)."""
+    subject = header_safe(subject)
     return [Notification(user=u, subject=subject, body=body, legal=legal) for u in users]
 
 
@@ -28,7 +36,7 @@ def send_notice(
     """Send one e-mail per recipient (no shared To: list: recipients stay private)."""
     users = [u for u in users if u.is_active]
     cc_users = [u for u in cc_users if u.is_active and u not in users]
-    subject, body = str(subject), str(body)
+    subject, body = header_safe(subject), str(body)
     entries = inbox_entries(users + cc_users, subject, body, legal=legal)
     cc = [u.email for u in cc_users if wants_email(u, legal=legal)]
     with translation.override(settings.LANGUAGE_CODE):
@@ -71,7 +79,9 @@ def deliver(notification_ids) -> int:
         with translation.override(settings.LANGUAGE_CODE):
             messages = [
                 EmailMessage(
-                    f"{settings.EMAIL_SUBJECT_PREFIX}{n.subject}", n.body, to=[n.user.email]
+                    f"{settings.EMAIL_SUBJECT_PREFIX}{header_safe(n.subject)}",
+                    n.body,
+                    to=[n.user.email],
                 )
                 for n in rows
             ]

@@ -211,8 +211,17 @@ def disbursement_record(*, award, by, disbursed_on, disbursed_yuan) -> Award:
     )
     check_disbursement_record(round_=award.application.round, by=by)
     errors = {}
+    round_ = award.application.round
+    # Money is paid after the round is final and not in the future (a date of 0001-01-01
+    # or 2099 is a typo, and an official record must not carry it).
+    earliest = timezone.localdate(round_.finalised_at) if round_.finalised_at else None
+    today = timezone.localdate()
     if not isinstance(disbursed_on, datetime.date):
         errors["disbursed_on"] = _("请输入有效日期，如2027-03-01。")
+    elif (earliest and disbursed_on < earliest) or disbursed_on > today:
+        errors["disbursed_on"] = _(
+            "拨付日期须在本批次办结之日（%(earliest)s）至今天（%(today)s）之间。"
+        ) % {"earliest": (earliest or today).isoformat(), "today": today.isoformat()}
     try:
         amount = int(disbursed_yuan)
     except (TypeError, ValueError):

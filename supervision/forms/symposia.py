@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import IdChoicesField
 from filings.models import Alliance
 
 from ..models import Symposium
@@ -11,7 +12,7 @@ from ..selectors import filed_alliances
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
-class AllianceChoiceField(forms.ModelMultipleChoiceField):
+class AllianceChoiceField(IdChoicesField):
     def label_from_instance(self, obj):
         return f"{obj.name}（{obj.filing_number or '—'}）"
 

@@ -573,6 +573,8 @@ def test_full_round_from_creation_to_disbursement(client, cjk_font):
         client.force_login(LeadUnitUserFactory())
         assert client.get(reverse("subsidies:award_notice", args=[award.pk])).status_code == 404
 
+        # The money is paid a week later (a disbursement is never dated in the future).
+        clock.move_to(datetime.datetime(2026, 10, 20, 9, 0, tzinfo=BEIJING))
         client.force_login(staff)
         client.post(
             reverse("subsidies:disbursement", args=[award.pk]),

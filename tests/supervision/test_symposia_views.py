@@ -360,3 +360,35 @@ def test_cancelling_and_a_stale_cancel(client, world):
     assert "该记录已被他人修改" in response.content.decode()
     response = client.post(url, follow=True)
     assert "当前状态为“已取消”，不能执行" in response.content.decode()
+
+
+def test_a_title_with_a_line_break_still_sends_its_invitations(
+    client, world, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A typed line break reached the e-mail subject (BadHeaderError after the symposium
+    was saved, so nobody was invited); subjects are one line now, wherever they come from."""
+    with django_capture_on_commit_callbacks(execute=True):
+        _as(client, world["staff"]).post(
+            reverse("supervision:symposium_new"),
+            {
+                "title": "交流会\r\nBcc: victim@example.test",
+                "starts_at": "2027-05-20T14:30",
+                "location": "保定市科技局",
+                "alliances": [world["a"].pk],
+            },
+        )
+    sent = [m for m in mailoutbox if "座谈会邀请" in m.subject]
+    assert len(sent) == 1
+    assert "\n" not in sent[0].subject and "\r" not in sent[0].subject
+    assert sent[0].bcc == [] and sent[0].message()["Bcc"] is None
+    assert sent[0].to == [world["lead_a"].email]
+
+
+@pytest.mark.parametrize("bad", ["9" * 40, "-1", "１２", "abc"])
+def test_an_impossible_alliance_id_is_a_form_error(client, world, bad):
+    response = _as(client, world["staff"]).post(
+        reverse("supervision:symposium_new"),
+        {"title": "t", "starts_at": "2027-05-20T14:30", "location": "l", "alliances": [bad]},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["alliances"]
