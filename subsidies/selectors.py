@@ -14,7 +14,7 @@ from audit.models import AuditEntry
 from filings.selectors import alliances_visible_to
 
 from .aggregation import weighted_total
-from .conflicts import member_conflict, without_conflicts
+from .conflicts import member_conflict
 from .eligibility import apply_problems
 from .models import Application, Assignment, Award, Objection, Score, SubsidyRound
 
@@ -152,12 +152,11 @@ def evaluators() -> QuerySet[User]:
 
 
 def assignments_of(user) -> QuerySet[Assignment]:
-    """An evaluator's own assignments (declared or not) that they may still open: not those
-    from which they must recuse (their unit has joined the alliance since)."""
-    return without_conflicts(
-        Assignment.objects.filter(evaluator=user).select_related(
-            "application", "application__round", "application__alliance"
-        )
+    """An evaluator's own assignments (declared or not): the list they start from. The
+    application behind one is read only through ``applications_visible_to``, which leaves
+    out those the evaluator must now recuse from."""
+    return Assignment.objects.filter(evaluator=user).select_related(
+        "application", "application__round", "application__alliance"
     )
 
 

@@ -153,6 +153,12 @@ def score_sheet(request, pk):
         # The application is shown only after the declaration (the selector's rule).
         messages.info(request, _("查看申请和评分前，请先声明与该联盟不存在利益冲突。"))
         return redirect("subsidies:declare", pk=assignment.pk)
+    if services.conflict_of_interest(request.user, assignment.application):
+        # The unit joined the alliance after the assignment: nothing of the application
+        # is shown any more, and the bureau has been told to assign someone else.
+        return render(
+            request, "subsidies/evaluation/recused.html", {"assignment": assignment}, status=403
+        )
     # The same door as every other read of an application (declared, submitted only).
     application = (
         selectors.applications_visible_to(request.user).filter(pk=assignment.application_id).first()

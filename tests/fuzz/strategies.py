@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import strategies as st
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from tests.factories import PDF_BYTES  # a real PDF: uploads are parsed
+
 LONG = 5000
 
 NASTY_TEXT = [
@@ -121,16 +122,47 @@ any_char = st.characters(codec="utf-8")
 chinese = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
 
 
+# Deterministic bad values per kind of field: every field of every form is sent each of
+# its kind's values once, the rest of the form valid (test_each_field_invalid_never_500),
+# besides the random campaign. A class of input, not one instance.
+INVALID_TEXT = (
+    "",
+    "\t\r\n",
+    "联" * LONG,
+    "=cmd|' /C calc'!A0",
+    "标题\r\nBcc: victim@example.test",
+    "<script>alert(1)</script>",
+    "\u202eevil",
+)
+INVALID_NUMBER = ("abc", "", "-1", "1.5", "9" * 40, "1e309", "１２")
+INVALID_DATE = ("0001-01-01", "9999-12-31", "2026-02-30", "abc", "")
+INVALID_DATETIME = ("0001-01-01T00:00", "9999-12-31T23:59", "2026-02-30T09:30", "abc", "")
+INVALID_CHOICE = ("nonsense", "", "<script>")
+INVALID_PK = ("9" * 40, "-1", "abc", "0", "")
+
+
+def _constant(value):
+    return lambda: value
+
+
 @dataclass(frozen=True)
 class Field:
     """What one form field is sent: ``valid`` values a user would type, ``nasty`` ones a
-    script or an attacker would. ``a | b`` offers the values of both."""
+    script or an attacker would. ``a | b`` offers the values of both. ``sample()`` is one
+    valid value and ``invalid`` the deterministic bad ones (see INVALID_TEXT)."""
 
     valid: st.SearchStrategy
     nasty: st.SearchStrategy
+    sample: object = _constant("")
+    invalid: tuple = INVALID_TEXT
 
     def __or__(self, other: "Field") -> "Field":
-        return Field(self.valid | other.valid, self.nasty | other.nasty)
+        return Field(
+            self.valid | other.valid,
+            self.nasty | other.nasty,
+            self.sample,
+            tuple(dict.fromkeys(self.invalid + other.invalid)),
+        )
 
     def any(self) -> st.SearchStrategy:
         return self.valid | self.nasty
@@ -156,6 +188,8 @@ def text() -> Field:
             st.text(st.one_of(chinese, st.sampled_from("ab1 ")), min_size=1, max_size=30),
         ),
         _nasty_text(),
+        _constant("联合攻关说明"),
+        INVALID_TEXT,
     )
 
 
@@ -168,6 +202,8 @@ def integer(low: int = 0, high: int = 100) -> Field:
             st.floats(allow_nan=True, allow_infinity=True).map(str),
             _nasty_text(),
         ),
+        _constant(str(high)),
+        (*INVALID_NUMBER, str(low - 1), str(high + 1)),
     )
 
 
@@ -183,6 +219,8 @@ def date() -> Field:
             ),
             _nasty_text(),
         ),
+        _constant(datetime.date.today().isoformat()),
+        INVALID_DATE,
     )
 
 
@@ -197,28 +235,38 @@ def datetime_local() -> Field:
             st.datetimes(datetime.datetime(1, 1, 1), datetime.datetime(9999, 12, 31)).map(fmt),
             _nasty_text(),
         ),
+        _constant("2027-05-20T14:30"),
+        INVALID_DATETIME,
     )
 
 
 def boolean() -> Field:
-    return Field(st.sampled_from(["on", ""]), st.sampled_from(BOOLS) | _nasty_text())
+    return Field(
+        st.sampled_from(["on", ""]),
+        st.sampled_from(BOOLS) | _nasty_text(),
+        _constant("on"),
+        ("maybe", "\x00", "是"),
+    )
 
 
 def choice(values) -> Field:
     """One of the real choices, or something else."""
     values = [str(v) for v in values]
-    return Field(st.sampled_from(values), _nasty_text())
+    return Field(st.sampled_from(values), _nasty_text(), _constant(values[0]), INVALID_CHOICE)
 
 
 def pk(values) -> Field:
     """A primary key: real ones, or numbers and junk."""
-    return Field(st.sampled_from([str(v) for v in values]), integer().nasty)
+    values = [str(v) for v in values]
+    return Field(st.sampled_from(values), integer().nasty, _constant(values[0]), INVALID_PK)
 
 
 def many(field: Field, max_size: int = 4) -> Field:
     return Field(
         st.lists(field.valid, min_size=1, max_size=max_size),
         st.lists(field.any(), max_size=max_size),
+        lambda: [field.sample()],
+        tuple([bad] for bad in field.invalid),
     )
 
 
@@ -255,7 +303,9 @@ def upload() -> Field:
     )
     return Field(
         st.builds(_file, st.just("材料.pdf"), st.just(PDF_BYTES), st.just("application/pdf")),
-        st.builds(
+        sample=lambda: _file("材料.pdf", PDF_BYTES, "application/pdf"),
+        invalid=INVALID_FILES,
+        nasty=st.builds(
             _file,
             st.sampled_from(FILE_NAMES),
             contents,
@@ -264,6 +314,19 @@ def upload() -> Field:
             ),
         ),
     )
+
+
+class _InvalidFiles(tuple):
+    """Fresh file objects each time the tuple is iterated (the client consumes them)."""
+
+    def __iter__(self):
+        yield _file("空.pdf", b"", "application/pdf")
+        yield _file("联盟章程.hta", b"%PDF-1.4\n<script>x</script>", "application/pdf")
+        yield _file("page.html", b"<html><script>alert(1)</script>", "text/html")
+        yield _file("../../etc/passwd", b"\x89PNG\r\n\x1a\n" + bytes(16), "image/png")
+
+
+INVALID_FILES = _InvalidFiles()
 
 
 def anything() -> st.SearchStrategy:

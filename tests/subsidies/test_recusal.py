@@ -67,7 +67,9 @@ def test_the_recused_evaluator_loses_access_to_the_application(client, panel):
     _join(panel)
     client.force_login(panel["first"])
     assignment = panel["assignments"][0]
-    assert client.get(reverse("subsidies:score_sheet", args=[assignment.pk])).status_code == 404
+    sheet = client.get(reverse("subsidies:score_sheet", args=[assignment.pk]))
+    assert sheet.status_code == 403 and "须回避" in sheet.content.decode()
+    assert panel["application"].summary not in sheet.content.decode()
     detail = reverse("subsidies:application_detail", args=[panel["application"].pk])
     assert client.get(detail).status_code == 404
     listing = client.get(reverse("subsidies:assignment_list")).content.decode()

@@ -17,12 +17,13 @@ from tests.factories import (
     LeadUnitUserFactory,
     MunicipalStaffFactory,
     filed_alliance,
+    image_bytes,
 )
 
 pytestmark = pytest.mark.django_db
 
 MISSING = "文件不存在或已被移除"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = image_bytes("PNG")
 TZ = datetime.timezone(datetime.timedelta(hours=8))
 
 
