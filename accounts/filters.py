@@ -1,8 +1,8 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Jurisdiction, Organisation
+from .models import Jurisdiction, Organisation, OrganisationChange
 
 
 class OrganisationFilter(django_filters.FilterSet):
@@ -19,3 +19,44 @@ class OrganisationFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(Q(name__icontains=value) | Q(uscc__icontains=value.upper()))
+
+
+YES_NO = [("yes", _("是")), ("no", _("否"))]
+
+
+class OrganisationChangeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("单位名称或信用代码"), method="search")
+    state = django_filters.ChoiceFilter(label=_("状态"), choices=OrganisationChange.State.choices)
+    moves = django_filters.ChoiceFilter(
+        label=_("变更所在县（市、区）"), choices=YES_NO, method="by_move"
+    )
+
+    class Meta:
+        model = OrganisationChange
+        fields = ["q", "state", "moves"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        code = value.upper()
+        return queryset.filter(
+            Q(organisation__name__icontains=value)
+            | Q(old_name__icontains=value)
+            | Q(new_name__icontains=value)
+            | Q(organisation__uscc__icontains=code)
+            | Q(new_uscc__icontains=code)
+        )
+
+    def by_move(self, queryset, name, value):
+        # Spelled out for empty jurisdictions (outside Baoding): NULL = NULL is not true.
+        both = Q(old_jurisdiction__isnull=False, new_jurisdiction__isnull=False)
+        moved = (
+            Q(old_jurisdiction__isnull=True, new_jurisdiction__isnull=False)
+            | Q(old_jurisdiction__isnull=False, new_jurisdiction__isnull=True)
+            | (both & ~Q(old_jurisdiction=F("new_jurisdiction")))
+        )
+        same = Q(old_jurisdiction__isnull=True, new_jurisdiction__isnull=True) | Q(
+            old_jurisdiction=F("new_jurisdiction")
+        )
+        return queryset.filter(moved if value == "yes" else same)

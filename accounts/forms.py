@@ -2,8 +2,12 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organisation
-from .uscc import compact, uscc_problem
+from .models import Jurisdiction, Organisation
+from .uscc import compact
+from .validation import uscc_refusal
+
+USCC_HELP = _("18位，见营业执照或事业单位法人证书，字母请大写。")
+JURISDICTION_HELP = _("保定市内单位请选择其所在县（市、区）或开发区，市外单位留空。")
 
 
 class LoginForm(AuthenticationForm):
@@ -34,6 +38,8 @@ class LoginForm(AuthenticationForm):
 
 
 class OrganisationForm(forms.ModelForm):
+    """Registering a unit (municipal staff; a new member unit in a filing)."""
+
     class Meta:
         model = Organisation
         fields = [
@@ -49,20 +55,80 @@ class OrganisationForm(forms.ModelForm):
             "jurisdiction",
         ]
         help_texts = {
-            "uscc": _("18位，见营业执照或事业单位法人证书，字母请大写。"),
-            "jurisdiction": _("保定市内单位请选择其所在县（市、区）或开发区，市外单位留空。"),
+            "uscc": USCC_HELP,
+            "jurisdiction": JURISDICTION_HELP,
         }
 
     def clean_uscc(self):
         code = compact(self.cleaned_data["uscc"])
-        problem = uscc_problem(code)
-        if problem:
-            raise forms.ValidationError(problem, code="invalid_uscc")
-        existing = Organisation.objects.filter(uscc=code).exclude(pk=self.instance.pk).first()
-        if existing:
-            raise forms.ValidationError(
-                _("统一社会信用代码 %(code)s 已登记为“%(name)s”，请勿重复添加。"),
-                code="duplicate_uscc",
-                params={"code": code, "name": existing.name},
-            )
+        refusal = uscc_refusal(code, exclude_pk=self.instance.pk)
+        if refusal:
+            raise forms.ValidationError(refusal, code="invalid_uscc")
         return code
+
+
+def _field(name: str, **kwargs):
+    """The form field of an Organisation column: its label, length and choices."""
+    return Organisation._meta.get_field(name).formfield(**kwargs)
+
+
+class ContactForm(forms.Form):
+    """What a unit edits itself after registration (each save audited)."""
+
+    address = _field("address")
+    contact_person = _field("contact_person")
+    contact_phone = _field("contact_phone")
+    contact_email = _field("contact_email")
+
+    @classmethod
+    def for_organisation(cls, organisation):
+        return cls(initial={f: getattr(organisation, f) for f in Organisation.CONTACT_FIELDS})
+
+
+class OrganisationChangeForm(forms.Form):
+    """A change of the unit's legal facts: the new values (prefilled with the current
+    ones) and why. Checked in full by the service; here only types and required fields."""
+
+    name = _field("name")
+    uscc = _field("uscc", help_text=USCC_HELP)
+    kind = _field("kind")
+    industry = _field("industry")
+    legal_representative = _field("legal_representative")
+    jurisdiction = forms.ModelChoiceField(
+        label=_("所在县（市、区）/开发区"),
+        queryset=Jurisdiction.objects.all(),
+        required=False,
+        empty_label=_("保定市外"),
+        help_text=JURISDICTION_HELP,
+    )
+    reason = forms.CharField(
+        label=_("变更理由"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("写明变更的原因和依据，如营业执照变更日期、变更登记通知书文号。"),
+    )
+
+    @classmethod
+    def for_organisation(cls, organisation):
+        initial = {f: getattr(organisation, f) for f in Organisation.LEGAL_FACTS}
+        return cls(initial=initial)
+
+    def facts(self) -> dict:
+        return {f: self.cleaned_data[f] for f in Organisation.LEGAL_FACTS}
+
+
+class DecisionForm(forms.Form):
+    """Approving or rejecting a change request: one opinion, two buttons."""
+
+    reason = forms.CharField(
+        label=_("审核意见"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("不予批准时必须写明理由，申请单位会收到。"),
+    )
+    expected_state = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class ExpectedStateForm(forms.Form):
+    expected_state = forms.CharField(required=False, widget=forms.HiddenInput)

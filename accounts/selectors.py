@@ -1,6 +1,6 @@
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from .models import Organisation, Role, User
+from .models import Organisation, OrganisationChange, Role, User
 
 
 def organisations_visible_to(user: User) -> QuerySet[Organisation]:
@@ -14,3 +14,42 @@ def organisations_visible_to(user: User) -> QuerySet[Organisation]:
     if role in (Role.LEAD_UNIT, Role.EVALUATOR):
         return qs.filter(pk=user.organisation_id)
     return qs.none()
+
+
+def organisation_changes_visible_to(user: User) -> QuerySet[OrganisationChange]:
+    """Change requests a user may read: all for the municipal bureau; for a county, those
+    of its units (and of units that were its own when they asked, e.g. to move away);
+    for a lead unit, its own."""
+    qs = OrganisationChange.objects.select_related(
+        "organisation",
+        "organisation__jurisdiction",
+        "old_jurisdiction",
+        "new_jurisdiction",
+        "requested_by",
+        "decided_by",
+    )
+    role = user.effective_role
+    if role in (Role.MUNICIPAL_STAFF, Role.ADMIN):
+        return qs
+    if role == Role.COUNTY_REVIEWER and user.jurisdiction_id:
+        return qs.filter(
+            Q(organisation__jurisdiction_id=user.jurisdiction_id)
+            | Q(old_jurisdiction_id=user.jurisdiction_id)
+        )
+    if role == Role.LEAD_UNIT:
+        return qs.filter(organisation_id=user.organisation_id)
+    return qs.none()
+
+
+def organisation_changes_queue(user: User) -> QuerySet[OrganisationChange]:
+    """The list page's order: pending requests first, then the decided; newest first."""
+    pending_first = Case(
+        When(state=OrganisationChange.State.PENDING, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return organisation_changes_visible_to(user).order_by(pending_first, "-requested_at", "-pk")
+
+
+def pending_organisation_changes(user: User) -> QuerySet[OrganisationChange]:
+    return organisation_changes_visible_to(user).filter(state=OrganisationChange.State.PENDING)

@@ -1,10 +1,24 @@
-"""Logins, logouts and failed logins go to the audit log (等保2.0 security audit)."""
+"""Security events go to the audit log (等保2.0 security audit): logins, logouts, failed
+logins, password changes and password resets. Never the password, never a reset token."""
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import record
+
+#: Sent after a user's password was set: ``user``, ``by`` (who set it: the user, or an
+#: administrator), ``how`` ("change", "reset" or "admin") and ``request``.
+password_changed = Signal()
+#: Sent after a password-reset e-mail was asked for: ``email`` (as typed), ``users`` (the
+#: accounts it was sent to, maybe none) and ``request``.
+password_reset_requested = Signal()
+
+PASSWORD_LABELS = {
+    "change": _("修改密码"),
+    "reset": _("通过邮件链接重置密码"),
+    "admin": _("管理员设置用户密码"),
+}
 
 
 def _address(request):
@@ -45,3 +59,38 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
         actor=None,
         reason=f"{username} {_address(request)}".strip(),
     )
+
+
+@receiver(password_changed)
+def audit_password_changed(sender, user, by, how, request=None, **kwargs):
+    record(
+        subject=user,
+        action=f"password_{how}",
+        action_label=PASSWORD_LABELS[how],
+        actor=by,
+        reason=_address(request),
+    )
+
+
+@receiver(password_reset_requested)
+def audit_password_reset_requested(sender, email, users, request=None, **kwargs):
+    label = _("申请重置密码")
+    address = _address(request)
+    if not users:
+        # Nobody was e-mailed; the address typed is kept (as a failed login keeps the
+        # user name) so that someone probing for accounts shows in the log.
+        record(
+            subject=None,
+            action="password_reset_request",
+            action_label=label,
+            actor=None,
+            reason=f"{email[:254]} {address}".strip(),
+        )
+    for user in users:
+        record(
+            subject=user,
+            action="password_reset_request",
+            action_label=label,
+            actor=None,
+            reason=address,
+        )

@@ -1,15 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from .views import auth, changes, organisations
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", views.LoginView.as_view(), name="login"),
+    path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
-    path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/", auth.PasswordChangeView.as_view(), name="password_change"),
+    path("password/reset/", auth.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
@@ -17,10 +17,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html",
-            success_url="/accounts/password/reset/complete/",
-        ),
+        auth.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -30,7 +27,20 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
-    path("organisations/", views.organisation_list, name="organisation_list"),
-    path("organisations/new/", views.organisation_create, name="organisation_create"),
-    path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
+    path("organisations/", organisations.organisation_list, name="organisation_list"),
+    path("organisations/new/", organisations.organisation_create, name="organisation_create"),
+    path("organisations/<int:pk>/", organisations.organisation_detail, name="organisation_detail"),
+    path("organisations/<int:pk>/edit/", organisations.organisation_edit, name="organisation_edit"),
+    path(
+        "organisations/<int:pk>/changes/new/",
+        organisations.organisation_change_new,
+        name="organisation_change_new",
+    ),
+    path("organisations/changes/", changes.change_list, name="change_list"),
+    path("organisations/changes/<int:pk>/", changes.change_detail, name="change_detail"),
+    path("organisations/changes/<int:pk>/approve/", changes.change_approve, name="change_approve"),
+    path("organisations/changes/<int:pk>/reject/", changes.change_reject, name="change_reject"),
+    path(
+        "organisations/changes/<int:pk>/withdraw/", changes.change_withdraw, name="change_withdraw"
+    ),
 ]

@@ -74,6 +74,7 @@ OTHER_COUNTY = "130607"
 
 
 def build_world() -> SimpleNamespace:
+    from accounts.models import Organisation
     from core.models import Notification
     from filings.models import Filing
     from portal.models import ExportJob
@@ -116,6 +117,24 @@ def build_world() -> SimpleNamespace:
     w.lead, w.staff, w.evaluator = lead, staff, w.users["evaluator"]
     w.organisation = lead.organisation
     w.other_organisation = other_lead.organisation
+
+    # Changes of units' legal facts: a rename pending in the home county (its bureau may
+    # decide it), a move pending elsewhere (municipal only), and a decided one.
+    from accounts import services as account_services
+
+    def legal_change(user, **changes):
+        values = {f: getattr(user.organisation, f) for f in Organisation.LEGAL_FACTS}
+        return account_services.organisation_change_submit(
+            organisation=user.organisation, by=user, values={**values, **changes}, reason="变更"
+        )
+
+    unit_lead = LeadUnitUserFactory(organisation=OrganisationFactory(jurisdiction=jurisdiction()))
+    w.home_unit = unit_lead.organisation
+    w.change_home = legal_change(unit_lead, name="保定更名后的科技有限公司")
+    w.change_moving = legal_change(other_lead, jurisdiction=jurisdiction(HOME_COUNTY))
+    w.change_rejected = account_services.organisation_change_reject(
+        change=legal_change(lead, legal_representative="李四"), by=staff, reason="与执照不符"
+    )
 
     # Filings (Art. 10–11) in every state a decision starts from.
     def filing(state):

@@ -41,6 +41,8 @@ STATES = [
     "evaluating",
     "notice",
     "final",
+    "pending",
+    "approved",
 ]
 EXPECTED = {"expected_state": S.choice(STATES)}
 
@@ -102,6 +104,22 @@ def organisation_fields(w, prefix=""):
         f"{prefix}contact_email": email(),
         f"{prefix}jurisdiction": jurisdictions(),
     }
+
+
+def contact_fields(w):
+    return {
+        "address": S.text(),
+        "contact_person": S.text(),
+        "contact_phone": S.text(),
+        "contact_email": email(),
+    }
+
+
+def legal_fact_fields(w):
+    fields = organisation_fields(w)
+    for name in contact_fields(w):
+        del fields[name]
+    return {**fields, "reason": S.text()}
 
 
 def alliance_fields(w):
@@ -244,7 +262,27 @@ POSTS = [
     Post(
         "accounts:organisation_edit",
         targets=pk_of("organisation", "other_organisation"),
-        fields=organisation_fields,
+        fields=contact_fields,
+    ),
+    Post(
+        "accounts:organisation_change_new",
+        targets=pk_of("organisation", "other_organisation", "home_unit"),
+        fields=legal_fact_fields,
+    ),
+    Post(
+        "accounts:change_approve",
+        targets=pk_of("change_home", "change_moving", "change_rejected"),
+        fields=lambda w: {**EXPECTED, "reason": S.text()},
+    ),
+    Post(
+        "accounts:change_reject",
+        targets=pk_of("change_home", "change_moving", "change_rejected"),
+        fields=lambda w: {**EXPECTED, "reason": S.text()},
+    ),
+    Post(
+        "accounts:change_withdraw",
+        targets=pk_of("change_rejected", "change_home", "change_moving"),
+        fields=lambda w: EXPECTED,
     ),
     # filings: the lead unit's application
     Post("filings:new", fields=lambda w: {"name": S.text()}),
@@ -638,6 +676,10 @@ PAGES = [
         "accounts:organisation_list",
         filters(kind=lambda w: S.choice(Organisation.Kind.values), jurisdiction=jurisdiction_param),
     ),
+    Page(
+        "accounts:change_list",
+        filters(state=STATE_PARAM, moves=lambda w: S.choice(["yes", "no", "1"])),
+    ),
     Page("filings:mine", filters()),
     Page("filings:county_queue", filters(category=lambda w: S.choice(Category.values))),
     Page(
@@ -714,6 +756,8 @@ READ_ONLY = {
     "healthz": lambda w: [{}],
     "accounts:password_reset_done": lambda w: [{}],
     "accounts:password_reset_complete": lambda w: [{}],
+    "accounts:organisation_detail": pk_of("organisation", "other_organisation", "home_unit"),
+    "accounts:change_detail": pk_of("change_home", "change_moving", "change_rejected"),
     "filings:application_form_pdf": pk_of("draft", "municipal_review"),
     "filings:detail": pk_of("draft", "county_review", "municipal_review"),
     "filings:material_download": _nested("material_pk", "draft", "material"),

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .uscc import compact, is_baoding_division, uscc_division
+from ..uscc import compact, is_baoding_division, uscc_division
 
 
 class Jurisdiction(models.Model):
@@ -70,6 +70,14 @@ class Organisation(models.Model):
         HEALTH = "Q", _("卫生和社会工作")
         CULTURE = "R", _("文化、体育和娱乐业")
         PUBLIC = "S", _("公共管理、社会保障和社会组织")
+
+    # What the unit is in law and in the registry: after registration these change only
+    # through an OrganisationChange that the bureau decides (Art. 9(1), Art. 11: the
+    # jurisdiction chooses the county that reviews the unit's filings). Kind and industry
+    # belong here too: the Art. 9 conformance check counts kinds and industries of members.
+    LEGAL_FACTS = ("name", "uscc", "kind", "industry", "legal_representative", "jurisdiction")
+    # What the unit edits itself, audited with the old and new values.
+    CONTACT_FIELDS = ("address", "contact_person", "contact_phone", "contact_email")
 
     name = models.CharField(_("单位名称"), max_length=200)
     uscc = models.CharField(

@@ -1,0 +1,81 @@
+from celery import shared_task
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from core.notify import send_notice
+
+from .models import OrganisationChange, Role, User
+
+
+def _lead_unit_users(organisation_id):
+    return User.objects.filter(role=Role.LEAD_UNIT, organisation_id=organisation_id)
+
+
+def _county_reviewers(*jurisdiction_ids):
+    ids = [pk for pk in jurisdiction_ids if pk is not None]
+    return User.objects.filter(role=Role.COUNTY_REVIEWER, jurisdiction_id__in=ids)
+
+
+def _deciders(change):
+    """Municipal staff, and the county bureau when it may decide (not a move)."""
+    staff = list(User.objects.filter(role=Role.MUNICIPAL_STAFF))
+    if change.moves_jurisdiction:
+        return staff
+    return staff + list(_county_reviewers(change.organisation.jurisdiction_id))
+
+
+@shared_task(acks_late=True)
+def send_organisation_change_notice(change_id: int, event: str) -> int:
+    """Tell the people a change of a unit's legal facts concerns: the bureau of a new
+    request, the unit of the decision, and both counties of a move."""
+    change = OrganisationChange.objects.select_related(
+        "organisation", "old_jurisdiction", "new_jurisdiction"
+    ).get(pk=change_id)
+    link = f"\n\n{settings.PORTAL_BASE_URL}{reverse('accounts:change_detail', args=[change.pk])}"
+    params = {
+        "name": change.old_name,
+        "changes": change.describe(),
+        "reason": change.decision_reason or change.reason,
+    }
+    sent = 0
+    if event == "request":
+        return send_notice(
+            legal=False,
+            users=_deciders(change),
+            subject=_("有单位登记信息变更申请待审核"),
+            body=_("“%(name)s”申请变更登记信息：%(changes)s。理由：%(reason)s") % params + link,
+        )
+    unit_messages = {
+        "approve": (
+            _("单位登记信息变更已批准"),
+            _("“%(name)s”的登记信息变更申请已批准：%(changes)s。"),
+        ),
+        "reject": (
+            _("单位登记信息变更申请未予批准"),
+            _("“%(name)s”的登记信息变更申请未予批准（%(changes)s）。理由：%(reason)s"),
+        ),
+        "record": (
+            _("单位登记信息已由市科技局变更"),
+            _("市科技局已变更“%(name)s”的登记信息：%(changes)s。依据：%(reason)s"),
+        ),
+    }
+    if event in unit_messages:
+        subject, body = unit_messages[event]
+        sent += send_notice(
+            users=_lead_unit_users(change.organisation_id),
+            subject=subject,
+            body=body % params + link,
+        )
+    if event in ("approve", "record") and change.moves_jurisdiction:
+        sent += send_notice(
+            legal=False,
+            users=_county_reviewers(change.old_jurisdiction_id, change.new_jurisdiction_id),
+            subject=_("单位所在县（市、区）已变更"),
+            body=_(
+                "“%(name)s”的登记信息已变更：%(changes)s。该单位牵头的联盟随之归入新的县（市、区），此后提交的备案申请由新的县（市、区）初审。"
+            )
+            % params
+            + link,
+        )
+    return sent

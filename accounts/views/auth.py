@@ -1,0 +1,59 @@
+"""Login and passwords; every password change and reset is audited (signals.py)."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+
+from ..forms import LoginForm
+from ..signals import password_changed, password_reset_requested
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("portal:home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.user
+        password_changed.send(
+            sender=type(self), user=user, by=user, how="change", request=self.request
+        )
+        messages.success(self.request, _("密码已修改。"))
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        # The accounts Django's form e-mails (active, with a usable password).
+        users = list(form.get_users(email))
+        response = super().form_valid(form)
+        password_reset_requested.send(
+            sender=type(self), email=email, users=users, request=self.request
+        )
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.user
+        password_changed.send(
+            sender=type(self), user=user, by=user, how="reset", request=self.request
+        )
+        return response
