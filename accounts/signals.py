@@ -6,6 +6,7 @@ from django.dispatch import Signal, receiver
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import record
+from core.client_ip import client_ip
 
 #: Sent after a user's password was set: ``user``, ``by`` (who set it: the user, or an
 #: administrator), ``how`` ("change", "reset" or "admin") and ``request``.
@@ -24,7 +25,7 @@ PASSWORD_LABELS = {
 def _address(request):
     if request is None:
         return ""
-    return request.META.get("REMOTE_ADDR", "")
+    return client_ip(request)  # behind the TLS proxy: the client's, not the proxy's
 
 
 @receiver(user_logged_in)
