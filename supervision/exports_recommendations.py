@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from core.pdf import render_pdf
+from core.spreadsheets import xlsx_row
 
 from .models import ProvincialRecommendation
 
@@ -59,9 +60,9 @@ def recommendations_xlsx(queryset) -> bytes:
     # Sent to the province as is: Chinese, like the PDF, whatever the user's language.
     with translation.override("zh-hans"):
         sheet.title = _("省级推荐名单")
-        sheet.append(_headers())
+        sheet.append(xlsx_row(sheet, _headers()))
         for rec in queryset.iterator(chunk_size=500):
-            sheet.append(_row(rec))
+            sheet.append(xlsx_row(sheet, _row(rec)))
     # Real date cells (sortable in Excel), shown as 2026-03-01 rather than a serial number.
     for column in ("H", "J"):
         for cell in sheet[column][1:]:

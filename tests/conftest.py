@@ -101,6 +101,29 @@ def _default_language():
         yield
 
 
+DB_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+@pytest.fixture(autouse=True)
+def _data_migration_rows(request):
+    """Every test that uses the database finds the rows data migrations load (the 26
+    jurisdictions): a transactional test flushes them, and in random order any test may
+    come next (seed_demo, a page that lists jurisdictions, …)."""
+    if request.node.get_closest_marker("django_db") is None and not (
+        DB_FIXTURES & set(request.fixturenames)
+    ):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from tests.factories import jurisdiction
+
+    jurisdiction()  # loads the migration's rows when they are missing
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """No test sees what another left in Django's cache (axes, anything a later change
@@ -166,4 +189,14 @@ def _no_stray_connections(django_db_setup, django_db_blocker):
         cursor.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The order's seed, even with -q (pytest-randomly prints it only in the header): a
+    failure that depends on order is replayed with ``--randomly-seed=…``."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if seed is not None:
+        terminalreporter.write_line(
+            f"random order seed: {seed} (replay: scripts/test.sh --randomly-seed={seed})"
         )

@@ -105,3 +105,25 @@ def test_the_subsidy_ranking_carries_user_text_as_text(db):
     cells = list(_cells(ranking_workbook(round_, ranking(round_), round_.criteria.all())))
     assert HOSTILE[0] in [c.value for c in cells]
     assert all(c.data_type != "f" for c in cells)
+
+
+def test_the_provincial_recommendations_carry_user_text_as_text(hostile_alliance):
+    import datetime
+
+    from supervision.exports_recommendations import recommendations_xlsx
+    from supervision.models import ProvincialRecommendation
+    from supervision.selectors import recommendations_visible_to
+    from supervision.services.recommendations import recommendation_create
+
+    staff = MunicipalStaffFactory()
+    recommendation_create(
+        alliance=hostile_alliance,
+        by=staff,
+        kind=ProvincialRecommendation.Kind.values[0],
+        note=HOSTILE[4],
+        recommended_on=datetime.date(2026, 3, 1),
+    )
+    cells = list(_cells(recommendations_xlsx(recommendations_visible_to(staff))))
+    values = [c.value for c in cells]
+    assert HOSTILE[0] in values and HOSTILE[4] in values
+    assert all(c.data_type != "f" for c in cells)
