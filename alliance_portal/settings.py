@@ -253,6 +253,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # for django-axes and the audit log alike.
 PORTAL_TRUSTED_PROXY_COUNT = env.int("PORTAL_TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+# Throttles (core.throttle), in attempts per window of seconds: failed logins per client
+# address (any user name) and per user name (any address); password-reset e-mails per
+# client address and per e-mail address.
+PORTAL_THROTTLES = {
+    "login-address": (env.int("PORTAL_LOGIN_FAILURES_PER_ADDRESS", default=30), 900),
+    "login-account": (env.int("PORTAL_LOGIN_FAILURES_PER_ACCOUNT", default=10), 900),
+    "reset-address": (env.int("PORTAL_RESETS_PER_ADDRESS", default=5), 3600),
+    "reset-account": (env.int("PORTAL_RESETS_PER_ACCOUNT", default=3), 3600),
+}
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -361,6 +370,10 @@ CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain-daily": {
         "task": "audit.tasks.seal_and_verify_audit_chain",
         "schedule": crontab(hour=2, minute=15),
+    },
+    "prune-throttle-daily": {
+        "task": "core.tasks.prune_throttle",
+        "schedule": crontab(hour=3, minute=30),
     },
     "dispatch-outbox-every-minute": {
         "task": "core.tasks.dispatch_outbox",

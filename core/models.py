@@ -51,3 +51,23 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.task}{self.args}"
+
+
+class ThrottleEvent(models.Model):
+    """One attempt counted by ``core.throttle`` (a failed login, a password-reset e-mail).
+
+    In the database rather than a per-process cache: every web process and host counts
+    the same attempts. ``key`` is a SHA-256 of what is counted (an address, a user name,
+    an e-mail address), so the table holds no personal data in clear."""
+
+    scope = models.CharField(max_length=30)
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "at"], name="throttle_lookup")]
+        verbose_name = _("频率限制记录")
+        verbose_name_plural = _("频率限制记录")
+
+    def __str__(self):
+        return f"{self.scope} {self.at:%Y-%m-%d %H:%M}"

@@ -17,3 +17,11 @@ def dispatch_outbox() -> int:
     from .outbox import dispatch
 
     return dispatch(older_than_seconds=30)
+
+
+@shared_task
+def prune_throttle() -> int:
+    """Beat, daily: forget attempts older than any throttle window."""
+    from .throttle import prune
+
+    return prune()

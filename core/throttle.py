@@ -1,0 +1,44 @@
+"""Limits on how often something may be tried: password-reset e-mails and failed logins,
+per client address and per account (django-axes locks one name at one address; this
+slows down one address trying many names, and many addresses trying one name).
+
+``allowed(scope, key)`` says whether another attempt is within the scope's limit
+(``PORTAL_THROTTLES``: attempts per window of seconds); ``count(scope, key)`` counts one.
+Counts are approximate under concurrency (two requests at the same instant may both
+pass), which is what a throttle needs; a lockout that must be exact is django-axes'.
+"""
+
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.utils import timezone
+
+from .models import ThrottleEvent
+
+#: Rows older than this are deleted by the daily job (every window is shorter).
+KEEP = datetime.timedelta(days=1)
+
+
+def _digest(scope: str, key: str) -> str:
+    return hashlib.sha256(f"{scope}\x00{key}".encode()).hexdigest()
+
+
+def recent(scope: str, key: str) -> int:
+    _limit, window = settings.PORTAL_THROTTLES[scope]
+    since = timezone.now() - datetime.timedelta(seconds=window)
+    return ThrottleEvent.objects.filter(scope=scope, key=_digest(scope, key), at__gte=since).count()
+
+
+def allowed(scope: str, key: str) -> bool:
+    limit, _window = settings.PORTAL_THROTTLES[scope]
+    return recent(scope, key) < limit
+
+
+def count(scope: str, key: str) -> None:
+    ThrottleEvent.objects.create(scope=scope, key=_digest(scope, key))
+
+
+def prune() -> int:
+    deleted, _ = ThrottleEvent.objects.filter(at__lt=timezone.now() - KEEP).delete()
+    return deleted
