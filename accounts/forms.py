@@ -2,6 +2,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from core import throttle
+from core.client_ip import client_ip
+
 from .models import Jurisdiction, Organisation
 from .uscc import compact
 from .validation import uscc_refusal
@@ -17,7 +20,19 @@ class LoginForm(AuthenticationForm):
         "no_role": _(
             "该账号尚未分配角色，暂时无法使用本平台。请联系保定市科学技术局系统管理员分配角色。"
         ),
+        "throttled": _("登录失败次数过多，请15分钟后再试。如忘记密码，请使用“忘记密码”重置。"),
     }
+
+    def clean(self):
+        # Before the password is even checked: too many failures from this address (any
+        # user name), or for this user name (from any address), in the last 15 minutes.
+        username = (self.cleaned_data.get("username") or "").lower()
+        address = client_ip(self.request) if self.request is not None else ""
+        if not throttle.allowed("login-address", address) or (
+            username and not throttle.allowed("login-account", username)
+        ):
+            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        return super().clean()
 
     def clean_username(self):
         # AuthenticationForm sets max_length on the widget only: enforce it, or an

@@ -6,6 +6,7 @@ from django.dispatch import Signal, receiver
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import record
+from core import throttle
 from core.client_ip import client_ip
 
 #: Sent after a user's password was set: ``user``, ``by`` (who set it: the user, or an
@@ -53,6 +54,8 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
 
     username = str(credentials.get("username", ""))[:150]
     user = User.objects.filter(username=username).first()
+    throttle.count("login-address", _address(request))
+    throttle.count("login-account", username.lower())
     record(
         subject=user,
         action="login_failed",

@@ -5,6 +5,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
+from core import throttle
+from core.client_ip import client_ip
+
 from ..forms import LoginForm
 from ..signals import password_changed, password_reset_requested
 
@@ -37,6 +40,17 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         email = form.cleaned_data["email"]
+        address = client_ip(self.request)
+        # A limit per address and per e-mail address, whether or not an account has it
+        # (the answer must not tell which addresses are registered).
+        if not (
+            throttle.allowed("reset-address", address)
+            and throttle.allowed("reset-account", email.lower())
+        ):
+            form.add_error(None, _("重置密码的请求过于频繁，请1小时后再试。"))
+            return self.form_invalid(form)
+        throttle.count("reset-address", address)
+        throttle.count("reset-account", email.lower())
         # The accounts Django's form e-mails (active, with a usable password).
         users = list(form.get_users(email))
         response = super().form_valid(form)

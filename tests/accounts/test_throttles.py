@@ -1,0 +1,70 @@
+"""Login and password reset are throttled per client address and per account (issue 12),
+on top of django-axes' lockout of one user name at one address."""
+
+import pytest
+from django.core import mail
+
+from tests.factories import PASSWORD, LeadUnitUserFactory
+
+pytestmark = pytest.mark.django_db
+THROTTLED = "登录失败次数过多"
+
+
+@pytest.fixture
+def limits(settings):
+    settings.AXES_FAILURE_LIMIT = 100  # this file tests the throttles, not the lockout
+    settings.PORTAL_THROTTLES = {
+        "login-address": (6, 900),
+        "login-account": (4, 900),
+        "reset-address": (3, 3600),
+        "reset-account": (2, 3600),
+    }
+
+
+def _login(client, username, password, address):
+    return client.post(
+        "/accounts/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=address,
+    )
+
+
+def test_one_address_trying_many_names_is_slowed_down(client, limits):
+    user = LeadUnitUserFactory()
+    for n in range(6):
+        _login(client, f"guess{n}", "wrong", "198.51.100.7")
+    refused = _login(client, user.username, PASSWORD, "198.51.100.7")
+    assert THROTTLED in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+    _login(client, user.username, PASSWORD, "203.0.113.9")  # another address
+    assert client.session.get("_auth_user_id") == str(user.pk)
+
+
+def test_many_addresses_trying_one_name_are_slowed_down(client, limits):
+    user = LeadUnitUserFactory()
+    for n in range(4):
+        _login(client, user.username, "wrong", f"198.51.100.{n}")
+    refused = _login(client, user.username.upper(), PASSWORD, "203.0.113.9")
+    assert THROTTLED in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_password_reset_mails_are_limited_per_address_and_per_account(client, limits):
+    user = LeadUnitUserFactory()
+    for _ in range(2):
+        client.post("/accounts/password/reset/", {"email": user.email}, REMOTE_ADDR="198.51.100.7")
+    assert len(mail.outbox) == 2
+    refused = client.post(
+        "/accounts/password/reset/", {"email": user.email.upper()}, REMOTE_ADDR="203.0.113.9"
+    )
+    assert "过于频繁" in refused.content.decode() and len(mail.outbox) == 2
+    # The address limit counts any e-mail address, registered or not.
+    client.post(
+        "/accounts/password/reset/", {"email": "nobody@example.test"}, REMOTE_ADDR="198.51.100.7"
+    )
+    other = LeadUnitUserFactory()
+    refused = client.post(
+        "/accounts/password/reset/", {"email": other.email}, REMOTE_ADDR="198.51.100.7"
+    )
+    assert "过于频繁" in refused.content.decode()
+    assert len(mail.outbox) == 2
