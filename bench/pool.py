@@ -31,8 +31,9 @@ def top_jurisdictions(count: int):
 
 
 def ensure_users(*, staff: int, jurisdictions, county_per_jurisdiction: int) -> dict:
-    """bench_staff_<k> (municipal staff), bench_county_<code>_<k> (county reviewers) and
-    bench_lead (lead unit of the first bench alliance), password ``PASSWORD``."""
+    """bench_staff_<k> (municipal staff), bench_county_<code>_<k> (county reviewers),
+    bench_lead (lead unit of the first bench alliance) and bench_admin (a superuser, for the
+    bench admin site's changelist, bench/admin.py), password ``PASSWORD``."""
     from django.contrib.auth.hashers import make_password
 
     from accounts.models import Role, User
@@ -59,6 +60,7 @@ def ensure_users(*, staff: int, jurisdictions, county_per_jurisdiction: int) -> 
         return found
 
     users = {
+        "admin": user("bench_admin", role=Role.ADMIN, is_staff=True, is_superuser=True),
         "staff": [user(f"bench_staff_{k}", role=Role.MUNICIPAL_STAFF) for k in range(staff)],
         "county": {
             j.pk: [
