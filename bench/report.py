@@ -68,7 +68,7 @@ def print_report(results: dict, path: Path):
     users = results["args"]["users"]
     print(
         f"\n{'page':<26}{'median ms':>10}{'N/100':>8}{'× admin':>9}{'N/100':>7}{'queries':>9}"
-        f"{'N/100':>7}  {'target':<7}{'HTTP serial':>12}{f'p50 @{users}':>9}{'p95':>9}{'req/s':>8}"
+        f"{'N/100':>7}  {'target':<7}{'CPU ms':>8}{'× admin':>8}{'HTTP serial':>12}{f'p50 @{users}':>9}{'p95':>9}{'req/s':>8}"
     )
     for label, row in big["pages"].items():
         low = small["pages"][label]
@@ -81,11 +81,13 @@ def print_report(results: dict, path: Path):
         )
         print(
             f"{label:<26}{row['median_ms']:>10}{low['median_ms']:>8}{row['ratio_admin']:>9}"
-            f"{low['ratio_admin']:>7}{row['queries']:>9}{low['queries']:>7}  {target:<7}{web}"
+            f"{low['ratio_admin']:>7}{row['queries']:>9}{low['queries']:>7}  {target:<7}"
+            f"{row['cpu_median_ms']:>8}{row['cpu_ratio_admin']:>8}{web}"
         )
     print(
         f"\n× admin: the page's in-process median over the {ADMIN_CHANGELIST}'s, same process "
-        f"(target ≤ {TARGETS['ratio_admin']}× at N); HTTP columns: gunicorn, reported only."
+        f"(target ≤ {TARGETS['ratio_admin']}× at N); CPU: this process's CPU time at N (not "
+        "PostgreSQL's), and its ratio: shown for noise; HTTP columns: gunicorn, reported only."
     )
     pdf, rem, exp = results["pdf"], results["reminders"], results["export"]
     print(
