@@ -1,6 +1,8 @@
 """Search and filters of the public registry (名录) of filed alliances."""
 
 import django_filters
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Exists, Max, Min, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -11,10 +13,31 @@ from filings.models import Alliance, AllianceMember, Category
 def filing_years(alliances) -> list[int]:
     """The years in which some of ``alliances`` were filed, latest first.
 
-    The first and last filing dates, then one EXISTS probe per year between them: index
-    look-ups (the registry's partial index leads with ``filed_on``), where listing the
-    distinct years read every filed alliance (7 ms at 10,000 of them, growing with N).
+    Listing the distinct years read every filed alliance (6.8 ms at 10,000 of them,
+    growing with N). On PostgreSQL a recursive query jumps from year to year: one index
+    look-up per year (the registry's partial index leads with ``filed_on``), 0.3 ms in
+    all; elsewhere the first and last dates, then one EXISTS per year in between (the same
+    look-ups, but compiling them cost ~2.5 ms of Python).
     """
+    if connection.vendor == "postgresql":
+        try:
+            base, params = alliances.order_by().values("filed_on").query.sql_with_params()
+        except EmptyResultSet:  # .none()
+            return []
+        sql = f"""
+            WITH RECURSIVE years(day) AS (
+                SELECT MIN(filed_on) FROM ({base}) AS filed
+                UNION ALL
+                SELECT (
+                    SELECT MIN(filed_on) FROM ({base}) AS filed
+                    WHERE filed_on >= make_date(EXTRACT(YEAR FROM years.day)::int + 1, 1, 1)
+                ) FROM years WHERE years.day IS NOT NULL
+            )
+            SELECT EXTRACT(YEAR FROM day)::int FROM years WHERE day IS NOT NULL ORDER BY 1 DESC
+        """  # noqa: S608 - base is the ORM's own SQL, values are parameters
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *params])
+            return [row[0] for row in cursor.fetchall()]
     bounds = alliances.aggregate(first=Min("filed_on"), last=Max("filed_on"))
     if bounds["first"] is None:
         return []
