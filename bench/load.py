@@ -473,7 +473,7 @@ def main():
 
     setup()
     work = Path(tempfile.mkdtemp(prefix="bench-load-"))
-    broker = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/12")
+    broker = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/9")  # the bench's own
     broker = broker if broker_available(broker) else None
     try:
         prep = prepare(args.alliances, pool=args.pool)

@@ -31,8 +31,9 @@ def top_jurisdictions(count: int):
 
 
 def ensure_users(*, staff: int, jurisdictions, county_per_jurisdiction: int) -> dict:
-    """bench_staff_<k> (municipal staff), bench_county_<code>_<k> (county reviewers) and
-    bench_lead (lead unit of the first bench alliance), password ``PASSWORD``."""
+    """bench_staff_<k> (municipal staff), bench_county_<code>_<k> (county reviewers),
+    bench_lead (lead unit of the first bench alliance) and bench_admin (a superuser, for the
+    bench admin site's changelist, bench/admin.py), password ``PASSWORD``."""
     from django.contrib.auth.hashers import make_password
 
     from accounts.models import Role, User
@@ -59,6 +60,7 @@ def ensure_users(*, staff: int, jurisdictions, county_per_jurisdiction: int) -> 
         return found
 
     users = {
+        "admin": user("bench_admin", role=Role.ADMIN, is_staff=True, is_superuser=True),
         "staff": [user(f"bench_staff_{k}", role=Role.MUNICIPAL_STAFF) for k in range(staff)],
         "county": {
             j.pk: [
@@ -253,10 +255,11 @@ def prepare(n: int, *, pool: int, jurisdictions: int = 5) -> dict:
     top = top_jurisdictions(jurisdictions)
     users = ensure_users(staff=5, jurisdictions=top, county_per_jurisdiction=2)
     pending = seed_pending(county=pool, municipal=pool, jurisdictions=top)
-    # Fresh planner statistics, as autovacuum keeps them in production (it may be off on
-    # a development server, and bulk-seeded tables are then planned as if empty).
+    # Vacuumed, with fresh planner statistics, as autovacuum keeps tables in production (it
+    # may be off on a development server: bulk-seeded tables would then be planned as if
+    # empty, and no index-only scan could skip the heap without the visibility map).
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")
     # Bulk-seeded entries are not in the hash chain yet; in production each request seals
     # its own entries after commit, so seal the backlog now, not in the first request.
     started = time.perf_counter()

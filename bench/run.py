@@ -1,17 +1,19 @@
 """The portal's benchmark, in one command (see docs/benchmarks.md).
 
-    .venv/bin/python bench/run.py [--alliances N] [--duration S] [--users U] [--no-load]
+    .venv/bin/python bench/run.py [--alliances N] [--rounds R] [--no-http] [--no-load]
 
 1. Seeds N filed alliances (bench/seed.py) into the bench database, a pool of filings
    waiting for review, and the users (municipal staff, county reviewers of the
-   jurisdictions with most filings, a lead unit), password ``Bench-pass-2026``.
-2. Counts the SQL queries of each page, rendered in-process by Django's test client, cold
-   (cache emptied) and warm, at N and at N' = 100 alliances (database
-   alliance_bench_small): one subprocess per database.
+   jurisdictions with most filings, a lead unit, a superuser for the bench admin site),
+   password ``Bench-pass-2026``.
+2. The judged measurement (bench/inprocess.py): in one process, every key page and the
+   stock admin changelist of the same alliances (bench/admin.py) and the trivial views,
+   rendered uncached by Django's test client (DEBUG off) in R interleaved rounds; each
+   page's median and its ratio to the admin changelist's median, and its SQL queries, at N
+   and at N/100 (database alliance_bench_small): one subprocess per database.
 3. Starts gunicorn (gthread) on 127.0.0.1 with production settings and times each page
-   against it: p50/p95 latency one request at a time and with U concurrent clients for S
-   seconds, throughput, and the ratio of each page's p50 to the bare trivial view's and
-   to the trivial page of the same visitor (the target is judged against the latter).
+   over HTTP: p50/p95 one request at a time and with U concurrent clients for S seconds,
+   throughput (reported, not judged), unless ``--no-http``.
 4. Runs the load test (bench/load.py: 50 users, 60 s, reading and deciding), unless
    ``--no-load``.
 5. PDF rendering (bench/pdf_render.py), the reminder job (bench/reminders.py) and the Excel
@@ -43,10 +45,11 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
-from client import HOST, Client, measure  # noqa: E402 - bench/ is not a package
+import inprocess  # noqa: E402 - bench/ is not a package
+from client import Client, measure  # noqa: E402
 from load import load_test  # noqa: E402
-from pool import MODEL_BACKEND, delete_sessions, prepare, session_cookies  # noqa: E402
-from report import BASELINES, evaluate, print_report  # noqa: E402
+from pool import delete_sessions, prepare, session_cookies  # noqa: E402
+from report import evaluate, print_report  # noqa: E402
 from server import (  # noqa: E402
     ROOT,
     Gunicorn,
@@ -58,98 +61,8 @@ from server import (  # noqa: E402
 )
 
 SMALL_URL = "postgres://postgres@127.0.0.1:5432/alliance_bench_small"
-SMALL_N = 100
+BROKER_URL = "redis://127.0.0.1:6379/9"  # the bench's own Redis database (BENCH_BROKER_URL)
 RESULTS = BENCH_DIR / "results.json"
-
-
-def pages(users) -> list[tuple[str, str, str | None, bool]]:
-    """(label, path, role whose session is sent, key page?)."""
-    alliance = users["lead_alliance"].pk
-    return [
-        ("trivial view", "/bench/trivial", None, False),
-        *((label, "/bench/trivial-page", role, False) for role, label in BASELINES.items()),
-        ("municipal queue", "/filings/review/municipal/", "staff", True),
-        ("county queue", "/filings/review/county/", "county", True),
-        ("alliance (supervision)", f"/supervision/alliances/{alliance}/", "staff", True),
-        ("alliance (lead unit)", f"/supervision/alliances/{alliance}/", "lead", True),
-        ("alliance (public)", f"/registry/alliances/{alliance}/", None, True),
-        ("dashboard", "/dashboard/", "staff", True),
-        ("registry", "/registry/", None, True),
-    ]
-
-
-def role_users(users, top) -> dict:
-    return {"staff": users["staff"][0], "county": users["county"][top.pk][0], "lead": users["lead"]}
-
-
-# --- Query counts: one subprocess per database ----------------------------------------
-
-
-def count_queries_here(n: int, pool: int) -> dict:
-    """In the subprocess: seed, then render each page twice, counting the second time."""
-    from _django import setup
-
-    setup()
-    from django.core.cache import cache
-    from django.db import connection
-    from django.test import Client as TestClient
-    from django.test.utils import CaptureQueriesContext
-
-    from filings.models import Alliance
-
-    prep = prepare(n, pool=pool)
-    users = role_users(prep["users"], prep["top_jurisdiction"])
-    counts = {}
-    for label, path, role, _key in pages(prep["users"]):
-        client = TestClient(HTTP_HOST=HOST)
-        if role:
-            client.force_login(users[role], backend=MODEL_BACKEND)
-        client.get(path)  # first request: content types, translations, templates cached
-        cache.clear()  # cold: nothing of the page cached (portal/cache.py)
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(path)
-            cold = len(queries)  # now: the next request's request_started clears the log
-        with CaptureQueriesContext(connection) as queries:
-            client.get(path)
-            warm = len(queries)
-        times, cold_times = [], []
-        for _ in range(5):  # in-process render time: how the page's cost grows with N
-            cache.clear()
-            started = time.perf_counter()
-            client.get(path)
-            cold_times.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            client.get(path)
-            times.append(time.perf_counter() - started)
-        counts[label] = {
-            "queries": cold,
-            "queries_warm": warm,
-            "status": response.status_code,
-            "inprocess_ms": round(sorted(times)[2] * 1000, 1),
-            "inprocess_cold_ms": round(sorted(cold_times)[2] * 1000, 1),
-        }
-        client.logout()  # deletes the session force_login created
-    filed = Alliance.objects.filter(status=Alliance.Status.FILED).count()
-    return {"alliances": Alliance.objects.count(), "filed": filed, "pages": counts}
-
-
-def count_queries(database_url: str, n: int, pool: int, env: dict) -> dict:
-    env = {**env, "BENCH_DATABASE_URL": database_url, "DATABASE_URL": database_url}
-    # One process: its own memory is the cache (production settings would use none).
-    env.update(CELERY_BROKER_URL="", CELERY_TASK_ALWAYS_EAGER="true", PORTAL_CACHE_URL="locmem://")
-    argv = [sys.executable, str(Path(__file__).resolve()), "--count-queries"]
-    argv += ["--alliances", str(n), "--pool", str(pool)]
-    proc = subprocess.run(  # noqa: S603 - fixed argv
-        argv, env=env, cwd=ROOT, capture_output=True, text=True, timeout=1800, check=False
-    )
-    for line in proc.stdout.splitlines():
-        if line.startswith("QUERIES "):
-            counted = json.loads(line[len("QUERIES ") :])
-            wrong = {k: v["status"] for k, v in counted["pages"].items() if v["status"] != 200}
-            if wrong:
-                raise RuntimeError(f"pages not answering 200 on {database_url}: {wrong}")
-            return counted
-    raise RuntimeError(f"query count failed on {database_url}:\n{proc.stdout}\n{proc.stderr}")
 
 
 # --- Timing pages against gunicorn ------------------------------------------------------
@@ -301,8 +214,9 @@ def machine_info() -> dict:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--alliances", type=int, default=10_000, help="N (default 10000)")
-    parser.add_argument("--duration", type=float, default=20, help="seconds per page (20)")
-    parser.add_argument("--users", type=int, default=20, help="concurrent clients (20)")
+    parser.add_argument("--rounds", type=int, default=150, help="in-process rounds (150)")
+    parser.add_argument("--duration", type=float, default=10, help="HTTP: seconds per page (10)")
+    parser.add_argument("--users", type=int, default=20, help="HTTP: concurrent clients (20)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (3)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (4)")
     parser.add_argument("--pool", type=int, default=300, help="filings waiting per level")
@@ -313,12 +227,14 @@ def main():
     )
     parser.add_argument("--load-users", type=int, default=50)
     parser.add_argument("--load-duration", type=float, default=60)
+    parser.add_argument("--no-http", action="store_true", help="skip the HTTP page timings")
     parser.add_argument("--no-load", action="store_true", help="skip the load test")
-    parser.add_argument("--count-queries", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
-    if args.count_queries:  # the subprocess of count_queries()
-        print("QUERIES " + json.dumps(count_queries_here(args.alliances, args.pool)))
+    if args.in_process:  # the subprocess of inprocess.measure()
+        measured = inprocess.measure_here(args.alliances, args.pool, args.rounds)
+        print("INPROCESS " + json.dumps(measured))
         return 0
 
     stop_on_sigterm()
@@ -328,7 +244,7 @@ def main():
     from _django import DEFAULT_URL
 
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    broker = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/12")
+    broker = os.environ.get("BENCH_BROKER_URL", BROKER_URL)
     broker = broker if broker_available(broker) else None
     env = server_env(
         database_url=database_url,
@@ -351,7 +267,7 @@ def main():
     setup()
     results = {
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "args": {k: v for k, v in vars(args).items() if k != "count_queries"},
+        "args": {k: v for k, v in vars(args).items() if k != "in_process"},
         "machine": machine_info(),
         "gunicorn": f"{args.workers} gthread workers × {args.threads} threads, keep-alive",
         "broker": broker or "none (tasks inline)",
@@ -377,37 +293,38 @@ def main():
         if note:
             results["notes"].append(note)
 
-        print(f"counting queries at N={args.alliances} and N'={SMALL_N}…", flush=True)
-        results["queries"] = {
-            "N": count_queries(database_url, args.alliances, args.pool, env),
-            "N_small": count_queries(SMALL_URL, SMALL_N, args.pool, env),
-        }
-
-        users = role_users(prep["users"], top)
-        cookies = {role: session_cookies(u, args.users, sessions) for role, u in users.items()}
-        page_list = pages(prep["users"])
-        log = work / "gunicorn.log"
-        with Gunicorn(env, workers=args.workers, threads=args.threads, log_path=log) as server:
-            print(f"gunicorn on 127.0.0.1:{server.port}; timing pages…", flush=True)
-            results["pages"] = time_pages(server, page_list, cookies, args)
-            again = measure(
-                server.port,
-                "/bench/trivial",
-                [{}],
-                concurrency=args.users,
-                duration=min(5.0, args.duration),
-                max_requests=200_000,
+        small = max(1, args.alliances // 100)
+        for key, url, n in (("N", database_url, args.alliances), ("N_small", SMALL_URL, small)):
+            print(f"in-process: {args.rounds} rounds at N={n}…", flush=True)
+            results.setdefault("inprocess", {})[key] = inprocess.measure(
+                url, n, args.pool, args.rounds, env
             )
-            results["trivial_again"] = again
-            print(f"  trivial view again: p50 {again['p50_ms']} ms ({again['throughput']} req/s)")
-            if not args.no_load:
-                print(f"load test: {args.load_users} users for {args.load_duration} s…", flush=True)
-                results["load"] = load_test(
-                    server.port, prep["users"], users=args.load_users, duration=args.load_duration
-                )
-                if not results["load"]["ok"]:
-                    status = 1
-                    print(server.log_tail())
+
+        users = inprocess.role_users(prep["users"], top)
+        page_list = inprocess.pages(prep["users"])
+        results["key_pages"] = [label for label, _path, _role, key in page_list if key]
+        log = work / "gunicorn.log"
+        if not (args.no_http and args.no_load):
+            with Gunicorn(env, workers=args.workers, threads=args.threads, log_path=log) as server:
+                if not args.no_http:
+                    print(f"gunicorn on 127.0.0.1:{server.port}; timing pages…", flush=True)
+                    cookies = {
+                        role: session_cookies(u, args.users, sessions) for role, u in users.items()
+                    }
+                    results["pages"] = time_pages(server, page_list, cookies, args)
+                if not args.no_load:
+                    print(
+                        f"load test: {args.load_users} users, {args.load_duration} s…", flush=True
+                    )
+                    results["load"] = load_test(
+                        server.port,
+                        prep["users"],
+                        users=args.load_users,
+                        duration=args.load_duration,
+                    )
+                    if not results["load"]["ok"]:
+                        status = 1
+                        print(server.log_tail())
         delete_sessions(sessions)
         sessions = []
 
@@ -430,10 +347,12 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
     results["machine"]["load_average_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     results["total_seconds"] = round(time.perf_counter() - started, 1)
-    if status == 0 or all(k in results for k in ("pages", "queries", "pdf", "reminders", "export")):
+    complete = all(k in results for k in ("inprocess", "pdf", "reminders", "export"))
+    if complete:
         results["missed"] = evaluate(results)
-        print_report(results, RESULTS)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str) + "\n")
+    if complete:
+        print_report(results, RESULTS)
     return status
 
 

@@ -2,10 +2,11 @@
 a fixed number of queries whatever the number of alliances."""
 
 import statistics
+from collections import Counter
 
 from django.db import connection
 from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Q, Sum
-from django.db.models.functions import ExtractMonth
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,28 +41,74 @@ def _scoped_alliances(user, jurisdiction=None):
     return qs
 
 
-def _median_days(qs, start: str, end: str) -> float | None:
-    duration = ExpressionWrapper(F(end) - F(start), output_field=DurationField())
-    qs = qs.filter(**{f"{start}__isnull": False, f"{end}__isnull": False})
+def _days(median) -> float | None:
+    return None if median is None else round(median.total_seconds() / 86400, 1)
+
+
+def _review_days(qs) -> dict:
+    """Median days of county review (submitted → recommended) and of municipal review of
+    the filed ones (recommended → decided), in one query."""
+    county = ExpressionWrapper(
+        F("recommended_at") - F("submitted_at"), output_field=DurationField()
+    )
+    municipal = ExpressionWrapper(
+        F("decided_at") - F("recommended_at"), output_field=DurationField()
+    )
+    county_rows = Q(submitted_at__isnull=False, recommended_at__isnull=False)
+    municipal_rows = Q(
+        state=Filing.State.FILED, recommended_at__isnull=False, decided_at__isnull=False
+    )
     if connection.vendor == "postgresql":
         # PERCENTILE_CONT over an interval is an interval: Django gives a timedelta.
-        median = qs.aggregate(m=Median(duration, output_field=DurationField()))["m"]
-        return None if median is None else round(median.total_seconds() / 86400, 1)
-    # SQLite (the embedded default) has no PERCENTILE_CONT: one query, median in Python.
-    values = [(b - a).total_seconds() / 86400 for a, b in qs.values_list(start, end)]
-    return round(statistics.median(values), 1) if values else None
+        medians = qs.aggregate(
+            county=Median(county, filter=county_rows, output_field=DurationField()),
+            municipal=Median(municipal, filter=municipal_rows, output_field=DurationField()),
+        )
+        return {key: _days(value) for key, value in medians.items()}
+    # SQLite (the embedded default) has no PERCENTILE_CONT: one query, medians in Python.
+    rows = qs.filter(county_rows | municipal_rows).values_list(
+        "state", "submitted_at", "recommended_at", "decided_at"
+    )
+    county_days, municipal_days = [], []
+    for state, submitted, recommended, decided in rows:
+        if submitted and recommended:
+            county_days.append((recommended - submitted).total_seconds() / 86400)
+        if state == Filing.State.FILED and recommended and decided:
+            municipal_days.append((decided - recommended).total_seconds() / 86400)
+    return {
+        "county": round(statistics.median(county_days), 1) if county_days else None,
+        "municipal": round(statistics.median(municipal_days), 1) if municipal_days else None,
+    }
 
 
 def dashboard_data(user, *, year: int, jurisdiction: Jurisdiction | None = None) -> dict:
     alliances = _scoped_alliances(user, jurisdiction)
     filings = _scoped_filings(user, jurisdiction)
 
-    by_category = dict(alliances.values_list("category").annotate(n=Count("pk")).order_by())
-    by_status = dict(alliances.values_list("status").annotate(n=Count("pk")).order_by())
-    by_jurisdiction = list(
-        alliances.values("lead_unit__jurisdiction__name", "lead_unit__jurisdiction__sort_order")
+    # One pass over the scoped alliances for the three breakdowns and the filed alliances
+    # per year that compliance needs (four scans before), grouped by the jurisdiction's id:
+    # hashing its name too made the pass slower than the four scans.
+    by_category, by_status, per_place = Counter(), Counter(), Counter()
+    filed_per_year = Counter()
+    for row in (
+        alliances.values(
+            "category",
+            "status",
+            place=F("lead_unit__jurisdiction"),
+            filed_year=ExtractYear("filed_on"),
+        )
         .annotate(n=Count("pk"))
-        .order_by("lead_unit__jurisdiction__sort_order")
+        .order_by()
+    ):
+        by_category[row["category"]] += row["n"]
+        by_status[row["status"]] += row["n"]
+        per_place[row["place"]] += row["n"]
+        if row["status"] == Alliance.Status.FILED and row["filed_year"] is not None:
+            filed_per_year[row["filed_year"]] += row["n"]
+    places = {j.pk: j for j in Jurisdiction.objects.filter(pk__in=[p for p in per_place if p])}
+    by_jurisdiction = sorted(
+        ((places.get(pk), n) for pk, n in per_place.items()),
+        key=lambda item: (item[0] is None, item[0] and item[0].sort_order),
     )
     per_month = (
         filings.filter(submitted_at__year=year)
@@ -74,17 +121,11 @@ def dashboard_data(user, *, year: int, jurisdiction: Jurisdiction | None = None)
         .order_by("month")
     )
     months = {row["month"]: row for row in per_month}
-    decided = filings.filter(submitted_at__year=year)
-    review = {
-        "county": _median_days(decided, "submitted_at", "recommended_at"),
-        "municipal": _median_days(
-            decided.filter(state=Filing.State.FILED), "recommended_at", "decided_at"
-        ),
-    }
+    review = _review_days(filings.filter(submitted_at__year=year))
     today = timezone.localdate()
     # Only years whose summaries are already due: a year in progress is not "missing".
     due_years = [y for y in range(year - 4, year + 1) if annual_summary_due_date(y) < today]
-    totals = compliance_totals(user, due_years, jurisdiction)
+    totals = compliance_totals(user, due_years, jurisdiction, filed_per_year=filed_per_year)
     compliance_years = [{"year": y, **totals[y]} for y in due_years]
     awards = (
         Award.objects.filter(
@@ -109,8 +150,7 @@ def dashboard_data(user, *, year: int, jurisdiction: Jurisdiction | None = None)
             for s in Alliance.Status.values
         ],
         "by_jurisdiction": [
-            {"label": row["lead_unit__jurisdiction__name"] or "—", "value": row["n"]}
-            for row in by_jurisdiction
+            {"label": place.name if place else "—", "value": n} for place, n in by_jurisdiction
         ],
         "filings_per_month": [
             {

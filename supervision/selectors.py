@@ -239,38 +239,58 @@ def compliance(user, year: int, jurisdiction=None) -> dict:
     return {"year": year, "due": due, "rows": rows, "totals": totals}
 
 
-def compliance_totals(user, years, jurisdiction=None) -> dict[int, dict]:
+def _day_after(year: int) -> datetime.datetime:
+    """The start of the (local) day after ``year``'s summary due date."""
+    due = annual_summary_due_date(year) + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(due, datetime.time.min))
+
+
+def compliance_totals(user, years, jurisdiction=None, *, filed_per_year=None) -> dict[int, dict]:
     """``compliance(user, y, jurisdiction)["totals"]`` for each of ``years``, in two
-    queries counted from the summaries' side (at most one summary per alliance and year),
-    instead of probing every filed alliance for every year: the dashboard's cost then
-    grows with the summaries of those years, not with alliances × years."""
+    queries counting the handed-in summaries of those years (at most one per alliance and
+    year), instead of probing every filed alliance for every year: the dashboard's cost
+    then grows with the summaries of those years, not with alliances × years.
+
+    ``filed_per_year``: {year: filed alliances in the same scope filed that year}, when the
+    caller has counted them already (the dashboard does, with its other counts)."""
     years = sorted(set(years))
     if not years:
         return {}
     filed = alliances_visible_to(user).filter(status=Alliance.Status.FILED)
     if jurisdiction is not None:
         filed = filed.filter(lead_unit__jurisdiction=jurisdiction)
-    filed_per_year = dict(
-        filed.filter(filed_on__year__lte=years[-1])
-        .annotate(filed_year=ExtractYear("filed_on"))
-        .values_list("filed_year")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    if filed_per_year is None:
+        filed_per_year = dict(
+            filed.filter(filed_on__year__lte=years[-1])
+            .annotate(filed_year=ExtractYear("filed_on"))
+            .values_list("filed_year")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+    # Joined from the scoped alliances (one join, no IN over them as well), and "on time"
+    # as a bound on the timestamp per year: converting every row's submitted_at to a local
+    # date cost more than the join (30 -> 11 ms of SQL at 10,000 alliances).
     on_time = functools.reduce(
         operator.or_,
-        (Q(year=y, submitted_at__date__lte=annual_summary_due_date(y)) for y in years),
+        (
+            Q(annual_summaries__year=y, annual_summaries__submitted_at__lt=_day_after(y))
+            for y in years
+        ),
     )
     counted = {
         row["year"]: row
-        for row in AnnualSummary.objects.filter(
-            alliance__in=filed.values("pk"),
-            alliance__filed_on__year__lte=F("year"),
-            year__in=years,
-            state__in=[AnnualSummary.State.SUBMITTED, AnnualSummary.State.ACCEPTED],
+        for row in filed.filter(
+            filed_on__year__lte=F("annual_summaries__year"),
+            annual_summaries__year__in=years,
+            annual_summaries__state__in=[
+                AnnualSummary.State.SUBMITTED,
+                AnnualSummary.State.ACCEPTED,
+            ],
         )
-        .values("year")
-        .annotate(handed_in=Count("pk"), on_time=Count("pk", filter=on_time))
+        .values(year=F("annual_summaries__year"))
+        .annotate(
+            handed_in=Count("annual_summaries"), on_time=Count("annual_summaries", filter=on_time)
+        )
         .order_by()
     }
     totals = {}

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from filings.models import Alliance
+from filings.models import Alliance, Category
 from portal.dashboard import dashboard_data
 from tests.factories import (
     CountyReviewerFactory,
@@ -124,3 +124,89 @@ def test_median_review_days_in_the_database():
         )
     data = dashboard_data(MunicipalStaffFactory(), year=now.year)
     assert data["review_days"]["county"] == 4.0
+
+
+def test_breakdowns_and_compliance_from_one_pass_equal_separate_counts():
+    """The dashboard counts categories, statuses, jurisdictions and the filed alliances per
+    year in one grouped query; each equals its own count, for every scope."""
+    from django.db.models import Count
+
+    from accounts.models import Jurisdiction
+    from supervision.models import AnnualSummary
+    from supervision.selectors import compliance_totals
+
+    for i, (code, filed_on, status, category) in enumerate(
+        [
+            ("130602", datetime.date(2021, 5, 1), "filed", "industrial_technology"),
+            ("130602", datetime.date(2023, 5, 1), "filed", "strategic"),
+            ("130683", datetime.date(2022, 5, 1), "revoked", "industrial_technology"),
+            ("130683", datetime.date(2024, 5, 1), "filed", "industrial"),
+            ("130606", None, "unfiled", "industrial"),
+            (None, datetime.date(2020, 5, 1), "filed", "strategic"),  # lead unit outside Baoding
+        ]
+    ):
+        lead = LeadUnitUserFactory(
+            organisation=OrganisationFactory(jurisdiction=jurisdiction(code) if code else None)
+        )
+        alliance = filed_alliance(lead_user=lead)
+        Alliance.objects.filter(pk=alliance.pk).update(
+            status=status, category=category, filed_on=filed_on, name=f"一次统计联盟{i}"
+        )
+        AnnualSummary.objects.create(alliance=alliance, year=2024, state="accepted")
+    AnnualSummary.objects.update(submitted_at=datetime.datetime(2025, 3, 1, tzinfo=datetime.UTC))
+    staff, county = MunicipalStaffFactory(), CountyReviewerFactory(jurisdiction=jurisdiction())
+    scopes = [(staff, None), (staff, Jurisdiction.objects.get(code="130683")), (county, None)]
+    for user, place in scopes:
+        data = dashboard_data(user, year=2026, jurisdiction=place)
+        alliances = Alliance.objects.all()
+        if user == county:
+            alliances = alliances.filter(lead_unit__jurisdiction=county.jurisdiction)
+        if place is not None:
+            alliances = alliances.filter(lead_unit__jurisdiction=place)
+        categories = dict(alliances.values_list("category").annotate(n=Count("pk")).order_by())
+        assert {r["label"]: r["value"] for r in data["by_category"]} == {
+            str(label): categories.get(value, 0) for value, label in Category.choices
+        }
+        assert sum(r["value"] for r in data["by_category"]) == alliances.count()
+        statuses = dict(alliances.values_list("status").annotate(n=Count("pk")).order_by())
+        assert [r["value"] for r in data["by_status"]] == [
+            statuses.get(s, 0) for s in Alliance.Status.values
+        ]
+        places = (
+            alliances.values_list("lead_unit__jurisdiction__name")
+            .annotate(n=Count("pk"))
+            .order_by("lead_unit__jurisdiction__sort_order")
+        )
+        assert [(r["label"], r["value"]) for r in data["by_jurisdiction"]] == [
+            (name or "—", n) for name, n in places
+        ]
+        years = [r["year"] for r in data["compliance"]]
+        separate = compliance_totals(user, years, place)
+        assert [{k: v for k, v in r.items() if k != "year"} for r in data["compliance"]] == [
+            separate[y] for y in years
+        ]
+
+
+@pytest.mark.postgres
+def test_median_review_days_equal_in_the_database_and_in_python(monkeypatch):
+    """PostgreSQL computes both medians in one query; the embedded SQLite database in
+    Python: the same figures."""
+    from django.utils import timezone
+
+    from filings.models import Filing
+    from tests.factories import filing_in_state
+
+    filings = [filing_in_state("municipal_review") for _ in range(4)]
+    now = timezone.now()
+    for days, filing in zip((2, 4, 9, 11), filings, strict=True):
+        Filing.objects.filter(pk=filing.pk).update(
+            submitted_at=now - datetime.timedelta(days=days + 3),
+            recommended_at=now - datetime.timedelta(days=days),
+            decided_at=now,
+            state="filed" if days < 10 else "municipal_review",
+        )
+    staff = MunicipalStaffFactory()
+    in_database = dashboard_data(staff, year=now.year)["review_days"]
+    assert in_database == {"county": 3.0, "municipal": 4.0}
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    assert dashboard_data(staff, year=now.year)["review_days"] == in_database

@@ -233,3 +233,36 @@ def test_awards_appear_only_once_the_round_is_published(client):
         SubsidyRound.objects.filter(pk=round_.pk).update(state=state)
         html = names_on(client, page)
         assert "测试批次" in html and "200000" in html
+
+
+def test_year_choices_are_the_years_with_a_public_filing(client, monkeypatch):
+    """Listed by index look-ups, year after year (PostgreSQL) or one probe per year
+    between the first and last filing (elsewhere): a year without a filing (2022 here),
+    an unfiled or a revoked alliance's year is not offered."""
+    from portal.filters_registry import filing_years
+    from portal.views_registry import public_alliances
+
+    for year in (2020, 2021, 2023):
+        filed_alliance(name=f"{year}年联盟", filed_on=datetime.date(year, 3, 1))
+    revoked = filed_alliance(name="已取消联盟", filed_on=datetime.date(2024, 3, 1))
+    Alliance.objects.filter(pk=revoked.pk).update(status=Alliance.Status.REVOKED)
+    assert filing_years(public_alliances()) == [2023, 2021, 2020]
+    assert filing_years(public_alliances().none()) == []
+    html = names_on(client)
+    assert '<option value="2021">2021</option>' in html
+    assert '<option value="2022">' not in html and '<option value="2024">' not in html
+    monkeypatch.setattr(connection, "vendor", "other")  # the portable way, on this database
+    assert filing_years(public_alliances()) == [2023, 2021, 2020]
+    assert filing_years(public_alliances().none()) == []
+
+
+def test_filter_form_keeps_the_choices_and_explains_an_invalid_one(client):
+    filed_alliance(name="一类联盟丙", filed_on=datetime.date(2023, 5, 1))
+    place = jurisdiction(OTHER_COUNTY)
+    html = names_on(client, q="联盟<丙", jurisdiction=place.pk, year="2023", category="nonsense")
+    assert 'name="q" value="联盟&lt;丙" class="form-control" id="id_q"' in html
+    assert f'<option value="{place.pk}" selected>{place.name}</option>' in html
+    assert '<option value="2023" selected>2023</option>' in html
+    assert 'class="form-select is-invalid" aria-invalid="true"' in html
+    assert 'aria-describedby="id_category_error"' in html
+    assert '<div id="id_category_error" class="invalid-feedback">' in html
