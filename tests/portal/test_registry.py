@@ -240,7 +240,7 @@ def test_year_choices_are_the_years_with_a_public_filing(client, monkeypatch):
     between the first and last filing (elsewhere): a year without a filing (2022 here),
     an unfiled or a revoked alliance's year is not offered."""
     from portal.filters_registry import filing_years
-    from portal.views_registry import public_alliances
+    from portal.selectors import public_alliances
 
     for year in (2020, 2021, 2023):
         filed_alliance(name=f"{year}年联盟", filed_on=datetime.date(year, 3, 1))
