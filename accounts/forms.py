@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -13,26 +14,35 @@ USCC_HELP = _("18位，见营业执照或事业单位法人证书，字母请大
 JURISDICTION_HELP = _("保定市内单位请选择其所在县（市、区）或开发区，市外单位留空。")
 
 
-class LoginForm(AuthenticationForm):
+class ThrottledLogin:
+    """Before the password is even checked: too many failures from this address (any user
+    name), or for this user name (from any address), in the last 15 minutes. For every
+    form that logs a user in: the portal's and the admin's."""
+
+    throttled_message = _("登录失败次数过多，请15分钟后再试。如忘记密码，请使用“忘记密码”重置。")
+
+    def clean(self):
+        username = (self.cleaned_data.get("username") or "").lower()
+        address = client_ip(self.request) if self.request is not None else ""
+        if not throttle.allowed("login-address", address) or (
+            username and not throttle.allowed("login-account", username)
+        ):
+            raise forms.ValidationError(self.throttled_message, code="throttled")
+        return super().clean()
+
+
+class AdminLoginForm(ThrottledLogin, AdminAuthenticationForm):
+    """The admin's own login page (PortalAdminSite): throttled like the portal's."""
+
+
+class LoginForm(ThrottledLogin, AuthenticationForm):
     error_messages = {
         "invalid_login": _("用户名或密码不正确，请重新输入（密码区分大小写）。"),
         "inactive": _("该账号已停用，请联系保定市科学技术局。"),
         "no_role": _(
             "该账号尚未分配角色，暂时无法使用本平台。请联系保定市科学技术局系统管理员分配角色。"
         ),
-        "throttled": _("登录失败次数过多，请15分钟后再试。如忘记密码，请使用“忘记密码”重置。"),
     }
-
-    def clean(self):
-        # Before the password is even checked: too many failures from this address (any
-        # user name), or for this user name (from any address), in the last 15 minutes.
-        username = (self.cleaned_data.get("username") or "").lower()
-        address = client_ip(self.request) if self.request is not None else ""
-        if not throttle.allowed("login-address", address) or (
-            username and not throttle.allowed("login-account", username)
-        ):
-            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
-        return super().clean()
 
     def clean_username(self):
         # AuthenticationForm sets max_length on the widget only: enforce it, or an

@@ -12,3 +12,11 @@ class PortalAdminSite(admin.AdminSite):
     def has_permission(self, request):
         user = request.user
         return bool(user.is_active and user.is_staff and user.is_administrator)
+
+    @property
+    def login_form(self):
+        # The admin's login page is a second door: the same throttles as the portal's
+        # (imported late: the site is built while the app registry loads).
+        from accounts.forms import AdminLoginForm
+
+        return AdminLoginForm

@@ -6,8 +6,12 @@ failures from anywhere. ``PORTAL_TRUSTED_PROXY_COUNT`` says how many proxies of 
 stand in front (0: none, the default). Each appends the address it received the request
 from to ``X-Forwarded-For``, so the client is the entry that many places from the right;
 anything further left was written by the client and is ignored. A header shorter than
-that is not from our proxies: the direct peer is used.
+that is not from our proxies: the direct peer is used, and so is an entry that is not an
+IP address (the audit log and django-axes store it in an ``inet`` column on PostgreSQL:
+junk there was a 500 on every login).
 """
+
+import ipaddress
 
 from django.conf import settings
 
@@ -21,4 +25,8 @@ def client_ip(request) -> str:
     forwarded = [part for part in forwarded if part]
     if len(forwarded) < proxies:
         return remote
-    return forwarded[-proxies][:45]  # at most an IPv6 address
+    try:
+        address = ipaddress.ip_address(forwarded[-proxies])
+    except ValueError:
+        return remote
+    return remote if getattr(address, "scope_id", None) else str(address)

@@ -9,9 +9,14 @@ user can influence, in every workbook and CSV the portal builds, goes through th
 * ``xlsx_row(sheet, values)``: such texts become text cells with Excel's quote prefix
   (shown unchanged, never evaluated); other values pass as they are;
 * ``csv_value(value)``: such texts get a leading apostrophe (CSV has no cell types).
+
+A workbook cannot hold most control characters at all: openpyxl refuses the whole file
+(``IllegalCharacterError``), so one alliance named with an ESC would stop every export
+that lists it. They are dropped from the cell; the text is otherwise kept.
 """
 
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -21,6 +26,8 @@ def is_formula_like(value) -> bool:
 
 
 def xlsx_cell(sheet, value):
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     if not is_formula_like(value):
         return value
     cell = WriteOnlyCell(sheet, value=value)

@@ -68,3 +68,39 @@ def test_password_reset_mails_are_limited_per_address_and_per_account(client, li
     )
     assert "过于频繁" in refused.content.decode()
     assert len(mail.outbox) == 2
+
+
+# --- Penetration test (release after issue 11): the admin's login page ---------------------
+# /admin/login/ used Django's AdminAuthenticationForm, which never asked core.throttle: 14
+# failures for “admin” from 14 addresses were all checked against the password while the
+# portal's login refused after 10. A second door must be throttled like the first.
+
+
+def _admin_login(client, username, password, address):
+    return client.post(
+        "/admin/login/",
+        {"username": username, "password": password, "next": "/admin/"},
+        REMOTE_ADDR=address,
+    )
+
+
+def test_the_admin_login_page_is_throttled_per_account(client, limits):
+    from tests.factories import AdminFactory
+
+    admin = AdminFactory()
+    for n in range(4):
+        _admin_login(client, admin.username, "wrong", f"198.51.100.{n}")
+    refused = _admin_login(client, admin.username, PASSWORD, "203.0.113.9")
+    assert THROTTLED in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_admin_login_page_is_throttled_per_address(client, limits):
+    from tests.factories import AdminFactory
+
+    admin = AdminFactory()
+    for n in range(6):
+        _admin_login(client, f"guess{n}", "wrong", "198.51.100.7")
+    refused = _admin_login(client, admin.username, PASSWORD, "198.51.100.7")
+    assert THROTTLED in refused.content.decode()
+    assert "_auth_user_id" not in client.session

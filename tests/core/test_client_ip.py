@@ -59,3 +59,25 @@ def test_a_forged_header_does_not_escape_the_lockout(client, settings):
     # The attacker prepends another address; the proxy still appends the real one.
     forged = _login(client, user.username, PASSWORD, "203.0.113.9, 198.51.100.7")
     assert "账号已临时锁定" in forged.content.decode()
+
+
+# --- Penetration test (release after issue 11): junk in X-Forwarded-For --------------------
+# With PORTAL_TRUSTED_PROXY_COUNT=1, POST /accounts/login/ with “X-Forwarded-For: 999.1.1.1”
+# (or “not-an-ip”) answered 500: django-axes looked the address up in an inet column.
+
+
+@pytest.mark.parametrize("junk", ["not-an-ip", "999.1.1.1", "1.2.3.4, <script>", "a" * 60])
+def test_an_entry_that_is_no_address_is_not_trusted(settings, junk):
+    settings.PORTAL_TRUSTED_PROXY_COUNT = 1
+    request = RequestFactory().get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=junk)
+    assert client_ip(request) == PROXY
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("junk", ["not-an-ip", "999.1.1.1"])
+def test_a_login_with_junk_forwarded_for_is_answered_not_a_500(client, settings, junk):
+    settings.PORTAL_TRUSTED_PROXY_COUNT = 1
+    user = LeadUnitUserFactory()
+    failed = _login(client, user.username, "wrong-password", junk)
+    assert failed.status_code == 200
+    assert _login(client, user.username, PASSWORD, junk).status_code == 302

@@ -127,3 +127,30 @@ def test_the_provincial_recommendations_carry_user_text_as_text(hostile_alliance
     values = [c.value for c in cells]
     assert HOSTILE[0] in values and HOSTILE[4] in values
     assert all(c.data_type != "f" for c in cells)
+
+
+# --- Penetration test (release after issue 11): control characters ------------------------
+# A lead unit named its draft alliance “联盟\x1b\x07名称”: openpyxl refused the whole
+# workbook (IllegalCharacterError), so POST /exports/new/ kind=alliances answered 500 for
+# the bureau, and every other workbook listing that alliance failed the same way.
+
+CONTROL = "联盟\x1b\x07\x0b名称"
+
+
+@pytest.mark.parametrize("write_only", [True, False])
+def test_control_characters_are_dropped_not_fatal(write_only):
+    book = Workbook(write_only=write_only)
+    sheet = book.create_sheet("t") if write_only else book.active
+    sheet.append(xlsx_row(sheet, [CONTROL, "=1+1\x1b"]))
+    out = io.BytesIO()
+    book.save(out)
+    assert [c.value for c in _cells(out.getvalue())] == ["联盟名称", "=1+1"]
+
+
+@pytest.mark.django_db
+def test_an_alliance_named_with_a_control_character_does_not_stop_the_export():
+    alliance = filed_alliance()
+    alliance.name = CONTROL
+    alliance.save(update_fields=["name"])
+    data = build_workbook("alliances", MunicipalStaffFactory(), {})
+    assert "联盟名称" in [c.value for c in _cells(data)]
