@@ -9,6 +9,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import in_log_language, record
+
 from . import services, user_audit
 from .forms import OrganisationForm
 from .models import Jurisdiction, Organisation, User
@@ -17,10 +19,36 @@ from .signals import password_changed
 
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(admin.ModelAdmin):
+    """Which bureau reviews, under which letter prefix, and whether a county takes part:
+    every change (form or list edit) is audited old → new."""
+
     list_display = ["code", "name", "kind", "bureau_name", "enabled", "note"]
     list_filter = ["kind", "enabled"]
     list_editable = ["enabled"]
     search_fields = ["code", "name", "bureau_name"]
+
+    def save_model(self, request, obj, form, change):
+        before = Jurisdiction.objects.filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        changed = [
+            (field, getattr(before, field.attname) if before else "", getattr(obj, field.attname))
+            for field in Jurisdiction._meta.concrete_fields
+            if not field.primary_key
+            and (before is None or getattr(before, field.attname) != getattr(obj, field.attname))
+        ]
+        if changed:
+            record(
+                subject=obj,
+                action="jurisdiction_change" if change else "jurisdiction_create",
+                action_label=_("修改县（市、区）设置") if change else _("新增县（市、区）"),
+                actor=request.user,
+                # Labels in the log's language, whatever the administrator reads.
+                reason=in_log_language(
+                    lambda: "；".join(
+                        f"{f.verbose_name}：“{old}” → “{new}”" for f, old, new in changed
+                    )
+                ),
+            )
 
 
 @admin.register(Organisation)

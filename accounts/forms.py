@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from core import throttle
@@ -157,3 +158,18 @@ class DecisionForm(forms.Form):
 
 class ExpectedStateForm(forms.Form):
     expected_state = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's, but the e-mail is queued (core.outbox) instead of sent while the visitor
+    waits: a request for a registered address then takes as long as one for an unknown
+    address, so the answer's timing does not tell which addresses have accounts."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        from core import outbox
+
+        from .tasks import send_password_reset_mail
+
+        outbox.enqueue(
+            send_password_reset_mail, context["user"].pk, context["domain"], context["protocol"]
+        )

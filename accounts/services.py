@@ -93,12 +93,35 @@ def organisation_register(*, by, values: dict) -> Organisation:
     details, audited."""
     if not (by.is_municipal_staff or by.is_administrator):
         raise PermissionDenied
+    return _register(by, values, note="")
+
+
+@transaction.atomic
+def organisation_register_named(*, by, values: dict, context: str) -> Organisation:
+    """A unit a lead unit names by its credit code (a member of its filing, an Art. 12(2)
+    member change) that nobody has registered yet: registered with what the lead unit
+    typed, and audited as such — who, in which ``context``, with which values — so that the
+    bureau can tell, and correct through a change request, details a lead unit typed for
+    another legal person. A code registered meanwhile gives the existing unit unchanged."""
+    if not (by.is_lead_unit or by.is_municipal_staff or by.is_administrator):
+        raise PermissionDenied
+    existing = Organisation.objects.filter(uscc=compact(values.get("uscc") or "")).first()
+    if existing is not None:
+        return existing
+    return _register(by, values, note=context)
+
+
+def _register(by, values: dict, *, note: str) -> Organisation:
     errors = {}
     facts = _clean_facts(values, errors)
     contact = _clean({f: values.get(f, "") for f in CONTACT_FIELDS}, errors)
     _raise(errors)
     organisation = _save_new(Organisation(**facts, **contact))
-    text = in_log_language(lambda: describe_values(LEGAL_FACTS + CONTACT_FIELDS, organisation))
+    text = in_log_language(
+        lambda: "；".join(
+            filter(None, [str(note), describe_values(LEGAL_FACTS + CONTACT_FIELDS, organisation)])
+        )
+    )
     record(
         subject=organisation,
         action="register",

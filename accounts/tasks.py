@@ -79,3 +79,33 @@ def send_organisation_change_notice(change_id: int, event: str) -> int:
             + link,
         )
     return sent
+
+
+PASSWORD_RESET_SUBJECT = "accounts/email/password_reset_subject.txt"
+PASSWORD_RESET_BODY = "accounts/email/password_reset.txt"
+
+
+@shared_task(acks_late=True)
+def send_password_reset_mail(user_id: int, domain: str, protocol: str) -> int:
+    """The password-reset e-mail, built when it is sent (the link's token too)."""
+    from django.contrib.auth.forms import PasswordResetForm
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.has_usable_password() or not user.email:
+        return 0
+    context = {
+        "email": user.email,
+        "domain": domain,
+        "site_name": domain,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "user": user,
+        "token": default_token_generator.make_token(user),
+        "protocol": protocol,
+    }
+    PasswordResetForm().send_mail(
+        PASSWORD_RESET_SUBJECT, PASSWORD_RESET_BODY, context, None, user.email
+    )
+    return 1

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.services import organisation_register_named
 from audit.models import record
 from core import outbox, transitions
 from core.transitions import StaleRecord, TransitionRefused
@@ -196,9 +197,27 @@ def filing_save_draft(*, filing: Filing, by, data: dict) -> Alliance:
 
 
 @transaction.atomic
-def member_add(*, filing: Filing, by, organisation, role, task_division="", charter_signed=False):
+def member_add(
+    *,
+    filing: Filing,
+    by,
+    organisation=None,
+    new_organisation: dict | None = None,
+    role,
+    task_division="",
+    charter_signed=False,
+):
+    """Add a member: an ``organisation`` already registered, or one to register from
+    ``new_organisation`` (its legal facts, as the lead unit typed them: audited)."""
     filing = _locked(filing.pk, None)
     filing_check_editable(filing=filing, by=by)
+    if organisation is None:
+        organisation = organisation_register_named(
+            by=by,
+            values=new_organisation or {},
+            context=_("在“%(alliance)s”的备案申请中登记为成员单位")
+            % {"alliance": filing.alliance.name},
+        )
     if filing.alliance.members.filter(organisation=organisation).exists():
         raise ValidationError(_("“%(name)s”已是本联盟成员。") % {"name": organisation.name})
     return AllianceMember.objects.create(

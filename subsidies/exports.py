@@ -38,13 +38,20 @@ def ranking_workbook(round_, ranked: list[RankedApplication], criteria) -> bytes
     _bold_header(
         ws,
         [_("排名"), _("联盟名称"), _("牵头单位"), _("类别"), *experts]
-        + [_("有效评分数"), _("评审得分"), _("极差"), _("补贴金额（元）")],
+        + [
+            _("有效评分数"),
+            _("评审得分"),
+            _("极差"),
+            _("补贴金额（元）"),
+            _("须回避的专家（评分不计入）"),
+        ],
     )
     for row in ranked:
         application = row.application
         alliance = application.alliance
         # In the order the evaluators were assigned, as on the detail sheet.
-        totals = [float(s.total) for s in sheets.get(application.pk, []) if s.total is not None]
+        counted = [s for s in sheets.get(application.pk, []) if not s.recused]
+        totals = [float(s.total) for s in counted if s.total is not None]
         totals += [None] * (width - len(totals))
         award = getattr(application, "award", None)
         ws.append(
@@ -60,6 +67,7 @@ def ranking_workbook(round_, ranked: list[RankedApplication], criteria) -> bytes
                     float(row.panel) if row.panel is not None else None,
                     float(row.spread) if row.spread is not None else None,
                     award.amount_yuan if award else None,
+                    "、".join(row.recused),
                 ],
             )
         )
@@ -76,6 +84,7 @@ def ranking_workbook(round_, ranked: list[RankedApplication], criteria) -> bytes
             _("评分说明"),
             _("加权总分"),
             _("评审意见"),
+            _("备注"),
         ],
     )
     for row in ranked:
@@ -94,6 +103,7 @@ def ranking_workbook(round_, ranked: list[RankedApplication], criteria) -> bytes
                             score.comment if score else "",
                             float(sheet.total) if sheet.total is not None else None,
                             sheet.assignment.comment,
+                            _("须回避，评分不计入") if sheet.recused else "",
                         ],
                     )
                 )

@@ -228,6 +228,11 @@ class Sheet:
         evaluator = self.assignment.evaluator
         return evaluator.get_full_name() or evaluator.username
 
+    @property
+    def recused(self) -> bool:
+        """The evaluator's unit has joined the alliance since: the score is not counted."""
+        return bool(getattr(self.assignment, "recused", False))
+
 
 def submitted_sheets(round_, criteria) -> dict[int, list[Sheet]]:
     """Application id → its submitted sheets, each with its weighted total when complete
@@ -239,6 +244,7 @@ def submitted_sheets(round_, criteria) -> dict[int, list[Sheet]]:
     assignments = (
         Assignment.objects.filter(application__round=round_, submitted_at__isnull=False)
         .select_related("evaluator")
+        .annotate(recused=member_conflict())
         .prefetch_related("scores")
         .order_by("application_id", "pk")
     )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from core import throttle
 from core.client_ip import client_ip
 
-from ..forms import LoginForm
+from ..forms import LoginForm, PasswordResetForm
 from ..signals import password_changed, password_reset_requested
 
 
@@ -33,6 +33,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm  # the e-mail is queued, not sent while the visitor waits
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"

@@ -215,7 +215,7 @@ class MemberAddForm(forms.Form):
         kwargs.setdefault("prefix", "member")
         super().__init__(*args, **kwargs)
         self.organisation = None  # an existing Organisation, found by its code
-        self.new_organisation_form = None  # an OrganisationForm to save, for a new one
+        self.new_organisation = None  # the values of a unit to register, for a new code
 
     def clean_uscc(self):
         code = compact(self.cleaned_data["uscc"])
@@ -250,19 +250,15 @@ class MemberAddForm(forms.Form):
             }
         )
         if organisation_form.is_valid():
-            self.new_organisation_form = organisation_form
+            # Registered by the service (accounts.services.organisation_register_named),
+            # audited, only if the member is really added.
+            self.new_organisation = organisation_form.cleaned_data
         else:
             for field, errors in organisation_form.errors.items():
                 target = field if field in self.fields else None
                 for error in errors:
                     self.add_error(target, error)
         return cleaned
-
-    def organisation_to_add(self) -> Organisation:
-        """The member's organisation; a new one is saved (call inside the transaction)."""
-        if self.organisation is None:
-            self.organisation = self.new_organisation_form.save()
-        return self.organisation
 
 
 class MemberEditForm(forms.Form):

@@ -10,7 +10,6 @@ validation error the edit page is rendered again with everything the user typed.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -168,16 +167,15 @@ def member_add(request, pk):
     form = MemberAddForm(request.POST)
     if form.is_valid():
         try:
-            # A new organisation is registered only if the member is really added.
-            with transaction.atomic():
-                member = services.member_add(
-                    filing=filing,
-                    by=request.user,
-                    organisation=form.organisation_to_add(),
-                    role=form.cleaned_data["role"],
-                    task_division=form.cleaned_data["task_division"],
-                    charter_signed=form.cleaned_data["charter_signed"],
-                )
+            member = services.member_add(
+                filing=filing,
+                by=request.user,
+                organisation=form.organisation,
+                new_organisation=form.new_organisation,
+                role=form.cleaned_data["role"],
+                task_division=form.cleaned_data["task_division"],
+                charter_signed=form.cleaned_data["charter_signed"],
+            )
         except ValidationError as error:
             add_service_errors(form, error, field="uscc")
         except REFUSALS as error:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation
+from accounts.services import organisation_register_named
 from accounts.uscc import compact, uscc_problem
 from core import outbox, transitions
 from filings.models import Alliance, AllianceMember
@@ -239,17 +240,22 @@ def _put_input(report: EventReport, data: dict):
     return organisation
 
 
-def _save(report: EventReport, organisation):
+def _save(report: EventReport, organisation, by):
     if organisation is not None and organisation.pk is None:
-        # get_or_create: another report may have registered the code meanwhile.
-        organisation, _created = Organisation.objects.get_or_create(
-            uscc=organisation.uscc,
-            defaults={
+        # Registered with what the lead unit typed, audited as such (another report may
+        # have registered the code meanwhile: then that unit, unchanged).
+        organisation = organisation_register_named(
+            by=by,
+            values={
+                "uscc": organisation.uscc,
                 "name": organisation.name,
                 "kind": organisation.kind,
                 "industry": organisation.industry,
                 "legal_representative": organisation.legal_representative,
+                "jurisdiction": organisation.jurisdiction,
             },
+            context=_("在“%(alliance)s”的重大事项报告（成员单位变更）中登记")
+            % {"alliance": report.alliance.name},
         )
     report.member_organisation = organisation
     report.save()
@@ -289,7 +295,7 @@ def event_create(*, alliance: Alliance, by, data: dict) -> EventReport:
     event_check_new(alliance, by)
     report = EventReport(alliance=alliance, created_by=by)
     organisation = _put_input(report, data)
-    return _save(report, organisation)
+    return _save(report, organisation, by)
 
 
 @transaction.atomic
@@ -298,7 +304,7 @@ def event_save(*, report: EventReport, by, data: dict) -> EventReport:
     report = _lock(report)
     event_check_edit(report, by)
     organisation = _put_input(report, data)
-    return _save(report, organisation)
+    return _save(report, organisation, by)
 
 
 @transaction.atomic

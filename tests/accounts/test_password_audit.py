@@ -44,10 +44,13 @@ def test_a_refused_password_change_is_not_a_change(client):
     assert not AuditEntry.objects.for_object(user).filter(action="password_change").exists()
 
 
-def test_password_reset_request_and_completion_are_audited(client):
+def test_password_reset_request_and_completion_are_audited(
+    client, django_capture_on_commit_callbacks
+):
     user = MunicipalStaffFactory(email="staff@example.test")
 
-    client.post("/accounts/password/reset/", {"email": "staff@example.test"})
+    with django_capture_on_commit_callbacks(execute=True):  # the e-mail is queued
+        client.post("/accounts/password/reset/", {"email": "staff@example.test"})
 
     requested = AuditEntry.objects.for_object(user).get(action="password_reset_request")
     assert (requested.action_label, requested.actor) == ("申请重置密码", None)

@@ -112,13 +112,14 @@ def test_ranking_export_matches_the_database(client):
     rows = list(workbook["排名"].iter_rows(values_only=True))
     assert rows[0] == (
         "排名", "联盟名称", "牵头单位", "类别", "专家1",
-        "有效评分数", "评审得分", "极差", "补贴金额（元）",
+        "有效评分数", "评审得分", "极差", "补贴金额（元）", "须回避的专家（评分不计入）",
     )  # fmt: skip
     body = rows[1:]
     assert len(body) == len(applications) == round_.applications.filter(state="submitted").count()
     awards = dict(Award.objects.values_list("application__alliance__name", "amount_yuan"))
     expected = {row.application.alliance.name: row for row in ranking(round_)}
-    for rank, name, lead_unit, category, total, count, panel, spread, amount in body:
+    for rank, name, lead_unit, category, total, count, panel, spread, amount, recused in body:
+        assert recused is None  # nobody had to recuse
         assert amount == awards.get(name)
         assert (rank, count) == (expected[name].rank, 1)
         assert panel == float(expected[name].panel) == total
