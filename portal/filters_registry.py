@@ -5,9 +5,12 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Exists, Max, Min, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.conf import settings as filter_settings
 
 from accounts.models import Jurisdiction
 from filings.models import Alliance, AllianceMember, Category
+
+EMPTY_CHOICE_LABEL = filter_settings.EMPTY_CHOICE_LABEL
 
 
 def filing_years(alliances) -> list[int]:
@@ -66,8 +69,12 @@ class RegistryFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Only years in which something was filed; the queryset is already the public one.
+        # A blank choice first, like the other filters: without it the browser submits the
+        # latest year with every search and silently hides the alliances filed before it.
         years = filing_years(self.queryset)
-        self.filters["year"].extra["choices"] = [(y, f"{y}") for y in years]
+        self.filters["year"].extra["choices"] = [("", EMPTY_CHOICE_LABEL)] + [
+            (y, f"{y}") for y in years
+        ]
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -15,9 +15,15 @@ def window_problem(round_) -> str | None:
         return _("本批次%(date)s开始接受申请。") % {
             "date": date_format(round_.opens_on, "DATE_FORMAT")
         }
-    if state != "draft" and round_.closes_on:
+    if state != "draft" and round_.closes_on and round_.closes_on < timezone.localdate():
         return _("本批次申请已于%(date)s截止，不能再申请或修改。") % {
             "date": date_format(round_.closes_on, "DATE_FORMAT")
+        }
+    if state != "draft":
+        # Applications were closed early (evaluation started before the closing date): a
+        # closing date still ahead would read as a mistake, so name the round's stage instead.
+        return _("本批次已截止申请（%(stage)s），不能再申请或修改。") % {
+            "stage": round_.get_state_display()
         }
     return _("本批次目前不接受申请。")
 

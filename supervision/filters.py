@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
+from django_filters.conf import settings as filter_settings
 
 from accounts.models import Jurisdiction
 from filings.models import Alliance, Category
@@ -121,5 +122,8 @@ class RecommendationFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A blank choice first: without it filtering by kind also restricts to the latest year.
         years = ProvincialRecommendation.objects.dates("recommended_on", "year", order="DESC")
-        self.filters["year"].extra["choices"] = [(d.year, f"{d.year}") for d in years]
+        self.filters["year"].extra["choices"] = [("", filter_settings.EMPTY_CHOICE_LABEL)] + [
+            (d.year, f"{d.year}") for d in years
+        ]

@@ -303,6 +303,33 @@ def submitted_application(round_, alliance=None):
     return subsidy_services.application_submit(application=application, by=lead)
 
 
+def scored_application(*, staff, evaluators, scores, **round_kwargs):
+    """A round under evaluation with one application that each evaluator has declared on
+    and scored (every criterion ``score``): returns (round, application, assignments)."""
+    from subsidies import services as subsidy_services
+
+    round_ = subsidy_round(staff=staff, **round_kwargs)
+    application = submitted_application(round_)
+    assignments = []
+    for evaluator in evaluators:
+        assignment = subsidy_services.assign_evaluator(
+            application=application, by=staff, evaluator=evaluator
+        )
+        subsidy_services.declare_no_conflict(assignment=assignment, by=evaluator)
+        assignments.append(assignment)
+    subsidy_services.round_start_evaluation(round_=round_, by=staff)
+    criteria = list(round_.criteria.all())
+    for assignment, score in zip(assignments, scores, strict=True):
+        subsidy_services.score_save(
+            assignment=assignment,
+            by=assignment.evaluator,
+            scores={c.pk: (score, "") for c in criteria},
+            comment="运行规范",
+            submit=True,
+        )
+    return round_, application, assignments
+
+
 class RevokedCaseHelper:
     @staticmethod
     def open_case(alliance, staff=None):

@@ -9,13 +9,11 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from core.models import Notification, OutboxMessage
-from subsidies import services
 from subsidies.aggregation import ranking
 from tests.factories import (
     EvaluatorFactory,
     MunicipalStaffFactory,
-    submitted_application,
-    subsidy_round,
+    scored_application,
 )
 
 pytestmark = pytest.mark.django_db
@@ -25,27 +23,11 @@ pytestmark = pytest.mark.django_db
 def panel():
     """Two evaluators who have scored one application in a round being evaluated."""
     staff = MunicipalStaffFactory()
-    round_ = subsidy_round(staff=staff)
-    application = submitted_application(round_)
     first = EvaluatorFactory(last_name="回", first_name="避")
     second = EvaluatorFactory(last_name="留", first_name="任")
-    assignments = []
-    for evaluator in (first, second):
-        assignment = services.assign_evaluator(
-            application=application, by=staff, evaluator=evaluator
-        )
-        services.declare_no_conflict(assignment=assignment, by=evaluator)
-        assignments.append(assignment)
-    services.round_start_evaluation(round_=round_, by=staff)
-    criteria = list(round_.criteria.all())
-    for assignment, score in zip(assignments, (95, 60), strict=True):
-        services.score_save(
-            assignment=assignment,
-            by=assignment.evaluator,
-            scores={c.pk: (score, "") for c in criteria},
-            comment="运行规范",
-            submit=True,
-        )
+    round_, application, assignments = scored_application(
+        staff=staff, evaluators=(first, second), scores=(95, 60)
+    )
     return {
         "staff": staff,
         "round": round_,

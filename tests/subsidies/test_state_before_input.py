@@ -299,7 +299,8 @@ def test_application_page_offers_the_lead_unit_what_the_state_allows(client, w):
     body = client.get(url).content.decode()
     # Submitted, window closed (the round is being evaluated): withdrawing is refused, with why.
     assert 'data-testid="refused-action" data-action="withdraw"' in body
-    assert "申请已于" in body
+    # The round closed before its closing date: the reason names the stage, not a date ahead.
+    assert "本批次已截止申请（专家评审中）" in body
     assert 'data-action="submit"' not in body
     assert reverse("subsidies:application_edit", args=[w.application.pk]) not in body
     client.force_login(w.staff)

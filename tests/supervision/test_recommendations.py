@@ -271,3 +271,20 @@ def test_pdf_lists_the_recommended_alliances(client, staff, recommended, cjk_fon
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.getvalue())).pages)
     compact = "".join(text.split())
     assert recommended["a"].name in compact and recommended["b"].name not in compact
+
+
+def test_the_year_filter_offers_all_years_so_filtering_by_kind_keeps_every_year(
+    client, staff, recommended
+):
+    """Without a blank year choice the browser sent the latest year with every filter:
+    filtering by kind through the form hid the earlier years' recommendations."""
+    client.force_login(staff)
+    html = client.get("/supervision/recommendations/").content.decode()
+    options = re.findall(r'<option value="([^"]*)"[^>]*>', html.split('name="year"')[1])
+    assert options[:3] == ["", "2026", "2025"]
+    # What the browser submits after choosing only a kind: the year left blank.
+    page = client.get("/supervision/recommendations/", {"kind": PROGRAMME, "year": ""})
+    assert {r.pk for r in page.context["page_obj"]} == {
+        recommended["rows"][1].pk,
+        recommended["rows"][2].pk,
+    }
