@@ -182,13 +182,17 @@ def alliance_create(*, by, name: str) -> Filing:
 
 
 @transaction.atomic
-def filing_save_draft(*, filing: Filing, by, data: dict) -> Alliance:
+def filing_save_draft(*, filing: Filing, by, data: dict, loaded_at: str | None = None) -> Alliance:
     """Save the alliance data typed so far (``data``: field → value, only
-    ``DRAFT_FIELDS``); a draft may be incomplete. ValidationError keyed by field."""
+    ``DRAFT_FIELDS``); a draft may be incomplete. ValidationError keyed by field.
+    ``loaded_at`` (the alliance's ``updated_at`` when the page was loaded, ISO format):
+    StaleRecord when someone saved since, so that nobody's change is silently undone."""
     _only(data, DRAFT_FIELDS, "filing_save_draft")
     filing = _locked(filing.pk, None)
     filing_check_editable(filing=filing, by=by)
     alliance = Alliance.objects.select_for_update().get(pk=filing.alliance_id)
+    if loaded_at and alliance.updated_at.isoformat() != loaded_at:
+        raise StaleRecord
     for name, value in data.items():
         setattr(alliance, name, value)
     alliance.full_clean(exclude=[f.name for f in Alliance._meta.fields if f.name not in data])

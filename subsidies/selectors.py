@@ -14,7 +14,7 @@ from audit.models import AuditEntry
 from filings.selectors import alliances_visible_to
 
 from .aggregation import weighted_total
-from .conflicts import member_conflict
+from .conflicts import recusal, recused_flag
 from .eligibility import apply_problems
 from .models import Application, Assignment, Award, Objection, Score, SubsidyRound
 
@@ -88,7 +88,9 @@ def applications_visible_to(user) -> QuerySet[Application]:
         )
         qs = qs.filter(Exists(declared), state=Application.State.SUBMITTED)
         # Recusal: not the applications of alliances the evaluator's unit has joined since.
-        return qs.exclude(member_conflict(alliance="alliance", organisation=_org(user)))
+        return qs.exclude(
+            recusal(alliance="alliance", organisation=_org(user), round_state="round__state")
+        )
     return qs.none()
 
 
@@ -166,7 +168,7 @@ def assignment_list_for(user) -> QuerySet[Assignment]:
     return (
         Assignment.objects.filter(evaluator=user)
         .select_related("application__round", "application__alliance__lead_unit")
-        .annotate(score_count=Count("scores"), recused=member_conflict())
+        .annotate(score_count=Count("scores"), recused=recused_flag())
         .order_by(
             "-application__round__year",
             "-application__round_id",
@@ -244,7 +246,7 @@ def submitted_sheets(round_, criteria) -> dict[int, list[Sheet]]:
     assignments = (
         Assignment.objects.filter(application__round=round_, submitted_at__isnull=False)
         .select_related("evaluator")
-        .annotate(recused=member_conflict())
+        .annotate(recused=recused_flag())
         .prefetch_related("scores")
         .order_by("application_id", "pk")
     )

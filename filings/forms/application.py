@@ -144,15 +144,22 @@ class AllianceForm(forms.Form):
     be incomplete: the conformance check, not this form, says what is still missing before
     submission. Never touches the alliance: ``filing_save_draft`` writes."""
 
+    # When the page was loaded: saving over a newer version (another tab, a colleague of
+    # the same unit) is refused instead of silently undoing their change.
+    loaded_at = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, alliance=None, **kwargs):
         if alliance is not None:
-            kwargs.setdefault("initial", model_to_dict(alliance, fields=ALLIANCE_FIELDS))
+            initial = model_to_dict(alliance, fields=ALLIANCE_FIELDS)
+            initial["loaded_at"] = alliance.updated_at.isoformat()
+            kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.fields.update(_alliance_fields())
         self.fields["category"].choices = [("", _("（请选择）")), *Category.choices]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
+            "loaded_at",
             *(
                 Fieldset(
                     str(legend),
@@ -161,7 +168,7 @@ class AllianceForm(forms.Form):
                     css_class="border rounded p-3 mb-3",
                 )
                 for legend, help_text, fields in ALLIANCE_SECTIONS
-            )
+            ),
         )
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.models import Role
 from accounts.permissions import role_required
 from core.refusals import REFUSALS, show_refusal
+from core.transitions import StaleRecord
 
 from .. import services
 from ..conformance import check_conformance, missing_materials
@@ -143,8 +144,14 @@ def filing_edit(request, pk):
         )
     form = AllianceForm(request.POST)
     if form.is_valid():
+        data = dict(form.cleaned_data)
+        loaded_at = data.pop("loaded_at")
         try:
-            services.filing_save_draft(filing=filing, by=request.user, data=form.cleaned_data)
+            services.filing_save_draft(
+                filing=filing, by=request.user, data=data, loaded_at=loaded_at
+            )
+        except StaleRecord:
+            return _stale_draft(request, filing, form)
         except ValidationError as error:
             add_service_errors(form, error)
         except REFUSALS as error:
@@ -154,6 +161,27 @@ def filing_edit(request, pk):
             return redirect("filings:edit", filing.pk)
     return _render_edit(
         request, filing, _("草稿未保存：请按红色提示修改后再保存。"), alliance_form=form
+    )
+
+
+def _stale_draft(request, filing: Filing, form):
+    """Someone saved the draft since this page was loaded: say so, and show what this
+    user typed (not saved) against the newest version, so that nothing is lost either way."""
+    refusal = _not_editable(request, filing)
+    if refusal:
+        return refusal
+    messages.error(
+        request,
+        _(
+            "该记录已被他人修改（可能在另一个窗口或由本单位其他人员保存）。下方是您刚才填写、"
+            "尚未保存的内容；请核对后再点“保存草稿”，保存后将以您的内容为准。"
+        ),
+    )
+    typed = form.data.copy()
+    filing.alliance.refresh_from_db(fields=["updated_at"])
+    typed["loaded_at"] = filing.alliance.updated_at.isoformat()
+    return render(
+        request, EDIT_TEMPLATE, _edit_context(request, filing, alliance_form=AllianceForm(typed))
     )
 
 

@@ -21,6 +21,7 @@ from core.refusals import REFUSALS, show_refusal
 
 from .. import selectors, services
 from ..aggregation import weighted_total
+from ..conflicts import must_recuse
 from ..forms.evaluation import DECLARATION_TEXT, DeclarationForm, ScoreSheetForm
 from ..models import Assignment
 from .common import refusals_of
@@ -153,7 +154,7 @@ def score_sheet(request, pk):
         # The application is shown only after the declaration (the selector's rule).
         messages.info(request, _("查看申请和评分前，请先声明与该联盟不存在利益冲突。"))
         return redirect("subsidies:declare", pk=assignment.pk)
-    if services.conflict_of_interest(request.user, assignment.application):
+    if must_recuse(request.user, assignment.application):
         # The unit joined the alliance after the assignment: nothing of the application
         # is shown any more, and the bureau has been told to assign someone else.
         return render(

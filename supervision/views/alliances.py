@@ -98,6 +98,9 @@ def alliance_detail(request, pk):
         "can_assign_liaison": is_staff and is_filed,
         "officers": selectors.liaison_officers() if is_staff and is_filed else [],
         "can_open_case": is_staff and is_filed,
+        # Art. 17: recommend a filed alliance to the province; the audit dossier of any.
+        "can_recommend": is_staff and is_filed,
+        "can_build_dossier": is_staff,
         "can_report": is_own_lead and is_filed,
         "summary_years": years,
         "default_year": years[1] if len(years) > 1 else (years[0] if years else None),

@@ -260,3 +260,26 @@ def test_the_forms_edit_only_what_the_services_accept():
     # must stay within them.
     assert set(ALLIANCE_FIELDS) <= services.DRAFT_FIELDS
     assert set(MemberEditForm.FIELDS) == services.MEMBER_FIELDS
+
+
+def test_save_draft_over_a_newer_version_is_refused():
+    """Two tabs (or two people of the unit) on one draft: the later save of an older page
+    must not silently undo the earlier one."""
+    filing = draft_filing()
+    lead = filing.created_by
+    loaded = filing.alliance.updated_at.isoformat()
+    services.filing_save_draft(
+        filing=filing, by=lead, data={"innovation_goals": "第一个标签页"}, loaded_at=loaded
+    )
+    with pytest.raises(StaleRecord):
+        services.filing_save_draft(
+            filing=filing, by=lead, data={"decision_body": "第二个标签页"}, loaded_at=loaded
+        )
+    alliance = Alliance.objects.get(pk=filing.alliance_id)
+    assert alliance.innovation_goals == "第一个标签页"
+    assert alliance.decision_body != "第二个标签页"
+    fresh = alliance.updated_at.isoformat()
+    services.filing_save_draft(
+        filing=filing, by=lead, data={"decision_body": "核对后再保存"}, loaded_at=fresh
+    )
+    assert Alliance.objects.get(pk=filing.alliance_id).decision_body == "核对后再保存"
