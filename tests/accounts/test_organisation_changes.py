@@ -6,11 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from accounts import services
-from accounts.demo import demo_uscc
 from accounts.models import Organisation, OrganisationChange
 from audit.models import AuditEntry
 from core.models import Notification
 from core.transitions import StaleRecord, TransitionRefused
+from demo.accounts import demo_uscc
 from tests.factories import (
     CountyReviewerFactory,
     OrganisationFactory,
