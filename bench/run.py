@@ -45,7 +45,13 @@ sys.path.insert(0, str(BENCH_DIR))
 
 from client import HOST, Client, measure  # noqa: E402 - bench/ is not a package
 from load import load_test  # noqa: E402
-from pool import MODEL_BACKEND, delete_sessions, prepare, session_cookies  # noqa: E402
+from pool import (  # noqa: E402
+    MODEL_BACKEND,
+    delete_sessions,
+    prepare,
+    session_cookies,
+    verify_session,
+)
 from report import BASELINES, evaluate, print_report  # noqa: E402
 from server import (  # noqa: E402
     ROOT,
@@ -104,6 +110,9 @@ def count_queries_here(n: int, pool: int) -> dict:
         client = TestClient(HTTP_HOST=HOST)
         if role:
             client.force_login(users[role], backend=MODEL_BACKEND)
+            session = client.session
+            verify_session(session, users[role])
+            session.save()
         client.get(path)  # first request: content types, translations, templates cached
         cache.clear()  # cold: nothing of the page cached (portal/cache.py)
         with CaptureQueriesContext(connection) as queries:
