@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账户与单位")
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the audit receivers
+        from . import checks, signals  # noqa: F401 - registers the checks, connects the receivers

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
@@ -172,4 +173,27 @@ class PasswordResetForm(DjangoPasswordResetForm):
 
         outbox.enqueue(
             send_password_reset_mail, context["user"].pk, context["domain"], context["protocol"]
+        )
+
+
+class TwoFactorCodeForm(forms.Form):
+    """The code page and the enrol page: six digits from the authenticator, or (on the
+    code page) a backup code. Kept as typed when refused."""
+
+    code = forms.CharField(
+        label=_("验证码"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+        error_messages={"required": _("请输入验证码。")},
+    )
+
+    def __init__(self, *args, backup=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = (
+            _("身份验证器显示的 6 位数字；手机不在身边时可输入一个备用码（每个只能用一次）。")
+            if backup
+            else _("身份验证器中“%(issuer)s”显示的 6 位数字。")
+            % {"issuer": settings.OTP_TOTP_ISSUER}
         )

@@ -44,6 +44,10 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    # Before accounts: accounts.admin unregisters their admin pages (they show secrets).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "audit",
     "core",
     "accounts",
@@ -64,7 +68,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor in this session.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Until the second factor is given, only the enrol and code pages, logout and the
+    # language switch answer (docs/security.md).
+    "accounts.middleware.TwoFactorMiddleware",
     "core.middleware.RejectNullBytesMiddleware",
     "core.middleware.DownloadAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -265,6 +274,27 @@ PORTAL_THROTTLES = {
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Two-factor login (等保2.0 三级: two kinds of authentication for administrators): a
+# password and a TOTP code (or a single-use backup code). The roles listed must enrol at
+# their first login; anyone else may enrol on the account-security page and is then asked
+# for a code too (accounts.two_factor). Values are Role values; tests/conftest.py empties
+# the list for tests not marked `two_factor`.
+PORTAL_2FA_REQUIRED_ROLES = [
+    role
+    for role in env.list(
+        "PORTAL_2FA_REQUIRED_ROLES",
+        default=["municipal_staff", "county_reviewer", "evaluator", "admin"],
+    )
+    if role
+]
+PORTAL_2FA_BACKUP_CODES = 10
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "保定市创新联盟"
+# Wrong codes lock the device for 1, 2, 4, 8… seconds (django-otp's throttling; 0 = off).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Secrets are never shown in the admin (its django-otp pages are not registered anyway).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Sessions end after this much inactivity. core.middleware.SessionIdleMiddleware pushes
 # the expiry forward at most once per SESSION_REFRESH_SECONDS (instead of writing the
 # session on every request), so the cookie age adds that interval: a session ends between

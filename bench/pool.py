@@ -77,9 +77,23 @@ def ensure_users(*, staff: int, jurisdictions, county_per_jurisdiction: int) -> 
     return users
 
 
+def verify_session(session, user) -> None:
+    """Mark ``session`` as past the second factor, as the code page does: staff must give
+    one (PORTAL_2FA_REQUIRED_ROLES), and the page measured is the one they then see, with
+    django-otp's lookup of the device."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="bench", defaults={"confirmed": True}
+    )
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+
+
 def session_cookies(user, count: int, created: list | None = None) -> list[dict]:
     """``count`` logged-in sessions of ``user``, written straight to the session store
-    (what django.contrib.auth.login stores), as cookie dicts. Keys go to ``created``."""
+    (what django.contrib.auth.login and the two-factor code page store), as cookie dicts.
+    Keys go to ``created``."""
     from importlib import import_module
 
     from django.conf import settings
@@ -93,6 +107,7 @@ def session_cookies(user, count: int, created: list | None = None) -> list[dict]
         session[SESSION_KEY] = user._meta.pk.value_to_string(user)
         session[BACKEND_SESSION_KEY] = MODEL_BACKEND
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        verify_session(session, user)
         session.create()
         if created is not None:
             created.append(session.session_key)

@@ -2,6 +2,13 @@
 
 With CI=true, a test that needs PostgreSQL, Redis, a CJK font or Chromium fails when that
 is missing instead of being skipped: a green CI run must mean the real parts were tested.
+
+Two-factor login (accounts.two_factor) is required of every role but lead units in
+production. Most tests sign users in with ``client.force_login`` (or through the login
+form, in tests/e2e) and are about something else: for them ``PORTAL_2FA_REQUIRED_ROLES``
+is empty, so nobody is asked for a code (a user who has an authenticator still would be,
+but such users exist only in the two-factor tests). A test about two-factor login is
+marked ``@pytest.mark.two_factor`` and runs with the production setting.
 """
 
 import contextlib
@@ -59,6 +66,12 @@ def _real_services_for_marked_tests(request):
         require(bool(os.environ.get("PORTAL_TEST_REDIS_URL")), "Redis is not reachable")
     if request.node.get_closest_marker("browser"):
         require(os.path.exists(CHROMIUM), f"{CHROMIUM} is not installed")
+
+
+@pytest.fixture(autouse=True)
+def _two_factor_only_when_marked(request, settings):
+    if not request.node.get_closest_marker("two_factor"):
+        settings.PORTAL_2FA_REQUIRED_ROLES = []
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,6 @@
-"""Login and passwords; every password change and reset is audited (signals.py)."""
+"""Login and passwords; every password change and reset is audited (signals.py). After
+the password, a user who owes a second factor goes to the enrol or code page
+(accounts.two_factor), carrying where they were going."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -8,8 +10,10 @@ from django.utils.translation import gettext as _
 from core import throttle
 from core.client_ip import client_ip
 
+from .. import two_factor
 from ..forms import LoginForm, PasswordResetForm
 from ..signals import password_changed, password_reset_requested
+from .two_factor import step_url
 
 
 class LoginView(auth_views.LoginView):
@@ -17,10 +21,20 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_success_url(self):
+        going_to = super().get_success_url()  # already checked against other hosts
+        step = two_factor.pending_step(self.request.user)
+        return step_url(step, going_to) if step else going_to
+
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("portal:home")
+
+    def get_context_data(self, **kwargs):
+        # The account's security in one place: the menu's "修改密码" leads here.
+        enrolled = two_factor.is_enrolled(self.request.user)
+        return super().get_context_data(two_factor_enrolled=enrolled, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -106,6 +106,15 @@ def organisation_fields(w, prefix=""):
     }
 
 
+def next_urls():
+    return S.choice(["/", "/filings/mine/", "https://evil.example/", "//evil.example"])
+
+
+def two_factor_fields(w):
+    codes = ["123456", "000000", "abcd efgh", "abcd-efgh", "12345678", " 123 456 "]
+    return {"code": S.choice(codes) | S.integer(0, 999_999) | S.text(), "next": next_urls()}
+
+
 def contact_fields(w):
     return {
         "address": S.text(),
@@ -233,10 +242,15 @@ POSTS = [
         fields=lambda w: {
             "username": S.choice([u.username for u in w.users.values() if u]),
             "password": S.choice([PASSWORD]),
-            "next": S.choice(["/", "/filings/mine/", "https://evil.example/", "//evil.example"]),
+            "next": next_urls(),
         },
     ),
     Post("accounts:logout"),
+    # Nobody in the fuzz world has an authenticator: every role may enrol (two-factor login
+    # is not enforced outside tests marked two_factor), and the code page lets them on.
+    Post("accounts:two_factor_enrol", fields=two_factor_fields),
+    Post("accounts:two_factor_verify", fields=two_factor_fields),
+    Post("accounts:two_factor_backup_codes"),
     Post(
         "accounts:password_change",
         fields=lambda w: {
@@ -754,6 +768,7 @@ def _nested(key, parent, child):
 
 READ_ONLY = {
     "healthz": lambda w: [{}],
+    "accounts:two_factor": lambda w: [{}],
     "accounts:password_reset_done": lambda w: [{}],
     "accounts:password_reset_complete": lambda w: [{}],
     "accounts:organisation_detail": pk_of("organisation", "other_organisation", "home_unit"),

@@ -1,0 +1,54 @@
+"""System checks for two-factor login (docs/operations.md, "Two-factor login")."""
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+MIDDLEWARE_ORDER = (
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
+)
+
+
+@register(Tags.security)
+def two_factor_roles(app_configs, **kwargs):
+    from .models import Role
+
+    # A misspelt role would silently exempt the role meant.
+    unknown = [r for r in settings.PORTAL_2FA_REQUIRED_ROLES if r not in Role.values]
+    if unknown:
+        return [
+            Error(
+                f"PORTAL_2FA_REQUIRED_ROLES names roles that do not exist: {unknown}.",
+                hint=f"Use some of: {', '.join(Role.values)}.",
+                id="accounts.E001",
+            )
+        ]
+    return []
+
+
+@register(Tags.security)
+def two_factor_middleware(app_configs, **kwargs):
+    found = [settings.MIDDLEWARE.index(m) for m in MIDDLEWARE_ORDER if m in settings.MIDDLEWARE]
+    if len(found) != len(MIDDLEWARE_ORDER) or found != sorted(found):
+        return [
+            Error(
+                "Two-factor login needs these middleware, in this order: "
+                + ", ".join(MIDDLEWARE_ORDER),
+                id="accounts.E002",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def two_factor_for_administrators(app_configs, **kwargs):
+    if "admin" in settings.PORTAL_2FA_REQUIRED_ROLES:
+        return []
+    return [
+        Warning(
+            "Administrators may log in without a second factor (PORTAL_2FA_REQUIRED_ROLES).",
+            hint="等保2.0 三级 asks two kinds of authentication for administrators: keep 'admin'.",
+            id="accounts.W001",
+        )
+    ]

@@ -1,0 +1,50 @@
+"""Until a signed-in user has given the second factor this session, only the pages that
+get it answer (accounts.two_factor): the enrol and code pages, logout and the language
+switch. Any other page redirects there (keeping where the user was going); any other
+POST is refused. Static files never reach this (WhiteNoise serves them first), nor do
+URLs that resolve to nothing (404)."""
+
+from urllib.parse import urlencode
+
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
+
+from . import two_factor
+
+OPEN_WHILE_PENDING = {
+    two_factor.ENROL,
+    two_factor.VERIFY,
+    "accounts:logout",
+    "set_language",
+}
+
+
+class TwoFactorMiddleware:
+    """After AuthenticationMiddleware and django-otp's OTPMiddleware (``is_verified``).
+    Sets ``request.two_factor_step`` (None when nothing is owed) for the templates."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        step = two_factor.pending_step(request.user)
+        request.two_factor_step = step
+        if step is None or request.resolver_match.view_name in OPEN_WHILE_PENDING:
+            return None
+        url = reverse(step)
+        if request.method not in ("GET", "HEAD"):
+            # A pending user has seen no other form (unless reset by an administrator
+            # meanwhile): the page says what to do, nothing is saved half-verified.
+            return render(
+                request, "accounts/two_factor/refused.html", {"step_url": url}, status=403
+            )
+        htmx = getattr(request, "htmx", None)
+        going_to = (htmx.current_url_abs_path if htmx else None) or request.get_full_path()
+        url = f"{url}?{urlencode({'next': going_to})}"
+        if htmx:
+            return HttpResponseClientRedirect(url)  # the whole page, not into a fragment
+        return redirect(url)
