@@ -1,4 +1,19 @@
+from django.db import DatabaseError
+
 from . import selectors
+
+
+def _quietly(read):
+    """``read()``, or nothing when the database cannot answer: an error page (the database
+    down) must still render."""
+
+    def call():
+        try:
+            return read()
+        except DatabaseError:
+            return None
+
+    return call
 
 
 def policy(request):
@@ -11,6 +26,6 @@ def policy(request):
         and (user.is_municipal_staff or user.is_county_reviewer or user.is_administrator)
     )
     return {
-        "policy_applied": selectors.shown,
-        "policy_banner": selectors.banner if staff else "",
+        "policy_applied": _quietly(selectors.shown),
+        "policy_banner": _quietly(selectors.banner) if staff else "",
     }
