@@ -50,6 +50,16 @@ def _version_errors(version: PolicyVersion) -> dict:
     problem = reminder_days_problem(version.reminder_days_before)
     if problem:
         errors["reminder_days_before"] = problem
+    for name in (
+        "overdue_reminder_interval_days",
+        "event_late_days",
+        "statement_working_days",
+        "notice_working_days",
+        "evaluators_per_application",
+    ):
+        value = getattr(version, name)
+        if value is not None and value < 1:
+            errors[name] = _("请填写大于0的整数。")
     if version.trim_min_scores is not None and version.trim_min_scores < 3:
         errors["trim_min_scores"] = _("去掉最高分和最低分后至少要剩1份评分：请填写3或以上。")
     return errors
