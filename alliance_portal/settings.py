@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "audit",
     "core",
+    "policy",
     "accounts",
     "filings",
     "supervision",
@@ -98,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "core.context_processors.navigation",
+                "policy.context_processors.policy",
             ],
         },
     },
@@ -328,13 +330,22 @@ CONTENT_SECURITY_POLICY = (
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 
-# --- Policy: numbers the measures (保政办发〔2018〕18号) or practice fix ---------------
-# Art. 18 lets a later measure change these; they live here and nowhere else.
+# --- Policy ---------------------------------------------------------------------------
+# The measures' numbers (due dates, periods, subsidy bounds, criteria…) are data: the
+# `policy` app's versions (issue 13). What is left here is how the portal runs.
+# While no version is in force (the 2018 measures lapsed on 2023-09-18): "keep_last"
+# applies the last published version; "refuse" refuses new filings, revocation cases
+# and subsidy rounds until a successor is published.
+PORTAL_POLICY_WHEN_LAPSED = env.str("PORTAL_POLICY_WHEN_LAPSED", default="keep_last")
+if PORTAL_POLICY_WHEN_LAPSED not in ("keep_last", "refuse"):
+    raise environ.ImproperlyConfigured("PORTAL_POLICY_WHEN_LAPSED must be keep_last or refuse")
 PORTAL_SITE_NAME = _("保定市产业创新战略联盟备案管理平台")
 PORTAL_BUREAU_NAME = "保定市科学技术局"
 # Absolute links in e-mails.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
-# Art. 10: materials are PDF, JPEG or PNG, at most this many bytes each.
+# What the server accepts of one uploaded file, whatever it is (materials, summaries'
+# attachments, evidence): an operating limit, kept below the proxy's body size. Each Art. 10
+# material's own limit is the policy version's, and cannot exceed this one.
 UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 # Art. 11: filing numbers, sequential per year without gaps.
 FILING_NUMBER_FORMAT = "保科联备〔{year}〕{seq:03d}号"
@@ -366,21 +377,10 @@ LOGGING = {
     },
 }
 
-# Art. 12(1): the summary of year Y is due on this day of year Y+1.
-ANNUAL_SUMMARY_DUE_MONTH = env.int("PORTAL_SUMMARY_DUE_MONTH", default=3)
-ANNUAL_SUMMARY_DUE_DAY = env.int("PORTAL_SUMMARY_DUE_DAY", default=31)
-# Reminders to the lead unit this many days before the due date (0 = on the day), then
-# every OVERDUE_REMINDER_INTERVAL_DAYS while overdue.
-SUMMARY_REMINDER_DAYS_BEFORE = (30, 7, 0)
-OVERDUE_REMINDER_INTERVAL_DAYS = 7
 # The reminder job works in batches of this many alliances (one transaction each), with an
 # optional pause between batches to spare the database on a busy morning.
 REMINDER_BATCH_SIZE = env.int("PORTAL_REMINDER_BATCH_SIZE", default=500)
 REMINDER_BATCH_PAUSE_SECONDS = env.float("PORTAL_REMINDER_BATCH_PAUSE", default=0.0)
-# Art. 12(2): "及时报告" — a report more than this many days after the event is late.
-EVENT_REPORT_LATE_DAYS = env.int("PORTAL_EVENT_REPORT_LATE_DAYS", default=30)
-# Art. 13: the period to state one's case (陈述申辩), in working days.
-REVOCATION_STATEMENT_WORKING_DAYS = env.int("PORTAL_STATEMENT_WORKING_DAYS", default=10)
 
 # A broker that is down must fail a publish fast, not hang the request (core.outbox).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
@@ -415,21 +415,3 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=8, minute=30),
     },
 }
-
-# Art. 15: operating subsidies of 10–50万元 after evaluation, in whole yuan. The award
-# table's CHECK constraint is generated from these: changing them needs a migration.
-SUBSIDY_MIN_YUAN = 100_000
-SUBSIDY_MAX_YUAN = 500_000
-SUBSIDY_EVALUATORS_PER_APPLICATION = 5
-# With at least this many scores the single highest and lowest totals are dropped.
-SUBSIDY_TRIM_MIN_SCORES = 5
-SUBSIDY_NOTICE_WORKING_DAYS = env.int("PORTAL_SUBSIDY_NOTICE_WORKING_DAYS", default=5)
-# Default criteria (国科办政〔2012〕47号 plus 市级补助经费使用); weights editable per round.
-SUBSIDY_DEFAULT_CRITERIA = [
-    ("创新活动", 20),
-    ("创新绩效", 25),
-    ("服务产业", 20),
-    ("运行管理", 15),
-    ("利益保障", 10),
-    ("市级补助经费使用", 10),
-]

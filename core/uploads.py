@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from .contentcheck import content_problem as _content_problem
 from .downloads import SIGNATURES
 
+TYPE_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+
 
 @dataclass(frozen=True)
 class CheckedUpload:
@@ -26,8 +28,12 @@ class CheckedUpload:
     original_name: str
 
 
-def check_upload(uploaded) -> CheckedUpload:
-    """Validate an UploadedFile; raise ValidationError with a message saying what to fix."""
+def check_upload(uploaded, *, max_bytes=None, content_types=None) -> CheckedUpload:
+    """Validate an UploadedFile; raise ValidationError with a message saying what to fix.
+
+    ``max_bytes`` and ``content_types`` narrow what is accepted (an Art. 10 material's
+    limit and types under the filing's policy version); the server's own ceiling,
+    ``UPLOAD_MAX_BYTES``, and PDF/JPEG/PNG always apply."""
     name = uploaded.name or ""
     if "/" in name or "\\" in name or ".." in name or "\x00" in name or not name.strip():
         raise ValidationError(
@@ -35,7 +41,7 @@ def check_upload(uploaded) -> CheckedUpload:
             % {"name": name},
             code="bad_name",
         )
-    limit = settings.UPLOAD_MAX_BYTES
+    limit = min(settings.UPLOAD_MAX_BYTES, max_bytes or settings.UPLOAD_MAX_BYTES)
     if uploaded.size > limit:
         raise ValidationError(
             _("文件“%(name)s”大小为%(size)s，超过了%(limit)s的上限，请压缩或分拆后再上传。")
@@ -58,6 +64,16 @@ def check_upload(uploaded) -> CheckedUpload:
             code="bad_type",
         )
     _magic, content_type, extension = detected
+    if content_types is not None and content_type not in content_types:
+        raise ValidationError(
+            _("文件“%(name)s”的类型（%(type)s）不在本项材料接受的类型之内：%(accepted)s。")
+            % {
+                "name": name,
+                "type": TYPE_NAMES.get(content_type, content_type),
+                "accepted": "、".join(TYPE_NAMES.get(t, t) for t in sorted(content_types)),
+            },
+            code="bad_type",
+        )
     problem = _content_problem(uploaded, content_type)
     uploaded.seek(0)
     if problem:
@@ -69,10 +85,10 @@ def check_upload(uploaded) -> CheckedUpload:
     return CheckedUpload(content_type, extension, uploaded.size, digest.hexdigest(), name[:200])
 
 
-def store_upload(model, *, by, uploaded, **owner):
-    """Check ``uploaded`` and save it as a new ``model`` row (FilingMaterial or any
-    attachment with the same file fields) under a generated name."""
-    checked = check_upload(uploaded)
+def store_upload(model, *, by, uploaded, max_bytes=None, content_types=None, **owner):
+    """Check ``uploaded`` (``check_upload``'s limits) and save it as a new ``model`` row
+    (FilingMaterial or any attachment with the same file fields) under a generated name."""
+    checked = check_upload(uploaded, max_bytes=max_bytes, content_types=content_types)
     row = model(
         original_name=checked.original_name,
         content_type=checked.content_type,

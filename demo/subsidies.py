@@ -248,7 +248,7 @@ def _finished_round(staff, decider, experts) -> SubsidyRound | None:
             with _on(datetime.date(2025, 5, 12) + datetime.timedelta(days=position), 14 + index):
                 _score(assignment, criteria, QUALITY[index % len(QUALITY)], position)
     with _on(datetime.date(2025, 6, 3)):
-        for application_id, amount in suggest_awards(ranking(round_), round_.budget_yuan).items():
+        for application_id, amount in suggest_awards(ranking(round_), round_).items():
             application = next(a for _i, a in applications if a.pk == application_id)
             services.award_set(application=application, by=decider, amount_yuan=amount)
     with _on(datetime.date(2025, 6, 5)):

@@ -1,6 +1,10 @@
-"""The Art. 9 conformance check: the seven filing conditions, each passed, failed or a
-warning, with the article quoted and what to fix. The lead unit sees it before it may
-submit; both reviewers see it as their checklist."""
+"""The Art. 9 conformance check: the filing conditions of the filing's policy version,
+each passed, failed or a warning, with the version's article text quoted and what to fix.
+The lead unit sees it before it may submit; both reviewers see it as their checklist.
+
+A condition names the check that decides it (``CHECKS``, keyed like
+``policy.models.CHECKS``; the 2018 measures' seven conditions each have one), or is a
+declaration: the lead unit ticks it and the reviewers confirm it."""
 
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -9,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.uscc import is_valid_uscc
+from policy import selectors as policy_selectors
 
 # Organisation-type codes (USCC character 2 after the authority) that are not independent
 # legal persons: 92 个体工商户. Everything else registered with a USCC is treated as one.
@@ -28,44 +33,18 @@ STATUS_LABELS = {
     Status.WARNING: gettext_lazy("请注意"),
 }
 
-ARTICLE_9 = {
-    1: gettext_lazy(
-        "（一）联盟构建牵头单位是在保定市内注册的独立法人单位，联合市内外企业、高等学校和科研机构等多个独立法人组成；"
-    ),
-    2: gettext_lazy("（二）产业创新链构建任务明确、目标清晰；"),
-    3: gettext_lazy(
-        "（三）签署了具有法律约束力的创新联盟协议（章程）。协议（章程）须由成员单位法定代表人共同签署生效，其中有明确的创新目标、成员单位之间的任务分工；"
-    ),
-    4: gettext_lazy(
-        "（四）设立决策、执行等组织机构，明确创新联盟对外承担责任的主体。创新联盟执行机构应设立联盟工作办公室，配备专职人员，负责有关日常事务；"
-    ),
-    5: gettext_lazy(
-        "（五）有健全的经费管理制度。创新联盟发展以成员单位自主投入为主。对政府资助经费，创新联盟可委托常设执行机构的依托单位进行管理，需制定了内部管理办法和监督机制；"
-    ),
-    6: gettext_lazy(
-        "（六）建立了利益保障机制。创新联盟研发项目产生的成果和知识产权应事先通过协议明确权利归属、许可使用和转化收益分配的办法，保护创新联盟成员的合法权益；"
-    ),
-    7: gettext_lazy(
-        "（七）建立了开放发展机制。应为跨行业、跨行政区域的开放型创新联盟，建立成果扩散机制，对承担政府资助项目形成的成果有向创新联盟外扩散的义务。"
-    ),
-}
-
-TITLES = {
-    1: gettext_lazy("牵头单位与成员构成"),
-    2: gettext_lazy("任务与目标"),
-    3: gettext_lazy("联盟协议（章程）签署"),
-    4: gettext_lazy("组织机构与工作办公室"),
-    5: gettext_lazy("经费管理制度"),
-    6: gettext_lazy("利益保障机制"),
-    7: gettext_lazy("开放发展机制"),
-}
-
 
 @dataclass
 class ConditionResult:
-    number: int
+    number: int = 0
     failures: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    title: str = ""
+    article: str = ""
+    key: str = ""
+    evidence: str = ""
+    declaration: bool = False
+    declared: bool = False
 
     @property
     def status(self) -> Status:
@@ -84,14 +63,6 @@ class ConditionResult:
         return STATUS_LABELS[self.status]
 
     @property
-    def article(self):
-        return ARTICLE_9[self.number]
-
-    @property
-    def title(self):
-        return TITLES[self.number]
-
-    @property
     def messages(self) -> list[str]:
         return self.failures + self.warnings
 
@@ -106,7 +77,7 @@ def _filled(text: str) -> bool:
 
 
 def _check_lead_and_members(alliance, members) -> ConditionResult:
-    result = ConditionResult(1)
+    result = ConditionResult()
     lead = alliance.lead_unit
     if not is_valid_uscc(lead.uscc):
         result.failures.append(
@@ -151,7 +122,7 @@ def _check_lead_and_members(alliance, members) -> ConditionResult:
 
 
 def _check_goals(alliance) -> ConditionResult:
-    result = ConditionResult(2)
+    result = ConditionResult()
     if not _filled(alliance.industry_chain):
         result.failures.append(_("请填写产业创新链及构建任务（至少%(n)d字）。") % {"n": MIN_TEXT})
     if not _filled(alliance.innovation_goals):
@@ -162,7 +133,7 @@ def _check_goals(alliance) -> ConditionResult:
 
 
 def _check_charter(members) -> ConditionResult:
-    result = ConditionResult(3)
+    result = ConditionResult()
     unsigned = [m.organisation.name for m in members if not m.charter_signed]
     if unsigned:
         result.failures.append(
@@ -178,7 +149,7 @@ def _check_charter(members) -> ConditionResult:
 
 
 def _check_bodies(alliance) -> ConditionResult:
-    result = ConditionResult(4)
+    result = ConditionResult()
     missing = [
         label
         for value, label in [
@@ -196,15 +167,15 @@ def _check_bodies(alliance) -> ConditionResult:
     return result
 
 
-def _check_text(number: int, value: str, what) -> ConditionResult:
-    result = ConditionResult(number)
+def _check_text(value: str, what) -> ConditionResult:
+    result = ConditionResult()
     if not _filled(value):
         result.failures.append(_("请说明%(what)s（至少%(n)d字）。") % {"what": what, "n": MIN_TEXT})
     return result
 
 
 def _check_openness(alliance, members) -> ConditionResult:
-    result = _check_text(7, alliance.openness_mechanism, _("开放发展与成果扩散机制"))
+    result = _check_text(alliance.openness_mechanism, _("开放发展与成果扩散机制"))
     organisations = [m.organisation for m in members]
     industries = {o.industry for o in organisations}
     regions = {_region(o) for o in organisations}
@@ -217,27 +188,70 @@ def _check_openness(alliance, members) -> ConditionResult:
     return result
 
 
-def check_conformance(alliance) -> list[ConditionResult]:
-    """Evaluate Art. 9 (1)–(7) for ``alliance``; the list is in the article's order."""
+def _check_funding(alliance, members) -> ConditionResult:
+    return _check_text(
+        alliance.funding_rules, _("经费管理制度（成员自主投入、政府资助经费的管理和监督）")
+    )
+
+
+def _check_ip(alliance, members) -> ConditionResult:
+    return _check_text(alliance.ip_mechanism, _("成果和知识产权的权利归属、许可使用和收益分配办法"))
+
+
+#: The checks the code provides, by key (``policy.models.CHECKS`` lists the same keys).
+CHECKS = {
+    "lead_and_members": _check_lead_and_members,
+    "goals": lambda alliance, members: _check_goals(alliance),
+    "charter": lambda alliance, members: _check_charter(members),
+    "bodies": lambda alliance, members: _check_bodies(alliance),
+    "funding_rules": _check_funding,
+    "ip_mechanism": _check_ip,
+    "openness": _check_openness,
+}
+
+
+def _declaration(condition, declared: bool) -> ConditionResult:
+    result = ConditionResult(declaration=True, declared=declared)
+    if not declared:
+        result.failures.append(
+            _("请牵头单位确认并声明符合本项条件（%(what)s），审核部门将予以核实。")
+            % {"what": condition.evidence or condition.title}
+        )
+    return result
+
+
+def rules_version(alliance, filing=None):
+    """The version whose conditions apply: the filing's own once submitted, else the
+    version that would apply if it were submitted today."""
+    if filing is not None and filing.policy_version_id:
+        return filing.policy_version
+    return policy_selectors.shown()
+
+
+def check_conformance(alliance, filing=None) -> list[ConditionResult]:
+    """Evaluate the Art. 9 conditions of ``filing``'s version (or today's, for an alliance
+    without a filing) for ``alliance``, in the article's order."""
+    version = rules_version(alliance, filing)
+    declared = set(filing.declarations) if filing is not None else set()
     members = list(alliance.members.select_related("organisation"))
-    return [
-        _check_lead_and_members(alliance, members),
-        _check_goals(alliance),
-        _check_charter(members),
-        _check_bodies(alliance),
-        _check_text(
-            5, alliance.funding_rules, _("经费管理制度（成员自主投入、政府资助经费的管理和监督）")
-        ),
-        _check_text(
-            6, alliance.ip_mechanism, _("成果和知识产权的权利归属、许可使用和收益分配办法")
-        ),
-        _check_openness(alliance, members),
-    ]
+    results = []
+    for condition in version.conditions.all():
+        if condition.is_declaration:
+            result = _declaration(condition, condition.key in declared)
+        else:
+            result = CHECKS[condition.check_key](alliance, members)
+        result.number, result.title, result.key = condition.number, condition.title, condition.key
+        result.article, result.evidence = condition.article_text, condition.evidence
+        results.append(result)
+    return results
+
+
+def materials_for(filing):
+    """The Art. 10 materials the lead unit uploads under ``filing``'s version."""
+    return list(rules_version(filing.alliance, filing).materials.all())
 
 
 def missing_materials(filing) -> list[str]:
-    """Art. 10 (2)–(4): the kinds of material the lead unit has not uploaded yet."""
-    from .models import FilingMaterial
-
+    """Art. 10: the required materials of the filing's version not uploaded yet."""
     present = set(filing.materials.values_list("kind", flat=True))
-    return [str(label) for kind, label in FilingMaterial.Kind.choices if kind not in present]
+    return [m.title for m in materials_for(filing) if m.required and m.kind not in present]

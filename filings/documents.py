@@ -12,7 +12,7 @@ def _members(filing):
 
 def application_form_pdf(filing) -> bytes:
     """Art. 10(2): the 备案申请书 from the data entered, to print, stamp and upload."""
-    from .conformance import check_conformance
+    from .conformance import check_conformance, rules_version
 
     return render_pdf(
         "pdf/application_form.html",
@@ -20,7 +20,8 @@ def application_form_pdf(filing) -> bytes:
             "filing": filing,
             "alliance": filing.alliance,
             "members": _members(filing),
-            "checks": check_conformance(filing.alliance),
+            "checks": check_conformance(filing.alliance, filing),
+            "policy_version": rules_version(filing.alliance, filing),
             "today": timezone.localdate(),
         },
     )
@@ -34,6 +35,7 @@ def recommendation_letter_pdf(filing, number: str) -> bytes:
             "filing": filing,
             "alliance": filing.alliance,
             "jurisdiction": filing.jurisdiction,
+            "policy_version": filing.policy_version,
             "number": number,
             "date": timezone.localdate(filing.recommended_at or timezone.now()),
         },
@@ -48,6 +50,7 @@ def filing_notice_pdf(filing, number: str) -> bytes:
             "filing": filing,
             "alliance": filing.alliance,
             "members": _members(filing),
+            "policy_version": filing.policy_version,
             "number": number,
             "date": filing.alliance.filed_on or timezone.localdate(),
         },

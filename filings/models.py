@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Jurisdiction, Organisation
+from policy.models import PolicyVersion
 
 from . import rules
 
@@ -198,6 +199,20 @@ class Filing(ConcurrentTransitionMixin, models.Model):
     decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     # The last return or rejection reason, which the lead unit sees (history is in the log).
     last_reason = models.TextField(_("退回或不予备案理由"), blank=True)
+    # The measures it was submitted under (issue 13): set on the first submission and never
+    # again, so its checklist, materials and documents keep that version's rules. A draft
+    # shows the version that would apply today.
+    policy_version = models.ForeignKey(
+        PolicyVersion,
+        verbose_name=_("适用政策版本"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="filings",
+    )
+    # Keys of the Art. 9 conditions the lead unit has declared it meets (conditions the
+    # portal cannot check itself; the reviewers confirm them).
+    declarations = models.JSONField(_("已声明的备案条件"), default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -222,11 +237,17 @@ class Filing(ConcurrentTransitionMixin, models.Model):
         source=State.DRAFT,
         target=State.COUNTY_REVIEW,
         permission=rules.is_lead_unit_of,
-        conditions=[rules.conforms_to_art9, rules.has_art10_materials, rules.county_takes_part],
+        conditions=[
+            rules.policy_applies,
+            rules.conforms_to_art9,
+            rules.has_art10_materials,
+            rules.county_takes_part,
+        ],
     )
-    def submit(self):
+    def submit(self, *, version):
         self.jurisdiction = self.alliance.lead_unit.jurisdiction
         self.submitted_at = self.queued_at = timezone.now()
+        self.policy_version = version
 
     @transition(
         field=state,

@@ -36,10 +36,18 @@ def is_reviewer_at_current_level(filing, user) -> bool:
     return False
 
 
+def policy_applies(filing) -> bool:
+    """A first submission binds the filing to the version applied today; while the measures
+    have lapsed and the portal refuses (PORTAL_POLICY_WHEN_LAPSED), there is none."""
+    from policy import selectors
+
+    return filing.policy_version_id is not None or selectors.applied() is not None
+
+
 def conforms_to_art9(filing) -> bool:
     from .conformance import check_conformance
 
-    return not any(result.failed for result in check_conformance(filing.alliance))
+    return not any(result.failed for result in check_conformance(filing.alliance, filing))
 
 
 def has_art10_materials(filing) -> bool:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from accounts.models import Role
+from policy import selectors as policy_selectors
 
 from .models import Alliance, Filing
 
@@ -56,3 +57,19 @@ def municipal_queue(user) -> QuerySet[Filing]:
         .filter(state=Filing.State.MUNICIPAL_REVIEW)
         .order_by("queued_at", "pk")
     )
+
+
+def filed_under(alliance: Alliance):
+    """The policy version an alliance was filed under: its filed filing's, or for an
+    alliance filed before the portal (no filing) the version applied on its filing date."""
+    filing = (
+        Filing.objects.filter(alliance=alliance, state=Filing.State.FILED)
+        .select_related("policy_version")
+        .order_by("-decided_at")
+        .first()
+    )
+    if filing is not None and filing.policy_version is not None:
+        return filing.policy_version
+    if alliance.filed_on is None:
+        return None
+    return policy_selectors.rules_on(alliance.filed_on)

@@ -19,6 +19,7 @@ from audit.models import record
 from core import outbox, transitions
 from core.transitions import StaleRecord, TransitionRefused
 from core.uploads import store_upload
+from policy import selectors as policy_selectors
 
 from . import documents, rules
 from .models import Alliance, AllianceMember, Filing, FilingDocument, FilingMaterial
@@ -103,8 +104,10 @@ def why_not(filing: Filing, name: str) -> list[str]:
     from .conformance import check_conformance, missing_materials
 
     reasons = []
+    if name == "submit" and not rules.policy_applies(filing):
+        reasons.append(policy_selectors.lapsed_refusal())
     if name in ("submit", "resubmit"):
-        for result in check_conformance(filing.alliance):
+        for result in check_conformance(filing.alliance, filing):
             if result.failed:
                 reasons.extend(
                     _("第九条%(title)s：%(msg)s") % {"title": result.title, "msg": msg}
@@ -282,9 +285,50 @@ def member_remove(*, filing: Filing, by, member: AllianceMember):
 
 @transaction.atomic
 def material_upload(*, filing: Filing, by, kind: str, uploaded) -> FilingMaterial:
+    """An Art. 10 material of a kind the filing's version lists, within that material's
+    accepted types and size."""
+    from .conformance import materials_for
+
     filing = _locked(filing.pk, None)
     filing_check_editable(filing=filing, by=by)
-    return store_upload(FilingMaterial, by=by, uploaded=uploaded, filing=filing, kind=kind)
+    material = next((m for m in materials_for(filing) if m.kind == kind), None)
+    if material is None:
+        raise ValidationError({"kind": _("请选择材料类型。")})
+    return store_upload(
+        FilingMaterial,
+        by=by,
+        uploaded=uploaded,
+        max_bytes=material.max_bytes,
+        content_types=material.content_types,
+        filing=filing,
+        kind=kind,
+    )
+
+
+@transaction.atomic
+def filing_declare(*, filing: Filing, by, keys) -> Filing:
+    """Record which of the version's declared Art. 9 conditions the lead unit declares it
+    meets (``keys``: condition keys; the others are withdrawn)."""
+    from .conformance import rules_version
+
+    filing = _locked(filing.pk, None)
+    filing_check_editable(filing=filing, by=by)
+    version = rules_version(filing.alliance, filing)
+    allowed = {c.key for c in version.conditions.all() if c.is_declaration}
+    chosen = sorted({str(k) for k in keys})
+    if set(chosen) - allowed:
+        raise ValidationError({"keys": _("只能声明本版本中需由牵头单位声明的条件。")})
+    old = list(filing.declarations)
+    filing.declarations = chosen
+    filing.save(update_fields=["declarations"])
+    record(
+        subject=filing,
+        action="declare",
+        action_label=gettext_lazy("声明符合备案条件"),
+        actor=by,
+        reason=f"{'、'.join(old) or '—'} → {'、'.join(chosen) or '—'}",
+    )
+    return filing
 
 
 # --- Transitions -------------------------------------------------------------------------
@@ -292,9 +336,15 @@ def material_upload(*, filing: Filing, by, kind: str, uploaded) -> FilingMateria
 
 @transaction.atomic
 def filing_submit(*, filing: Filing, by, expected_state=None) -> Filing:
+    """Submit to the county. The first submission binds the filing to the policy version
+    applied today (read afresh): its conditions are the ones checked, and stay its rules."""
     filing = _locked(filing.pk, expected_state)
-    name = "resubmit" if filing.state == Filing.State.RETURNED else "submit"
-    return _run(filing, name, by)
+    if filing.state == Filing.State.RETURNED:
+        return _run(filing, "resubmit", by)
+    version = filing.policy_version or policy_selectors.applied(fresh=True)
+    if version is not None:
+        filing.policy_version = version  # checked against the version it will be bound to
+    return _run(filing, "submit", by, version=version)
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ urlpatterns = [
         "<int:pk>/members/<int:member_pk>/remove/", application.member_remove, name="member_remove"
     ),
     path("<int:pk>/materials/upload/", application.material_upload, name="material_upload"),
+    path("<int:pk>/declarations/", application.declarations_save, name="declarations"),
     # The filing page and its decisions (views/review.py)
     path("<int:pk>/", review.filing_detail, name="detail"),
     path("<int:pk>/submit/", review.filing_submit, name="submit"),

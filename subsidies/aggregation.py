@@ -4,8 +4,6 @@ trimmed of the single highest and lowest totals when there are enough scores."""
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
-
 TWO_PLACES = Decimal("0.01")
 
 
@@ -15,11 +13,11 @@ def weighted_total(scores: dict[int, int], weights: dict[int, int]) -> Decimal:
     return (total / 100).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
-def panel_score(totals: list[Decimal], *, trim_from: int | None = None) -> Decimal | None:
-    """Mean of ``totals``; with at least ``trim_from`` of them, drop one highest and one lowest."""
+def panel_score(totals: list[Decimal], *, trim_from: int) -> Decimal | None:
+    """Mean of ``totals``; with at least ``trim_from`` of them (the round's policy
+    version's ``trim_min_scores``), drop one highest and one lowest."""
     if not totals:
         return None
-    trim_from = settings.SUBSIDY_TRIM_MIN_SCORES if trim_from is None else trim_from
     kept = sorted(totals)
     if len(kept) >= trim_from:
         kept = kept[1:-1]
@@ -56,6 +54,7 @@ def ranking(round_) -> list[RankedApplication]:
     from .models import Application, Assignment, Score
 
     weights = dict(round_.criteria.values_list("pk", "weight"))
+    trim_from = round_.policy_version.trim_min_scores
     applications = list(
         Application.objects.filter(round=round_, state=Application.State.SUBMITTED).select_related(
             "alliance", "alliance__lead_unit", "award"
@@ -88,7 +87,7 @@ def ranking(round_) -> list[RankedApplication]:
         RankedApplication(
             a,
             totals.get(a.pk, []),
-            panel_score(totals.get(a.pk, [])),
+            panel_score(totals.get(a.pk, []), trim_from=trim_from),
             recused=recused.get(a.pk, []),
         )
         for a in applications
@@ -100,7 +99,7 @@ def ranking(round_) -> list[RankedApplication]:
 
 
 def suggest_awards(
-    ranked: list[RankedApplication], budget: int, *, pass_mark: Decimal = Decimal(60)
+    ranked: list[RankedApplication], round_, *, pass_mark: Decimal = Decimal(60)
 ) -> dict[int, int]:
     """Proposed amounts (application id → yuan) for staff to adjust.
 
@@ -108,9 +107,9 @@ def suggest_awards(
     from the maximum (rank 1) to the minimum (last qualifying), rounded down to 1,000 yuan;
     each is cut to what the budget has left, and none is proposed below the minimum.
     """
-    low, high = settings.SUBSIDY_MIN_YUAN, settings.SUBSIDY_MAX_YUAN
+    low, high = round_.policy_version.subsidy_min_yuan, round_.policy_version.subsidy_max_yuan
     qualifying = [r for r in ranked if r.panel is not None and r.panel >= pass_mark]
-    proposals, left = {}, budget
+    proposals, left = {}, round_.budget_yuan
     n = len(qualifying)
     for index, row in enumerate(qualifying):
         share = Decimal(1) if n == 1 else Decimal(n - 1 - index) / (n - 1)

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.utils import timezone
 
 from core.pdf import render_pdf
@@ -12,7 +11,8 @@ def revocation_notice_pdf(case) -> bytes:
             "case": case,
             "alliance": case.alliance,
             "date": timezone.localdate(case.opened_at),
-            "working_days": settings.REVOCATION_STATEMENT_WORKING_DAYS,
+            "working_days": case.policy_version.statement_working_days,
+            "policy_version": case.policy_version,
         },
     )
 
@@ -20,5 +20,10 @@ def revocation_notice_pdf(case) -> bytes:
 def revocation_decision_pdf(case) -> bytes:
     return render_pdf(
         "pdf/revocation_decision.html",
-        {"case": case, "alliance": case.alliance, "date": timezone.localdate(case.decided_at)},
+        {
+            "case": case,
+            "alliance": case.alliance,
+            "policy_version": case.policy_version,
+            "date": timezone.localdate(case.decided_at),
+        },
     )

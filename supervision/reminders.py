@@ -29,6 +29,7 @@ from core import outbox
 from core.models import Notification
 from core.notify import inbox_entries
 from filings.models import Alliance
+from policy import selectors as policy_selectors
 
 from .models import AnnualSummary, ReminderLog
 from .models.summaries import annual_summary_due_date
@@ -59,18 +60,20 @@ class RunReport:
 
 
 def reminder_step(today: datetime.date) -> Step | None:
-    """Which reminder is due today, for which summary year (None on quiet days)."""
-    first_notice = max(settings.SUMMARY_REMINDER_DAYS_BEFORE)
+    """Which reminder is due today, for which summary year (None on quiet days). The
+    schedule is the policy version's applied today (no record binds a reminder)."""
+    version = policy_selectors.rules_on(today)
+    first_notice = max(version.reminder_days_before)
     year = today.year - 1
     if today < annual_summary_due_date(year) - datetime.timedelta(days=first_notice):
         year -= 1
     due = annual_summary_due_date(year)
     days_left = (due - today).days
     if days_left < 0:
-        week = (-days_left - 1) // settings.OVERDUE_REMINDER_INTERVAL_DAYS + 1
+        week = (-days_left - 1) // version.overdue_reminder_interval_days + 1
         return Step(year, f"overdue{week}", due)
     # Windowed, not exact days: a missed daily run is caught up the next day.
-    for days_before in sorted(settings.SUMMARY_REMINDER_DAYS_BEFORE):
+    for days_before in sorted(version.reminder_days_before):
         if days_left <= days_before:
             return Step(year, "due" if days_before == 0 else f"before{days_before}", due)
     return None
@@ -92,13 +95,18 @@ def alliances_owing(year: int):
 
 
 def _lead_unit_text(alliance, step: Step) -> tuple[str, str]:
-    params = {"name": alliance.name, "year": step.year, "due": date_format(step.due, "DATE_FORMAT")}
+    params = {
+        "name": alliance.name,
+        "year": step.year,
+        "due": date_format(step.due, "DATE_FORMAT"),
+        "measures": policy_selectors.summary_version(step.year).title,
+    }
     if step.overdue:
         subject = _("【逾期】请尽快提交%(year)s年度工作总结") % params
         body = (
             _(
                 "“%(name)s”的%(year)s年度工作总结应于%(due)s前提交，目前已逾期。"
-                "根据《保定市推进产业创新战略联盟建设实施办法》第十二条，请尽快登录平台提交。"
+                "根据《%(measures)s》第十二条，请尽快登录平台提交。"
             )
             % params
         )

@@ -4,7 +4,6 @@ import datetime
 import functools
 import operator
 
-from django.conf import settings
 from django.db.models import Count, DateField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
@@ -14,6 +13,7 @@ from accounts.permissions import STAFF_ROLES
 from audit.models import AuditEntry
 from filings.models import Alliance
 from filings.selectors import alliances_visible_to
+from policy import selectors as policy_selectors
 
 from .models import (
     AllianceChange,
@@ -191,11 +191,21 @@ def late_q(today=None) -> Q:
     """``EventReport.is_late`` as a database condition (on ``reported_day``, the local
     calendar day of the report: annotate it with ``TruncDate("reported_at")``)."""
     today = today or timezone.localdate()
-    days = datetime.timedelta(days=settings.EVENT_REPORT_LATE_DAYS)
-    deadline = ExpressionWrapper(F("event_date") + days, output_field=DateField())
-    reported_late = Q(reported_at__isnull=False, reported_day__gt=deadline)
-    unreported_late = Q(reported_at__isnull=True, event_date__lt=today - days)
-    return reported_late | unreported_late
+    late = Q(pk__in=[])
+    # One condition per span of policy versions: each event is judged by the version of
+    # its own day (a handful of spans, one query).
+    for start, end, version in policy_selectors.rule_spans():
+        days = datetime.timedelta(days=version.event_late_days)
+        deadline = ExpressionWrapper(F("event_date") + days, output_field=DateField())
+        reported_late = Q(reported_at__isnull=False, reported_day__gt=deadline)
+        unreported_late = Q(reported_at__isnull=True, event_date__lt=today - days)
+        span = Q()
+        if start is not None:
+            span &= Q(event_date__gte=start)
+        if end is not None:
+            span &= Q(event_date__lt=end)
+        late |= span & (reported_late | unreported_late)
+    return late
 
 
 def compliance(user, year: int, jurisdiction=None) -> dict:

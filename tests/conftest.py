@@ -125,16 +125,22 @@ DB_FIXTURES = {
 @pytest.fixture(autouse=True)
 def _data_migration_rows(request):
     """Every test that uses the database finds the rows data migrations load (the 26
-    jurisdictions): a transactional test flushes them, and in random order any test may
+    jurisdictions, the 2018 measures): a transactional test flushes them, and in random order any test may
     come next (seed_demo, a page that lists jurisdictions, …)."""
     if request.node.get_closest_marker("django_db") is None and not (
         DB_FIXTURES & set(request.fixturenames)
     ):
         return
     request.getfixturevalue("_django_db_helper")
-    from tests.factories import jurisdiction
+    from policy import selectors
+    from tests.factories import jurisdiction, policy_v1
 
     jurisdiction()  # loads the migration's rows when they are missing
+    policy_v1()  # likewise the 2018 measures (policy version 1)
+    # The published versions are cached per process (policy.selectors) and a test's rows
+    # go with it: each test reads them afresh, before it counts any query.
+    selectors.forget()
+    selectors.published()
 
 
 @pytest.fixture(autouse=True)

@@ -25,6 +25,23 @@ def jurisdiction(code: str = "130602") -> Jurisdiction:
     return found
 
 
+def policy_v1():
+    """Policy version 1, the 2018 measures, as the data migration loads it (again after a
+    transactional test flushed it)."""
+    from policy.models import PolicyVersion
+
+    found = PolicyVersion.objects.filter(document_number="保政办发〔2018〕18号").first()
+    if found is None:
+        import importlib
+
+        from django.apps import apps
+
+        migration = importlib.import_module("policy.migrations.0002_measures_2018")
+        migration.load(apps, None)
+        found = PolicyVersion.objects.get(document_number="保政办发〔2018〕18号")
+    return found
+
+
 class OrganisationFactory(DjangoModelFactory):
     class Meta:
         model = Organisation
@@ -341,3 +358,29 @@ class RevokedCaseHelper:
             grounds=["2"],
             facts="未按章程开展活动",
         )
+
+
+def policy_successor(*, effective_from, expires_on=None, by=None, conditions=(), **data):
+    """A version succeeding version 1, created and published through the services: a copy
+    of the 2018 rule set with ``data``'s particulars and parameters, plus ``conditions``
+    (dicts for ``condition_save``, with their ``key``)."""
+    from policy import services as policy_services
+
+    by = by or AdminFactory()
+    version = policy_services.version_create(
+        by=by,
+        copy_from=policy_v1(),
+        data={
+            "document_number": data.pop("document_number", "保政办发〔2024〕7号"),
+            "title": data.pop("title", "保定市推进产业创新战略联盟建设实施办法（修订）"),
+            "issuing_body": "保定市人民政府办公厅",
+            "effective_from": effective_from,
+            "expires_on": expires_on,
+            **data,
+        },
+    )
+    for condition in conditions:
+        condition = dict(condition)
+        key = condition.pop("key")
+        policy_services.condition_save(version=version, by=by, key=key, data=condition)
+    return policy_services.version_publish(version=version, by=by)

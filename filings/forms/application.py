@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from accounts.forms import OrganisationForm
 from accounts.models import Jurisdiction, Organisation
 from accounts.uscc import compact, uscc_problem
+from core.uploads import TYPE_NAMES
 
 from ..models import Alliance, AllianceMember, Category, FilingMaterial
 
@@ -297,7 +298,7 @@ class MaterialUploadForm(forms.Form):
 
     kind = forms.ChoiceField(
         label=gettext_lazy("材料类型"),
-        choices=FilingMaterial.Kind.choices,
+        choices=FilingMaterial.Kind.choices,  # the filing's version's kinds: see __init__
         widget=forms.HiddenInput,
         error_messages={
             "required": gettext_lazy("请选择材料类型。"),
@@ -317,13 +318,40 @@ class MaterialUploadForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, kind: str = "", **kwargs):
+    def __init__(self, *args, kind: str = "", rule=None, kinds=None, **kwargs):
         # One form per kind of material on the page: each gets its own element ids.
+        # ``rule`` is the policy version's Art. 10 material of this kind (its types and
+        # size limit); ``kinds`` the version's materials, the only kinds accepted.
         kwargs.setdefault("prefix", "material")
         kwargs.setdefault("auto_id", f"id_material_{kind}_%s" if kind else "id_%s")
         if kind:
             kwargs.setdefault("initial", {"kind": kind})
         super().__init__(*args, **kwargs)
+        if kinds is not None:
+            self.fields["kind"].choices = [(m.kind, m.title) for m in kinds]
+        limit = settings.UPLOAD_MAX_BYTES
+        types = "PDF、JPEG或PNG"
+        if rule is not None:
+            limit = min(limit, rule.max_bytes)
+            types = "、".join(TYPE_NAMES[t] for t in sorted(rule.content_types))
         self.fields["file"].help_text = _(
-            "PDF、JPEG或PNG格式（按文件内容识别），每个文件不超过%(limit)s。"
-        ) % {"limit": filesizeformat(settings.UPLOAD_MAX_BYTES)}
+            "%(types)s格式（按文件内容识别），每个文件不超过%(limit)s。"
+        ) % {"types": types, "limit": filesizeformat(limit)}
+
+
+class DeclarationForm(forms.Form):
+    """The Art. 9 conditions of the filing's version that the portal cannot check: the lead
+    unit declares that it meets each one it ticks; the reviewers confirm it."""
+
+    keys = forms.MultipleChoiceField(
+        label=gettext_lazy("我单位声明符合以下备案条件"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, checks=(), **kwargs):
+        kwargs.setdefault("prefix", "declare")
+        super().__init__(*args, **kwargs)
+        self.fields["keys"].choices = [
+            (c.key, f"{c.article}（{c.evidence}）" if c.evidence else c.article) for c in checks
+        ]

@@ -20,15 +20,16 @@ from core.refusals import REFUSALS, show_refusal
 from core.transitions import StaleRecord
 
 from .. import services
-from ..conformance import check_conformance, missing_materials
+from ..conformance import check_conformance, materials_for, missing_materials, rules_version
 from ..forms.application import (
     AllianceForm,
     AllianceNewForm,
+    DeclarationForm,
     MaterialUploadForm,
     MemberAddForm,
     MemberEditForm,
 )
-from ..models import Filing, FilingMaterial
+from ..models import Filing
 from ..selectors import filings_visible_to
 from .common import add_service_errors, filing_for, refused, state_badge
 
@@ -46,13 +47,14 @@ def _not_editable(request, filing: Filing):
 
 
 def _latest_materials(filing: Filing) -> list[dict]:
-    """Art. 10 (2)–(4), one row per kind: the newest upload counts."""
+    """The Art. 10 materials of the filing's version, one row per kind: the newest upload
+    counts."""
     latest = {}
     for material in filing.materials.order_by("kind", "-uploaded_at", "-pk"):
         latest.setdefault(material.kind, material)
     return [
-        {"kind": kind, "label": label, "material": latest.get(kind)}
-        for kind, label in FilingMaterial.Kind.choices
+        {"kind": m.kind, "label": m.title, "rule": m, "material": latest.get(m.kind)}
+        for m in materials_for(filing)
     ]
 
 
@@ -64,6 +66,7 @@ def _edit_context(
     member_form=None,
     member_forms=None,
     upload_form=None,
+    declaration_form=None,
 ) -> dict:
     alliance = filing.alliance
     members = list(alliance.members.select_related("organisation").order_by("pk"))
@@ -75,9 +78,12 @@ def _edit_context(
         bound_here = (
             upload_form is not None and upload_form.data.get("material-kind") == row["kind"]
         )
-        row["form"] = upload_form if bound_here else MaterialUploadForm(kind=row["kind"])
-    checks = check_conformance(alliance)
+        row["form"] = (
+            upload_form if bound_here else MaterialUploadForm(kind=row["kind"], rule=row["rule"])
+        )
+    checks = check_conformance(alliance, filing)
     missing = missing_materials(filing)
+    declarable = [c for c in checks if c.declaration]
     submit_blockers = [
         _("第九条第%(n)d项（%(title)s）不符合。") % {"n": c.number, "title": c.title}
         for c in checks
@@ -95,6 +101,9 @@ def _edit_context(
         "members": members,
         "materials": materials,
         "checks": checks,
+        "policy_version": rules_version(alliance, filing),
+        "declaration_form": declaration_form
+        or DeclarationForm(checks=declarable, initial={"keys": filing.declarations}),
         "missing_materials": missing,
         "submit_blockers": submit_blockers,
     }
@@ -276,8 +285,10 @@ def member_remove(request, pk, member_pk):
 @role_required(Role.LEAD_UNIT)
 def material_upload(request, pk):
     filing = filing_for(request.user, pk)
+    kind = request.POST.get("material-kind", "")
+    rule = next((m for m in materials_for(filing) if m.kind == kind), None)
     form = MaterialUploadForm(
-        request.POST, request.FILES, kind=request.POST.get("material-kind", "")
+        request.POST, request.FILES, kind=kind, rule=rule, kinds=materials_for(filing)
     )
     if form.is_valid():
         try:
@@ -295,9 +306,31 @@ def material_upload(request, pk):
             messages.success(
                 request,
                 _("已上传%(kind)s：%(name)s。")
-                % {"kind": material.get_kind_display(), "name": material.original_name},
+                % {"kind": rule.title if rule else material.kind, "name": material.original_name},
             )
             return redirect("filings:edit", filing.pk)
     return _render_edit(
         request, filing, _("文件未上传：请按红色提示处理后重新选择文件。"), upload_form=form
     )
+
+
+# --- Declarations (Art. 9 conditions the portal cannot check) ------------------------------
+
+
+@require_POST
+@role_required(Role.LEAD_UNIT)
+def declarations_save(request, pk):
+    filing = filing_for(request.user, pk)
+    checks = [c for c in check_conformance(filing.alliance, filing) if c.declaration]
+    form = DeclarationForm(request.POST, checks=checks)
+    if form.is_valid():
+        try:
+            services.filing_declare(filing=filing, by=request.user, keys=form.cleaned_data["keys"])
+        except ValidationError as error:
+            add_service_errors(form, error, field="keys")
+        except REFUSALS as error:
+            return refused(request, filing, error)
+        else:
+            messages.success(request, _("已保存声明。"))
+            return redirect("filings:edit", filing.pk)
+    return _render_edit(request, filing, _("声明未保存，请检查。"), declaration_form=form)

@@ -20,7 +20,7 @@ from core import transitions
 from core.refusals import REFUSALS
 
 from .. import rules, services
-from ..conformance import check_conformance, missing_materials
+from ..conformance import check_conformance, missing_materials, rules_version
 from ..forms.review import ACTION_FORMS, TEXT_FIELDS
 from ..models import Alliance, Filing
 from ..services import TRANSITION_LABELS
@@ -121,7 +121,8 @@ def _detail_context(request, filing: Filing, bound: dict | None = None) -> dict:
         ).order_by("pk"),
         "materials": _latest_materials(filing),
         "documents": filing.documents.all(),
-        "checks": check_conformance(alliance),
+        "checks": check_conformance(alliance, filing),
+        "policy_version": rules_version(alliance, filing),
         "missing_materials": missing_materials(filing),
         "timeline": _timeline(filing),
         "actions": _actions(filing, user, bound),

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from filings.selectors import filed_under
 from subsidies.selectors import published_awards
 
 from ..filters_registry import RegistryFilter
@@ -45,7 +46,12 @@ def alliance(request, pk):
     alliance = get_object_or_404(public_alliances(), pk=pk)
     members = [(m, member_region(m.organisation)) for m in alliance.public_members]
     awards = published_awards().filter(application__alliance=alliance)
-    context = {"alliance": alliance, "members": members, "awards": awards}
+    context = {
+        "alliance": alliance,
+        "members": members,
+        "awards": awards,
+        "filed_under": filed_under(alliance),
+    }
     return render(request, "registry/alliance.html", context)
 
 

@@ -1,7 +1,7 @@
 """Forms of a subsidy round (Art. 15): its particulars, its criteria, evaluator assignment."""
 
 from django import forms
-from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -18,9 +18,8 @@ class RoundForm(forms.Form):
     title = forms.CharField(label=_("批次名称"), max_length=200)
     budget_yuan = forms.IntegerField(
         label=_("补贴总预算（元）"),
-        min_value=settings.SUBSIDY_MIN_YUAN,
+        min_value=1,  # the version's lower bound: see __init__
         max_value=10**11,  # far above any municipal budget; keeps typos out of the database
-        help_text=_("整数，单位元。单项补贴10万元至50万元（第十五条）。"),
         error_messages=int_errors(_("补贴总预算")),
     )
     opens_on = forms.DateField(
@@ -33,17 +32,40 @@ class RoundForm(forms.Form):
         label=_("每份申请评审专家人数"),
         min_value=1,
         max_value=15,
-        initial=settings.SUBSIDY_EVALUATORS_PER_APPLICATION,
-        help_text=_("5人及以上时去掉一个最高分和一个最低分后取平均。"),
         error_messages=int_errors(_("评审专家人数")),
     )
     notice_working_days = forms.IntegerField(
         label=_("公示期（工作日）"),
         min_value=1,
         max_value=30,
-        initial=settings.SUBSIDY_NOTICE_WORKING_DAYS,
         error_messages=int_errors(_("公示期")),
     )
+
+    def __init__(self, *args, version, **kwargs):
+        """``version``: the round's policy version, or for a new round the one applied
+        today — its bounds, its default panel size and its minimum 公示 period."""
+        super().__init__(*args, **kwargs)
+        budget = self.fields["budget_yuan"]
+        budget.min_value = version.subsidy_min_yuan
+        budget.validators.append(MinValueValidator(version.subsidy_min_yuan))
+        budget.widget.attrs["min"] = version.subsidy_min_yuan
+        budget.help_text = _(
+            "整数，单位元。单项补贴%(low)s元至%(high)s元（%(version)s第十五条）。"
+        ) % {
+            "low": f"{version.subsidy_min_yuan:,}",
+            "high": f"{version.subsidy_max_yuan:,}",
+            "version": version.document_number,
+        }
+        self.fields["evaluators_per_application"].initial = version.evaluators_per_application
+        self.fields["evaluators_per_application"].help_text = _(
+            "%(n)d人及以上时去掉一个最高分和一个最低分后取平均。"
+        ) % {"n": version.trim_min_scores}
+        notice = self.fields["notice_working_days"]
+        notice.initial = version.notice_working_days
+        notice.help_text = _("不少于%(n)d个工作日（%(version)s）。") % {
+            "n": version.notice_working_days,
+            "version": version.document_number,
+        }
 
     def clean(self):
         # Said here too, so that it shows beside the other errors of the same post.

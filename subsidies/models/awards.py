@@ -12,8 +12,9 @@ def _notice_path(instance, filename):
 
 
 class Award(models.Model):
-    """An operating subsidy (Art. 15): whole yuan between the settings' bounds, enforced by
-    the database; the round's total is kept within its budget by subsidies.services."""
+    """An operating subsidy (Art. 15) in whole yuan. The bounds are the round's policy
+    version's, enforced by subsidies.services under the round's row lock (with the budget);
+    the database keeps the absolute invariant, a positive amount."""
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="award")
     amount_yuan = models.PositiveIntegerField(_("补贴金额（元）"))
@@ -34,12 +35,9 @@ class Award(models.Model):
         verbose_name_plural = _("补贴")
         constraints = [
             models.CheckConstraint(
-                name="award_within_art15_bounds",
-                condition=models.Q(
-                    amount_yuan__gte=settings.SUBSIDY_MIN_YUAN,
-                    amount_yuan__lte=settings.SUBSIDY_MAX_YUAN,
-                ),
-                violation_error_message=_("补贴金额须在10万元至50万元之间。"),
+                name="award_amount_positive",
+                condition=models.Q(amount_yuan__gt=0),
+                violation_error_message=_("补贴金额须大于0。"),
             ),
             models.CheckConstraint(
                 name="disbursed_not_above_award",

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from policy.models import PolicyVersion
+
 from .. import rules
 
 
@@ -23,11 +25,17 @@ class SubsidyRound(ConcurrentTransitionMixin, models.Model):
     budget_yuan = models.PositiveBigIntegerField(_("补贴总预算（元）"))
     opens_on = models.DateField(_("申请开始日期"), null=True, blank=True)
     closes_on = models.DateField(_("申请截止日期"), null=True, blank=True)
-    evaluators_per_application = models.PositiveSmallIntegerField(
-        _("每份申请评审专家人数"), default=settings.SUBSIDY_EVALUATORS_PER_APPLICATION
-    )
-    notice_working_days = models.PositiveSmallIntegerField(
-        _("公示期（工作日）"), default=settings.SUBSIDY_NOTICE_WORKING_DAYS
+    # Both start from the round's policy version (round_create); the 公示 period may be
+    # longer than the version's, never shorter.
+    evaluators_per_application = models.PositiveSmallIntegerField(_("每份申请评审专家人数"))
+    notice_working_days = models.PositiveSmallIntegerField(_("公示期（工作日）"))
+    # The measures it was created under (issue 13): its subsidy bounds, trimmed-mean
+    # threshold, default criteria and minimum notice period.
+    policy_version = models.ForeignKey(
+        PolicyVersion,
+        verbose_name=_("适用政策版本"),
+        on_delete=models.PROTECT,
+        related_name="subsidy_rounds",
     )
     state = FSMField(_("状态"), default=State.DRAFT, choices=State.choices, protected=True)
     notice_starts_on = models.DateField(_("公示开始日期"), null=True, blank=True)

@@ -3,7 +3,6 @@ disbursement after it."""
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -51,14 +50,15 @@ def check_disbursement_record(*, round_, by) -> None:
     require_staff(by)
 
 
-def _whole_yuan(amount_yuan) -> int:
+def _whole_yuan(amount_yuan, version) -> int:
+    """A whole number of yuan within the round's version's Art. 15 bounds."""
     try:
         amount = int(str(amount_yuan).strip())
     except (TypeError, ValueError):
         raise ValidationError(_("补贴金额须为整数（元）。")) from None
     if str(amount_yuan).strip() != str(amount):
         raise ValidationError(_("补贴金额须为整数（元）。"))
-    low, high = settings.SUBSIDY_MIN_YUAN, settings.SUBSIDY_MAX_YUAN
+    low, high = version.subsidy_min_yuan, version.subsidy_max_yuan
     if not (low <= amount <= high):
         raise ValidationError(
             _("补贴金额须在%(low)s元至%(high)s元之间（第十五条），您填写的是%(amount)s元。")
@@ -70,11 +70,13 @@ def _whole_yuan(amount_yuan) -> int:
 @transaction.atomic
 def award_set(*, application, by, amount_yuan) -> Award:
     """Propose or change an award. The round row is locked first, so two staff deciding at
-    once are serialised and their awards together cannot exceed the budget."""
+    once are serialised and their awards together cannot exceed the budget; the amount is
+    checked under that lock against the bounds of the round's policy version (a published
+    version never changes, so what the lock protects is the budget)."""
     round_ = lock_round(application.round)
     application = Application.objects.select_related("alliance").get(pk=application.pk)
     check_award_change(round_=round_, by=by, application=application)
-    amount = _whole_yuan(amount_yuan)
+    amount = _whole_yuan(amount_yuan, round_.policy_version)
     others = (
         Award.objects.filter(application__round=round_)
         .exclude(application=application)

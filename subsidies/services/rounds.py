@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -11,6 +10,7 @@ from audit.models import in_log_language, record
 from core import transitions
 from core.workdays import add_working_days
 from filings.numbering import next_in_sequence
+from policy import selectors as policy_selectors
 
 from .. import documents
 from ..models import Award, Criterion, SubsidyRound
@@ -75,14 +75,20 @@ def window_error(opens_on, closes_on) -> str | None:
     return None
 
 
-def _check_particulars(budget_yuan, opens_on, closes_on) -> None:
+def _check_particulars(version, budget_yuan, opens_on, closes_on, notice_working_days) -> None:
+    """The round's particulars against its policy version (bounds, minimum 公示 period)."""
     errors = {}
-    if budget_yuan < settings.SUBSIDY_MIN_YUAN:
+    if budget_yuan < version.subsidy_min_yuan:
         errors["budget_yuan"] = _("补贴总预算不能少于单项补贴下限%(min)s元。") % {
-            "min": f"{settings.SUBSIDY_MIN_YUAN:,}"
+            "min": f"{version.subsidy_min_yuan:,}"
         }
     if window_error(opens_on, closes_on):
         errors["closes_on"] = window_error(opens_on, closes_on)
+    if notice_working_days is not None and notice_working_days < version.notice_working_days:
+        errors["notice_working_days"] = _("公示期不能少于%(n)d个工作日（%(version)s）。") % {
+            "n": version.notice_working_days,
+            "version": version.document_number,
+        }
     if errors:
         raise ValidationError(errors)
 
@@ -111,16 +117,35 @@ def check_criteria_save(*, round_, by) -> None:
 
 @transaction.atomic
 def round_create(*, by, year, title, budget_yuan, **fields) -> SubsidyRound:
+    """A new round, bound to the policy version applied today (read afresh): its bounds,
+    default criteria, panel size and 公示 period. Refused while the measures have lapsed
+    and the portal refuses new rounds (PORTAL_POLICY_WHEN_LAPSED)."""
     _require_fields(fields)
     require_staff(by)
-    _check_particulars(budget_yuan, fields.get("opens_on"), fields.get("closes_on"))
+    version = policy_selectors.applied(fresh=True)
+    if version is None:
+        raise transitions.TransitionRefused([policy_selectors.lapsed_refusal()])
+    fields.setdefault("evaluators_per_application", version.evaluators_per_application)
+    fields.setdefault("notice_working_days", version.notice_working_days)
+    _check_particulars(
+        version,
+        budget_yuan,
+        fields.get("opens_on"),
+        fields.get("closes_on"),
+        fields["notice_working_days"],
+    )
     round_ = SubsidyRound.objects.create(
-        year=year, title=title, budget_yuan=budget_yuan, created_by=by, **fields
+        year=year,
+        title=title,
+        budget_yuan=budget_yuan,
+        created_by=by,
+        policy_version=version,
+        **fields,
     )
     Criterion.objects.bulk_create(
         [
-            Criterion(round=round_, name=name, weight=weight, order=i)
-            for i, (name, weight) in enumerate(settings.SUBSIDY_DEFAULT_CRITERIA)
+            Criterion(round=round_, name=c.name, weight=c.weight, order=i)
+            for i, c in enumerate(version.criteria.all())
         ]
     )
     record(
@@ -140,9 +165,11 @@ def round_update(*, round_, by, **fields) -> SubsidyRound:
     round_ = lock_round(round_)
     check_round_update(round_=round_, by=by)
     _check_particulars(
+        round_.policy_version,
         fields.get("budget_yuan", round_.budget_yuan),
         fields.get("opens_on", round_.opens_on),
         fields.get("closes_on", round_.closes_on),
+        fields.get("notice_working_days", round_.notice_working_days),
     )
     for name, value in fields.items():
         setattr(round_, name, value)

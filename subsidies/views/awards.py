@@ -87,7 +87,7 @@ def ranking(request, pk):
 def awards_suggest(request, pk):
     """Show proposed amounts beside each row; nothing is saved (staff decide each one)."""
     round_ = _round_for_staff(request.user, pk)
-    suggestions = suggest_awards(rank_applications(round_), round_.budget_yuan)
+    suggestions = suggest_awards(rank_applications(round_), round_)
     if not suggestions:
         messages.info(request, _("没有评审得分达到60分的申请，无建议金额。"))
     return _render_ranking(

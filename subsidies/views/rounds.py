@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.models import Role
 from accounts.permissions import STAFF_ROLES, role_required
 from core.refusals import REFUSALS, refusal_messages, show_refusal
+from policy import selectors as policy_selectors
 
 from .. import selectors, services
 from ..aggregation import ranking as rank_applications
@@ -63,7 +64,7 @@ def round_list(request):
 @staff_action
 @require_http_methods(["GET", "HEAD", "POST"])
 def round_new(request):
-    form = RoundForm(request.POST or None)
+    form = RoundForm(request.POST or None, version=policy_selectors.shown())
     if request.method == "POST" and form.is_valid():
         try:
             round_ = services.round_create(by=request.user, **form.cleaned_data)
@@ -83,7 +84,11 @@ def round_new(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def round_edit(request, pk):
     round_ = _round_for_user(request.user, pk)
-    form = RoundForm(request.POST or None, initial=RoundForm.initial_from(round_))
+    form = RoundForm(
+        request.POST or None,
+        initial=RoundForm.initial_from(round_),
+        version=round_.policy_version,
+    )
     if request.method == "POST":
         done = form_response(
             request,

@@ -28,7 +28,7 @@ class MultipleFileField(forms.FileField):
 class CaseOpenForm(forms.Form):
     grounds = forms.MultipleChoiceField(
         label=_("取消备案情形（第十三条）"),
-        choices=RevocationGround.choices,
+        choices=RevocationGround.choices,  # the version's: see __init__
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("请至少选择一项第十三条规定的取消备案情形。")},
     )
@@ -42,6 +42,12 @@ class CaseOpenForm(forms.Form):
         required=False,
         help_text=_("可选，可多选；PDF、JPEG或PNG文件。"),
     )
+
+    def __init__(self, *args, version=None, **kwargs):
+        # The grounds of the version a case opened now would be bound to.
+        super().__init__(*args, **kwargs)
+        if version is not None:
+            self.fields["grounds"].choices = [(g.key, g.text) for g in version.grounds.all()]
 
 
 class DissolveForm(forms.Form):

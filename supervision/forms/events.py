@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from filings.models import AllianceMember
+from policy import selectors as policy_selectors
 
 from ..models import EventReport
 from ..services.events import ADDRESS_FIELDS, MEMBER_FIELDS, NEW_ORG_FIELDS, PERSONNEL_FIELDS
@@ -64,6 +65,14 @@ class EventReportForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The kinds of the version applied today that the portal handles (a version may
+        # drop kinds; a kind of its own needs code before it can be reported).
+        version = policy_selectors.shown()
+        if version is not None:
+            keys = set(version.event_kinds.values_list("key", flat=True))
+            self.fields["kind"].choices = [("", "---------")] + [
+                (value, label) for value, label in Kind.choices if value in keys
+            ]
         self.fields["member_role"].choices = [
             ("", "---------"),
             (AllianceMember.Role.MEMBER, AllianceMember.Role.MEMBER.label),

@@ -8,6 +8,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Organisation
 from filings.models import Alliance, AllianceMember
+from policy import selectors as policy_selectors
 
 from .. import rules
 from .common import Attachment
@@ -97,11 +98,12 @@ class EventReport(ConcurrentTransitionMixin, models.Model):
 
     @property
     def is_late(self) -> bool:
-        """Reported more than EVENT_REPORT_LATE_DAYS after the event ("及时报告")."""
+        """Reported more than the event day's policy version's ``event_late_days`` after the
+        event ("及时报告"): the duty to report arises with the event."""
         days = self.days_to_report
         if days is None:
             days = (timezone.localdate() - self.event_date).days
-        return days > settings.EVENT_REPORT_LATE_DAYS
+        return days > policy_selectors.rules_on(self.event_date).event_late_days
 
     @transition(
         field=state,

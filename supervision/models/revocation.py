@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from filings.models import Alliance
+from policy.models import PolicyVersion
 
 from .. import rules
 from .common import Attachment
@@ -51,6 +52,13 @@ class RevocationCase(ConcurrentTransitionMixin, models.Model):
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
     decision_number = models.CharField(_("决定书文号"), max_length=50, blank=True)
     decision_file = models.FileField(_("决定书"), upload_to="supervision/revocation/", blank=True)
+    # The measures it was opened under (issue 13): its grounds and statement period.
+    policy_version = models.ForeignKey(
+        PolicyVersion,
+        verbose_name=_("适用政策版本"),
+        on_delete=models.PROTECT,
+        related_name="revocation_cases",
+    )
 
     class Meta:
         ordering = ["-opened_at"]
@@ -70,7 +78,9 @@ class RevocationCase(ConcurrentTransitionMixin, models.Model):
 
     @property
     def ground_labels(self) -> list[str]:
-        return [str(RevocationGround(g).label) for g in self.grounds]
+        """The grounds in its version's words (the 2018 keys are RevocationGround's)."""
+        texts = dict(self.policy_version.grounds.values_list("key", "text"))
+        return [texts.get(g, g) for g in self.grounds]
 
     @property
     def statement_period_open(self) -> bool:

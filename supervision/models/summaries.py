@@ -2,23 +2,22 @@
 
 import datetime
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from filings.models import Alliance
+from policy import selectors as policy_selectors
 
 from .. import rules
 from .common import Attachment
 
 
 def annual_summary_due_date(year: int) -> datetime.date:
-    """The summary of ``year``'s work is due on this date of the following year."""
-    return datetime.date(
-        year + 1, settings.ANNUAL_SUMMARY_DUE_MONTH, settings.ANNUAL_SUMMARY_DUE_DAY
-    )
+    """The summary of ``year``'s work is due on this date of the following year: the date
+    of the policy version applied on 1 January of that year (``policy.selectors``)."""
+    return policy_selectors.summary_due_date(year)
 
 
 class AnnualSummary(ConcurrentTransitionMixin, models.Model):

@@ -1,6 +1,5 @@
 """Art. 13: 取消备案 with notice, a period to state one's case (陈述申辩), and a decision."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -15,6 +14,7 @@ from core.uploads import check_upload
 from core.workdays import add_working_days
 from filings.models import Alliance
 from filings.numbering import next_in_sequence
+from policy import selectors as policy_selectors
 
 from .. import documents
 from ..models import RevocationAttachment, RevocationCase, RevocationGround
@@ -64,8 +64,9 @@ def _number(kind: str) -> str:
     return f"{prefix}〔{year}〕{seq:03d}号"
 
 
-def _grounds(grounds) -> list[str]:
-    valid = {g.value for g in RevocationGround}
+def _grounds(grounds, version) -> list[str]:
+    """The chosen Art. 13 grounds, each one of the version's."""
+    valid = set(version.grounds.values_list("key", flat=True))
     chosen = sorted({str(g) for g in grounds})
     if not chosen or not set(chosen) <= valid:
         raise ValidationError({"grounds": _("请至少选择一项第十三条规定的取消备案情形。")})
@@ -101,19 +102,27 @@ def _checked_evidence(evidence) -> list:
     return list(evidence)
 
 
-def _new_case(*, alliance, by, grounds, facts, self_reported=False) -> RevocationCase:
+def case_version():
+    """The policy version a case opened now is bound to (read afresh), or
+    TransitionRefused while the measures have lapsed and the portal refuses new cases."""
+    version = policy_selectors.applied(fresh=True)
+    if version is None:
+        raise transitions.TransitionRefused([policy_selectors.lapsed_refusal()])
+    return version
+
+
+def _new_case(*, alliance, by, version, grounds, facts, self_reported=False) -> RevocationCase:
     today = timezone.localdate()
     try:
         with transaction.atomic():
             case = RevocationCase.objects.create(
                 alliance=alliance,
+                policy_version=version,
                 grounds=grounds,
                 facts=facts,
                 opened_by=by,
                 self_reported=self_reported,
-                statement_deadline=add_working_days(
-                    today, settings.REVOCATION_STATEMENT_WORKING_DAYS
-                ),
+                statement_deadline=add_working_days(today, version.statement_working_days),
                 notice_number=_number("notice"),
             )
     except IntegrityError:
@@ -125,12 +134,13 @@ def _new_case(*, alliance, by, grounds, facts, self_reported=False) -> Revocatio
 def case_open(*, alliance, by, grounds, facts: str, evidence=()) -> RevocationCase:
     alliance = _lock_for_new_case(alliance)
     require_municipal_staff(by)
+    version = case_version()
     grounds, facts, evidence = all_or_errors(
-        lambda: _grounds(grounds),
+        lambda: _grounds(grounds, version),
         lambda: require_reason(facts, _("请写明事实与理由。"), field="facts"),
         lambda: _checked_evidence(evidence),
     )
-    case = _new_case(alliance=alliance, by=by, grounds=grounds, facts=facts)
+    case = _new_case(alliance=alliance, by=by, version=version, grounds=grounds, facts=facts)
     for uploaded in evidence:
         save_attachment(RevocationAttachment, by=by, uploaded=uploaded, case=case)
     case.notice_file.save(
@@ -153,12 +163,14 @@ def dissolution_announce(*, alliance, by, statement: str) -> RevocationCase:
     """The lead unit announces dissolution: a case on ground (4), its statement already made."""
     alliance = _lock_for_new_case(alliance)
     require_lead_unit(alliance, by)
+    version = case_version()
     statement = require_reason(
         statement, _("请说明解散的决定和理由（如成员大会决议）。"), field="statement"
     )
     case = _new_case(
         alliance=alliance,
         by=by,
+        version=version,
         grounds=[RevocationGround.DISSOLUTION.value],
         facts=statement,
         self_reported=True,

@@ -17,6 +17,7 @@ from core.downloads import attachment_response
 from core.refusals import REFUSALS, show_refusal
 from core.workdays import working_days_between
 from filings.selectors import alliances_visible_to
+from policy import selectors as policy_selectors
 
 from .. import services
 from ..filters import CaseFilter
@@ -45,7 +46,9 @@ def case_list(request):
 @role_required(Role.MUNICIPAL_STAFF)
 def case_new(request, alliance_pk):
     alliance = get_object_or_404(alliances_visible_to(request.user), pk=alliance_pk)
-    form = CaseOpenForm(request.POST or None, request.FILES or None)
+    form = CaseOpenForm(
+        request.POST or None, request.FILES or None, version=policy_selectors.shown()
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -4,7 +4,6 @@ evaluation, built through the services, idempotent."""
 import datetime
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Organisation, User
@@ -101,8 +100,9 @@ def test_seed_builds_a_finished_and_an_evaluating_round_and_is_idempotent(demo_w
         assert len(totals) > 1, "scores should vary between experts"
     awards = Award.objects.filter(application__round=finished)
     assert awards.exists()
+    version = finished.policy_version
     assert all(
-        settings.SUBSIDY_MIN_YUAN <= a.amount_yuan <= settings.SUBSIDY_MAX_YUAN for a in awards
+        version.subsidy_min_yuan <= a.amount_yuan <= version.subsidy_max_yuan for a in awards
     )
     assert finished.awarded_total() <= finished.budget_yuan
     assert all(a.notice_number and a.notice_file for a in awards)

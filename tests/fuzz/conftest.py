@@ -77,6 +77,7 @@ def build_world() -> SimpleNamespace:
     from accounts.models import Organisation
     from core.models import Notification
     from filings.models import Filing
+    from policy import selectors as policy_selectors
     from portal.models import ExportJob
     from subsidies import services as subsidy_services
     from supervision import services as supervision_services
@@ -94,9 +95,15 @@ def build_world() -> SimpleNamespace:
         filing_in_state,
         jurisdiction,
         pdf_upload,
+        policy_v1,
         submitted_application,
         subsidy_round,
     )
+
+    # Built before any test's own fixtures: the 2018 measures may have been flushed by a
+    # transactional test, and the cached versions with them.
+    policy_selectors.forget()
+    policy_v1()
 
     w = SimpleNamespace()
     lead = LeadUnitUserFactory(organisation=OrganisationFactory(jurisdiction=jurisdiction()))

@@ -347,6 +347,11 @@ POSTS = [
             "material-file": S.upload(),
         },
     ),
+    Post(
+        "filings:declarations",
+        targets=filing_targets("draft", "county_review"),
+        fields=lambda w: {"declare-keys": S.choice(["lead_and_members", "declared", "x" * 300])},
+    ),
     # filings: decisions
     Post(
         "filings:submit",

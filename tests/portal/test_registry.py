@@ -19,6 +19,7 @@ from tests.factories import (
     eligible_alliance,
     filed_alliance,
     jurisdiction,
+    policy_v1,
     submitted_application,
     subsidy_round,
 )
@@ -197,6 +198,7 @@ def make_case(alliance, state, number):
         decision_reasons="内部决定理由",
         decision_number=number,
         decided_at=timezone.now(),
+        policy_version=policy_v1(),
     )
 
 

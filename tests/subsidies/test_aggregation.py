@@ -35,9 +35,13 @@ def test_four_scores_are_a_plain_mean():
     assert panel_score(totals, trim_from=5) == Decimal("73.00")
 
 
-def test_trim_threshold_is_a_setting(settings):
-    settings.SUBSIDY_TRIM_MIN_SCORES = 3
-    assert panel_score([Decimal(0), Decimal(50), Decimal(100)]) == Decimal("50.00")
+def test_trim_threshold_is_a_parameter():
+    # The ranking passes the round's policy version's trim_min_scores (tests/policy).
+    scores = [Decimal(0), Decimal(50), Decimal(100)]
+    assert panel_score(scores, trim_from=3) == Decimal("50.00")
+    assert panel_score(scores, trim_from=5) == Decimal("50.00")
+    assert panel_score([Decimal(0), Decimal(60), Decimal(90)], trim_from=3) == Decimal("60.00")
+    assert panel_score([Decimal(0), Decimal(60), Decimal(90)], trim_from=5) == Decimal("50.00")
 
 
 def test_weighted_total():

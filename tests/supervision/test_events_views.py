@@ -23,6 +23,7 @@ from tests.factories import (
     OrganisationFactory,
     filed_alliance,
     pdf_upload,
+    policy_v1,
 )
 
 pytestmark = pytest.mark.django_db
@@ -391,8 +392,8 @@ def test_member_who_joined_meanwhile_is_explained_on_submit_and_accept(
 # --- Late reports --------------------------------------------------------------------------------
 
 
-def test_report_45_days_after_the_event_is_marked_late(client, lead, staff, alliance, settings):
-    settings.EVENT_REPORT_LATE_DAYS = 30
+def test_report_45_days_after_the_event_is_marked_late(client, lead, staff, alliance):
+    assert policy_v1().event_late_days == 30  # the 2018 measures' version
     late = _report(alliance, lead, state="submitted", days_ago=45, title="迟报的研讨会")
     prompt = _report(alliance, lead, state="submitted", days_ago=2, title="及时报告的项目")
     client = _as(client, staff)
@@ -412,8 +413,8 @@ def test_report_45_days_after_the_event_is_marked_late(client, lead, staff, alli
     assert [r.pk for r in not_late.context["page_obj"]] == [prompt.pk]
 
 
-def test_late_filter_counts_unreported_drafts_too(client, lead, alliance, settings):
-    settings.EVENT_REPORT_LATE_DAYS = 30
+def test_late_filter_counts_unreported_drafts_too(client, lead, alliance):
+    assert policy_v1().event_late_days == 30  # the 2018 measures' version
     old_draft = _report(alliance, lead, days_ago=40)
     _report(alliance, lead, days_ago=1)
     response = _as(client, lead).get(reverse("supervision:event_list"), {"late": "yes"})

@@ -7,7 +7,7 @@ from celery.exceptions import Retry
 from supervision.models import AnnualSummary, ReminderLog
 from supervision.reminders import reminder_step, send_reminders
 from supervision.tasks import send_annual_summary_reminders
-from tests.factories import MunicipalStaffFactory, filed_alliance
+from tests.factories import MunicipalStaffFactory, filed_alliance, policy_successor
 
 pytestmark = pytest.mark.django_db
 
@@ -46,9 +46,11 @@ def test_reminder_step_for_the_default_due_date(today, year, step):
     assert (found.year, found.name) == (year, step)
 
 
-def test_due_date_is_a_setting(settings):
-    settings.ANNUAL_SUMMARY_DUE_MONTH, settings.ANNUAL_SUMMARY_DUE_DAY = 4, 30
+def test_due_date_is_the_policy_versions():
+    # The summary of 2026 is due under the version applied on 2027-01-01.
+    policy_successor(effective_from=D(2026, 6, 1), summary_due_month=4, summary_due_day=30)
     assert reminder_step(D(2027, 3, 31)).name == "before30"
+    assert reminder_step(D(2027, 4, 30)).name == "due"
 
 
 def test_running_twice_sends_each_reminder_once(mailoutbox, remind):

@@ -5,7 +5,6 @@ import io
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -261,8 +260,9 @@ def test_opening_issues_the_notice_sets_the_deadline_and_tells_the_lead_unit(
     assert case.state == RevocationCase.State.NOTIFIED
     assert case.evidence.count() == 2
     opened = timezone.localdate(case.opened_at)
+    assert case.policy_version.statement_working_days == 10
     assert case.statement_deadline == add_working_days(
-        opened, settings.REVOCATION_STATEMENT_WORKING_DAYS
+        opened, case.policy_version.statement_working_days
     )
     text = "".join(page.extract_text() for page in PdfReader(case.notice_file.open("rb")).pages)
     assert alliance.name in text
