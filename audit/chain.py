@@ -69,6 +69,12 @@ def _plain(qs):
     return models.QuerySet(model=AuditEntry, using=qs.db).filter(pk__in=qs.values("pk"))
 
 
+def anchor_seal(entry: AuditEntry, head: AuditChainHead) -> None:
+    from .checkpoints import write_anchor
+
+    write_anchor(last_id=entry.pk, last_seq=head.seq, last_hash=head.hash, entries=head.seq)
+
+
 def seal_pending() -> int:
     """Seal every committed entry not yet in the chain; returns how many."""
     sealed = 0
@@ -89,6 +95,10 @@ def seal_pending() -> int:
                     head.hash = digest
                 head.save()
                 sealed += len(pending)
+            # Outside the database at once, not only at the nightly checkpoint: with the
+            # head moved back, the owner could otherwise have the portal re-seal a day of
+            # deleted or rewritten entries under its own key (penetration test, issue 12).
+            anchor_seal(entry, head)
     except Exception:
         # Never fail the user's request over sealing: the daily job seals later, and
         # verify reports entries left pending too long.

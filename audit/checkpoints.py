@@ -24,6 +24,9 @@ from .models import AuditEntry
 
 logger = logging.getLogger("audit.checkpoint")
 FIELDS = ("at", "entries", "last_id", "last_seq", "last_hash", "key_id")
+# A line's ``kind``: the nightly count of the table, or one sealing's own anchor (written by
+# the sealer at once). Lines written before anchors existed have none: daily.
+DAILY, SEAL = "daily", "seal"
 
 
 def _storage():
@@ -69,7 +72,29 @@ def _new_object(storage, at: datetime.datetime, line: str) -> None:
 
 
 def write_checkpoint() -> dict:
-    checkpoint = take_checkpoint()
+    """The daily checkpoint: counted from the table."""
+    return _write({**take_checkpoint(), "kind": DAILY})
+
+
+def write_anchor(*, last_id: int, last_seq: int, last_hash: str, entries: int) -> dict:
+    """A checkpoint of one sealing, from what the sealer just wrote (no count query: the
+    chain's positions are contiguous, so the head's position is the number sealed)."""
+    from .keys import sealing_key
+
+    return _write(
+        {
+            "at": timezone.now().isoformat(),
+            "entries": entries,
+            "last_id": last_id,
+            "last_seq": last_seq,
+            "last_hash": last_hash,
+            "key_id": sealing_key().id,
+            "kind": SEAL,
+        }
+    )
+
+
+def _write(checkpoint: dict) -> dict:
     line = json.dumps(checkpoint, ensure_ascii=False, sort_keys=True)
     storage = _storage()
     if isinstance(storage, FileSystemStorage):

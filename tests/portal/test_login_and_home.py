@@ -116,9 +116,12 @@ def test_unknown_page_is_a_chinese_404(client):
     assert "页面不存在" in response.content.decode()
 
 
-def test_password_reset_sends_a_chinese_email(client, mailoutbox):
+def test_password_reset_sends_a_chinese_email(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
     user = LeadUnitUserFactory(email="lead@example.test")
-    client.post("/accounts/password/reset/", {"email": user.email})
+    with django_capture_on_commit_callbacks(execute=True):  # the e-mail is queued
+        client.post("/accounts/password/reset/", {"email": user.email})
     assert len(mailoutbox) == 1
     assert "重设" in mailoutbox[0].subject
     assert "/accounts/password/reset/" in mailoutbox[0].body
