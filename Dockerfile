@@ -12,12 +12,15 @@ RUN apt-get update \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY alliance_portal ./alliance_portal
-COPY accounts ./accounts
 COPY audit ./audit
+COPY core ./core
+COPY policy ./policy
+COPY accounts ./accounts
 COPY filings ./filings
 COPY supervision ./supervision
 COPY subsidies ./subsidies
 COPY portal ./portal
+COPY demo ./demo
 RUN pip install --no-cache-dir ".[s3]"
 COPY . .
 RUN DJANGO_SECRET_KEY=build-only-not-secret DJANGO_DEBUG=false python manage.py collectstatic --no-input -v 0 \
