@@ -153,3 +153,22 @@ def test_an_image_too_large_to_decode_safely_is_refused():
     Image.new("RGBA", (9400, 9400)).save(out, "PNG")
     assert len(out.getvalue()) < 1_000_000
     assert "像素" in _refusal(out.getvalue(), "扫描件.png")
+
+
+@pytest.mark.parametrize("algorithm", ["AES-128", "AES-256", "RC4-128"])
+def test_a_pdf_protected_only_against_editing_is_accepted(algorithm):
+    """Scanners and office systems encrypt with an owner password only: anyone can open
+    the file, so its content is checked like any other (it was refused as unreadable
+    without the `cryptography` package)."""
+
+    def protect(writer):
+        writer.encrypt(user_password="", owner_password="owner-secret", algorithm=algorithm)
+
+    assert check_upload(_upload(_pdf(protect))).content_type == "application/pdf"
+
+
+def test_a_pdf_that_needs_a_password_to_open_is_refused():
+    def lock(writer):
+        writer.encrypt(user_password="open-me", owner_password="owner", algorithm="AES-256")
+
+    assert "加密的PDF" in _refusal(_pdf(lock))
