@@ -7,6 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -140,9 +141,10 @@ def _objection_errors(round_, objector_name, objector_contact, content, received
         errors["received_on"] = _("请输入有效日期，如2027-03-01。")
     elif received_on > ends or received_on < (starts or received_on):
         errors["received_on"] = _("异议须在公示期（%(s)s至%(e)s）内提出。") % {
-            "s": starts.isoformat(),
-            "e": ends.isoformat(),
+            "s": date_format(starts, "DATE_FORMAT") if starts else "",
+            "e": date_format(ends, "DATE_FORMAT"),
         }
+
     if not str(objector_name or "").strip() or not str(objector_contact or "").strip():
         errors[NON_FIELD_ERRORS] = _("异议须实名提出：请填写异议人姓名和联系方式。")
     if not str(content or "").strip():

@@ -51,7 +51,11 @@ class Symposium(ConcurrentTransitionMixin, models.Model):
         return self.starts_at < timezone.now()
 
     @transition(
-        field=state, source=State.SCHEDULED, target=State.HELD, permission=rules.is_municipal_staff
+        field=state,
+        source=State.SCHEDULED,
+        target=State.HELD,
+        permission=rules.is_municipal_staff,
+        conditions=[lambda symposium: symposium.is_past],  # minutes of a meeting held
     )
     def record_minutes(self, *, summary: str):
         self.minutes_summary = summary

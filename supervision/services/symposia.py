@@ -1,5 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -74,17 +76,34 @@ def symposium_check_open(symposium: Symposium, by) -> None:
     require_municipal_staff(by)
 
 
+def _not_yet_held(symposium: Symposium, _name=None) -> list[str]:
+    return [
+        _("座谈会定于%(when)s召开，召开后才能登记出席情况和会议纪要。")
+        % {"when": date_format(timezone.localtime(symposium.starts_at), "DATETIME_FORMAT")}
+    ]
+
+
 def symposium_check_attendance(symposium: Symposium, by) -> None:
-    """May ``by`` record who attended? Not for a cancelled symposium; only the bureau."""
+    """May ``by`` record who attended? Not for a cancelled symposium, nor for one not yet
+    held; only the bureau."""
     if symposium.state == Symposium.State.CANCELLED:
         raise transitions.TransitionRefused([_("座谈会已取消，不能登记出席情况。")])
     require_municipal_staff(by)
+    if not symposium.is_past:
+        raise transitions.TransitionRefused(_not_yet_held(symposium))
 
 
 def symposium_check(symposium: Symposium, name: str, by, *, expected_state=None) -> None:
     """What ``symposium_record_minutes`` ("record_minutes") or ``symposium_cancel``
     ("cancel") refuses before it reads any input: a stale page, the state, the permission."""
-    require_transition(symposium, name, by, expected_state=expected_state, label=LABELS[name])
+    require_transition(
+        symposium,
+        name,
+        by,
+        expected_state=expected_state,
+        label=LABELS[name],
+        explain=_not_yet_held,
+    )
 
 
 @transaction.atomic

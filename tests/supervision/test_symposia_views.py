@@ -62,6 +62,15 @@ def world():
     return people
 
 
+def held(symposium):
+    """The symposium as it is once its time has come (it was scheduled ten days ahead)."""
+    Symposium.objects.filter(pk=symposium.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    symposium.refresh_from_db()
+    return symposium
+
+
 def _as(client, user):
     client.logout()
     if user is not None:
@@ -241,7 +250,7 @@ def test_an_invited_lead_unit_sees_only_its_own_invitation(client, world):
 
 
 def test_staff_record_attendance(client, world):
-    symposium = world["symposium"]
+    symposium = held(world["symposium"])
     inv_a = symposium.invitations.get(alliance=world["a"])
     inv_c = symposium.invitations.get(alliance=world["c"])
     response = _as(client, world["staff"]).post(
@@ -265,7 +274,7 @@ def test_staff_record_attendance(client, world):
 
 
 def test_invalid_attendance_value_changes_nothing(client, world):
-    symposium = world["symposium"]
+    symposium = held(world["symposium"])
     inv_a = symposium.invitations.get(alliance=world["a"])
     response = _as(client, world["staff"]).post(
         reverse("supervision:symposium_attendance", args=[symposium.pk]),
@@ -300,7 +309,7 @@ def test_inviting_more_alliances(client, world, mailoutbox, django_capture_on_co
 
 
 def test_valid_minutes_are_stored_and_downloadable_by_invitees(client, world):
-    symposium = world["symposium"]
+    symposium = held(world["symposium"])
     response = _as(client, world["staff"]).post(
         reverse("supervision:symposium_minutes", args=[symposium.pk]),
         {
@@ -331,7 +340,7 @@ def test_valid_minutes_are_stored_and_downloadable_by_invitees(client, world):
 
 
 def test_an_executable_renamed_pdf_is_refused_and_nothing_is_stored(client, world):
-    symposium = world["symposium"]
+    symposium = held(world["symposium"])
     before = _stored_files()
     fake = SimpleUploadedFile("纪要.pdf", EXECUTABLE, content_type="application/pdf")
     response = _as(client, world["staff"]).post(
@@ -392,3 +401,26 @@ def test_an_impossible_alliance_id_is_a_form_error(client, world, bad):
     )
     assert response.status_code == 200
     assert response.context["form"].errors["alliances"]
+
+
+
+def test_attendance_and_minutes_wait_until_the_symposium_is_held(client, world):
+    """Found walking the portal: a meeting ten days ahead could be recorded as held."""
+    symposium = world["symposium"]
+    inv_a = symposium.invitations.get(alliance=world["a"])
+    staff = _as(client, world["staff"])
+    attendance = staff.post(
+        reverse("supervision:symposium_attendance", args=[symposium.pk]),
+        {f"attendance-{inv_a.pk}": "attended", f"attendees-{inv_a.pk}": "张三"},
+        follow=True,
+    )
+    assert "召开后才能登记" in attendance.content.decode()
+    minutes = staff.post(
+        reverse("supervision:symposium_minutes", args=[symposium.pk]),
+        {"summary": "尚未召开的会议纪要", "expected_state": "scheduled"},
+        follow=True,
+    )
+    assert "召开后才能登记" in minutes.content.decode()
+    symposium.refresh_from_db()
+    assert symposium.state == "scheduled" and symposium.minutes_summary == ""
+    assert symposium.invitations.get(pk=inv_a.pk).attendance != "attended"
