@@ -403,7 +403,6 @@ def test_an_impossible_alliance_id_is_a_form_error(client, world, bad):
     assert response.context["form"].errors["alliances"]
 
 
-
 def test_attendance_and_minutes_wait_until_the_symposium_is_held(client, world):
     """Found walking the portal: a meeting ten days ahead could be recorded as held."""
     symposium = world["symposium"]
