@@ -24,3 +24,14 @@ def refusal_messages(error) -> list[str]:
 def show_refusal(request, error) -> None:
     for text in refusal_messages(error):
         messages.error(request, text)
+
+
+def refusal_to_form(form, error) -> None:
+    """A service's refusal shown on the form: an error about a field on that field,
+    anything else (a stale page, the state, a pending request) above the form."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return
+    for text in refusal_messages(error):
+        form.add_error(None, text)

@@ -228,10 +228,11 @@ def rules_version(alliance, filing=None):
     return policy_selectors.shown()
 
 
-def check_conformance(alliance, filing=None) -> list[ConditionResult]:
+def check_conformance(alliance, filing=None, *, version=None) -> list[ConditionResult]:
     """Evaluate the Art. 9 conditions of ``filing``'s version (or today's, for an alliance
-    without a filing) for ``alliance``, in the article's order."""
-    version = rules_version(alliance, filing)
+    without a filing; or ``version``'s, for the administrator's preview of a draft) for
+    ``alliance``, in the article's order."""
+    version = version or rules_version(alliance, filing)
     declared = set(filing.declarations) if filing is not None else set()
     members = list(alliance.members.select_related("organisation"))
     results = []

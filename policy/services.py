@@ -2,8 +2,10 @@
 version it succeeds), changed while it is a draft, and published. A published version
 never changes again; every change is audited with its old and new values.
 
-The administrator's pages (issue 13 item 3, to come) call these services.
+The administrator's pages (``portal.views.policy``) call these services.
 """
+
+import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -20,13 +22,14 @@ from .models import LISTS, PARAMETERS, Condition, PolicyVersion
 LABELS = {
     "create": gettext_lazy("新建政策版本"),
     "update": gettext_lazy("修改政策版本"),
-    "condition": gettext_lazy("修改备案条件"),
+    "part": gettext_lazy("修改政策版本的清单"),
+    "part_delete": gettext_lazy("删除政策版本的清单项"),
     "publish": gettext_lazy("发布政策版本"),
+    "end": gettext_lazy("新版本施行，原版本同日失效"),
 }
 PARTICULARS = ("document_number", "title", "issuing_body", "effective_from", "expires_on", "note")
 #: What ``version_update`` writes: the particulars and the parameters, nothing else.
 FIELDS = frozenset(PARTICULARS) | {name for name, _article in PARAMETERS}
-CONDITION_FIELDS = frozenset({"number", "title", "article_text", "evidence", "check_key"})
 
 
 def require_administrator(by) -> None:
@@ -121,36 +124,146 @@ def version_update(*, version: PolicyVersion, by, data: dict) -> PolicyVersion:
     return version
 
 
+#: Each list of a version: the row's identifying field (chosen when the row is added,
+#: fixed afterwards: records store it) and the fields an administrator may change.
+PARTS = {
+    "articles": ("number", frozenset({"chapter", "text"})),
+    "categories": ("key", frozenset({"number", "title", "description"})),
+    "conditions": ("key", frozenset({"number", "title", "article_text", "evidence", "check_key"})),
+    "materials": (
+        "kind",
+        frozenset({"number", "title", "required", "accepted_types", "max_bytes"}),
+    ),
+    "event_kinds": ("key", frozenset({"number", "title"})),
+    "grounds": ("key", frozenset({"number", "text"})),
+    "criteria": ("name", frozenset({"number", "weight"})),
+}
+CONDITION_FIELDS = PARTS["conditions"][1]
+PART_LABELS = {
+    "articles": gettext_lazy("条文"),
+    "categories": gettext_lazy("联盟类别（第八条）"),
+    "conditions": gettext_lazy("备案条件（第九条）"),
+    "materials": gettext_lazy("备案材料（第十条）"),
+    "event_kinds": gettext_lazy("重大事项类型（第十二条）"),
+    "grounds": gettext_lazy("取消备案情形（第十三条）"),
+    "criteria": gettext_lazy("默认评审指标（第十五条）"),
+}
+KEY_PATTERN = re.compile(r"^[a-z0-9_]{1,30}$")
+
+
+def _identity_problem(related: str, identity) -> str | None:
+    if related == "articles":
+        return None if isinstance(identity, int) and 1 <= identity <= 99 else _("条号须为1到99。")
+    if related == "criteria":
+        name = (identity or "").strip() if isinstance(identity, str) else ""
+        return None if name and len(name) <= 50 else _("请填写评审指标名称（50字以内）。")
+    if not isinstance(identity, str) or not KEY_PATTERN.match(identity):
+        return _("代码只能由小写英文字母、数字和下划线组成（1–30个字符）。")
+    return None
+
+
+def _duplicate_problems(row, related: str, id_field: str) -> dict:
+    others = getattr(row.version, related).exclude(pk=row.pk)
+    errors = {}
+    if others.filter(**{id_field: getattr(row, id_field)}).exists():
+        errors[id_field] = [_("本版本已有相同的代码或名称。")]
+    if id_field != "number" and others.filter(number=row.number).exists():
+        errors["number"] = [_("本版本已有相同的项号，请换一个。")]
+    return errors
+
+
 @transaction.atomic
-def condition_save(*, version: PolicyVersion, by, key: str, data: dict) -> Condition:
-    """Add the Art. 9 condition ``key`` to a draft, or change it (``CONDITION_FIELDS``)."""
-    _only(data, CONDITION_FIELDS, "condition_save")
+def part_save(*, version: PolicyVersion, by, related: str, identity, data: dict, new=False):
+    """Add the row ``identity`` (its key, kind, name or article number) to one of a
+    draft's lists (``PARTS``), or change it; with ``new``, only add it. Audited old → new.
+    ValidationError keyed by field, nothing saved."""
+    id_field, allowed = PARTS[related]
+    _only(data, allowed, "part_save")
     version = _locked(version)
     _require_draft(version)
     require_administrator(by)
-    condition = version.conditions.filter(key=key).first() or Condition(version=version, key=key)
-    old = {name: getattr(condition, name, None) for name in data} if condition.pk else {}
+    manager = getattr(version, related)
+    row = manager.filter(**{id_field: identity}).first()
+    if row is not None and new:
+        raise ValidationError({id_field: [_("本版本已有相同的代码或名称。")]})
+    if row is None:
+        problem = _identity_problem(related, identity)
+        if problem:
+            raise ValidationError({id_field: [problem]})
+        row = manager.model(version=version, **{id_field: identity})
+    old = {name: getattr(row, name, None) for name in data} if row.pk else {}
     for name, value in data.items():
-        setattr(condition, name, value.strip() if isinstance(value, str) else value)
-    validation.full_clean(condition)
-    condition.save()
+        setattr(row, name, value.strip() if isinstance(value, str) else value)
+    errors = _duplicate_problems(row, related, id_field)
+    try:
+        validation.full_clean(row)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    row.save()
     record(
         subject=version,
-        action="condition",
-        action_label=LABELS["condition"],
+        action="part",
+        action_label=LABELS["part"],
         actor=by,
-        reason=f"{key}: " + _changes(old, data),
+        reason=f"{PART_LABELS[related]} {identity}: " + (_changes(old, data) or _("未改动")),
     )
-    return condition
+    return row
+
+
+@transaction.atomic
+def part_delete(*, version: PolicyVersion, by, related: str, identity) -> None:
+    """Remove a row from one of a draft's lists; audited with what it said."""
+    id_field, allowed = PARTS[related]
+    version = _locked(version)
+    _require_draft(version)
+    require_administrator(by)
+    row = getattr(version, related).filter(**{id_field: identity}).first()
+    if row is None:
+        return
+    old = {name: getattr(row, name) for name in sorted(allowed)}
+    row.delete()
+    record(
+        subject=version,
+        action="part_delete",
+        action_label=LABELS["part_delete"],
+        actor=by,
+        reason=f"{PART_LABELS[related]} {identity}: " + _changes(old, dict.fromkeys(old, "—")),
+    )
+
+
+def condition_save(*, version: PolicyVersion, by, key: str, data: dict) -> Condition:
+    """Add the Art. 9 condition ``key`` to a draft, or change it (``CONDITION_FIELDS``)."""
+    return part_save(version=version, by=by, related="conditions", identity=key, data=data)
 
 
 def explain(version: PolicyVersion, name: str) -> list[str]:
     return validation.publish_problems(version) if name == "publish" else []
 
 
+def predecessor_to_end(version: PolicyVersion, today=None):
+    """The published version that ``version`` would end if published: the one in force
+    the day before ``version`` takes effect and still in force on that day (a successor
+    usually repeals its predecessor: "原办法同时废止"). None when there is none, or when
+    ``version`` takes effect today or earlier — the past is never rewritten."""
+    today = today or timezone.localdate()
+    if version.effective_from is None or version.effective_from <= today:
+        return None
+    for other in validation.overlapping(version):
+        if other.effective_from < version.effective_from:
+            return other
+    return None
+
+
 @transaction.atomic
-def version_publish(*, version: PolicyVersion, by, expected_state=None) -> PolicyVersion:
-    """Publish a complete draft whose validity overlaps no published version's.
+def version_publish(
+    *, version: PolicyVersion, by, expected_state=None, end_predecessor: bool = False
+) -> PolicyVersion:
+    """Publish a complete draft whose validity overlaps no published version's. With
+    ``end_predecessor``, the version in force before it ends on the day it takes effect
+    (``predecessor_to_end``; the one change a published version ever takes, audited).
 
     Publishes are serialised on the published rows' locks; the overlap is then read in a
     statement of its own, which sees a publish that committed while this one waited. On
@@ -158,6 +271,22 @@ def version_publish(*, version: PolicyVersion, by, expected_state=None) -> Polic
     """
     list(PolicyVersion.objects.select_for_update().filter(state=PolicyVersion.State.PUBLISHED))
     version = _locked(version, expected_state)
+    if end_predecessor and version.state == PolicyVersion.State.DRAFT:
+        require_administrator(by)
+        predecessor = predecessor_to_end(version)
+        if predecessor is not None:
+            old = predecessor.expires_on
+            PolicyVersion.objects.filter(pk=predecessor.pk).update(
+                expires_on=version.effective_from
+            )
+            record(
+                subject=predecessor,
+                action="end",
+                action_label=LABELS["end"],
+                actor=by,
+                reason=_changes({"expires_on": old}, {"expires_on": version.effective_from})
+                + f"（{version}）",
+            )
     transitions.check(version, "publish", by, explain=explain, label=LABELS["publish"])
     try:
         with transaction.atomic():

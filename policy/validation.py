@@ -84,10 +84,11 @@ def full_clean(obj) -> None:
         raise ValidationError(errors)
 
 
-def overlapping(version: PolicyVersion):
-    """Published versions (other than ``version``) whose validity overlaps ``version``'s."""
+def overlapping(version: PolicyVersion, ignoring=None):
+    """Published versions (other than ``version`` and ``ignoring``) whose validity
+    overlaps ``version``'s."""
     others = PolicyVersion.objects.filter(state=PolicyVersion.State.PUBLISHED).exclude(
-        pk=version.pk
+        pk__in=[version.pk, getattr(ignoring, "pk", None)]
     )
     # [a, b) and [c, d) overlap when a < d and c < b (an open end is infinity).
     if version.expires_on is not None:
@@ -95,10 +96,11 @@ def overlapping(version: PolicyVersion):
     return others.filter(Q(expires_on__isnull=True) | Q(expires_on__gt=version.effective_from))
 
 
-def publish_problems(version: PolicyVersion) -> list[str]:
-    """Everything that keeps ``version`` from being published, in the administrator's words."""
+def publish_problems(version: PolicyVersion, ignoring=None) -> list[str]:
+    """Everything that keeps ``version`` from being published, in the administrator's
+    words (``ignoring``: a predecessor the publication would end)."""
     problems = [str(message) for message in _version_errors(version).values()]
-    clash = overlapping(version).first()
+    clash = overlapping(version, ignoring).first()
     if clash is not None:
         problems.append(
             _("施行期间与%(other)s（%(start)s起）重叠：任何一天只能有一个版本施行。")

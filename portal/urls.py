@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, exports, home, inbox
+from .views import dashboard, exports, home, inbox, policy
 
 app_name = "portal"
 
@@ -17,4 +17,21 @@ urlpatterns = [
     path("inbox/<int:pk>/read/", inbox.mark_read, name="mark_read"),
     path("inbox/read-all/", inbox.mark_all_read, name="mark_all_read"),
     path("inbox/preference/", inbox.email_preference, name="email_preference"),
+    path("policy/", policy.version_list, name="policy_list"),
+    path("policy/new/", policy.version_new, name="policy_new"),
+    path("policy/<int:pk>/", policy.version_detail, name="policy_detail"),
+    path("policy/<int:pk>/edit/", policy.version_edit, name="policy_edit"),
+    path("policy/<int:pk>/preview/", policy.version_preview, name="policy_preview"),
+    path("policy/<int:pk>/publish/", policy.version_publish, name="policy_publish"),
+    path("policy/<int:pk>/<str:related>/new/", policy.part_form, name="policy_part_new"),
+    path(
+        "policy/<int:pk>/<str:related>/<int:row_pk>/edit/",
+        policy.part_form,
+        name="policy_part_edit",
+    ),
+    path(
+        "policy/<int:pk>/<str:related>/<int:row_pk>/delete/",
+        policy.part_delete,
+        name="policy_part_delete",
+    ),
 ]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
 from core import transitions
-from core.refusals import REFUSALS, show_refusal
+from core.refusals import REFUSALS, refusal_to_form, show_refusal
 
 from .. import services
 from ..filters import OrganisationChangeFilter
@@ -21,7 +21,7 @@ from ..models import Organisation, OrganisationChange, Role
 from ..models.changes import fact_display, fact_label
 from ..permissions import STAFF_ROLES, role_required
 from ..selectors import organisation_changes_queue
-from .common import PAGE_SIZE, get_change_for_user, refusal_to_form
+from .common import PAGE_SIZE, get_change_for_user
 
 READERS = (*STAFF_ROLES, Role.COUNTY_REVIEWER, Role.LEAD_UNIT)
 DECIDERS = (Role.MUNICIPAL_STAFF, Role.COUNTY_REVIEWER)

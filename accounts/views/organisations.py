@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
-from core.refusals import REFUSALS
+from core.refusals import REFUSALS, refusal_to_form
 
 from .. import rules, services
 from ..filters import OrganisationFilter
@@ -17,7 +17,7 @@ from ..models import Organisation, OrganisationChange, Role
 from ..models.changes import fact_display, fact_label
 from ..permissions import STAFF_ROLES, role_required
 from ..selectors import organisation_changes_visible_to, organisations_visible_to
-from .common import PAGE_SIZE, get_organisation_for_user, refusal_to_form
+from .common import PAGE_SIZE, get_organisation_for_user
 
 READERS = (*STAFF_ROLES, Role.COUNTY_REVIEWER, Role.LEAD_UNIT)
 CONTACT_EDITORS = (*STAFF_ROLES, Role.LEAD_UNIT)
