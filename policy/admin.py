@@ -1,6 +1,6 @@
 """The versions, read-only in the Django admin: a version changes only through
-policy.services (audited, and never once published); the administrator's own pages for
-editing a draft are issue 13's next part."""
+policy.services (audited, and never once published), called by the administrator's own
+pages (``portal.views.policy``, /policy/)."""
 
 from django.contrib import admin
 
