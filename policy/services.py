@@ -195,6 +195,8 @@ def part_save(*, version: PolicyVersion, by, related: str, identity, data: dict,
     for name, value in data.items():
         setattr(row, name, value.strip() if isinstance(value, str) else value)
     errors = _duplicate_problems(row, related, id_field)
+    if not isinstance(row.number, int) or not 1 <= row.number <= 99:
+        errors["number"] = [_("项号须为1到99的整数。")]
     try:
         validation.full_clean(row)
     except ValidationError as error:

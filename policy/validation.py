@@ -42,7 +42,7 @@ def _version_errors(version: PolicyVersion) -> dict:
     if month is not None and day is not None:
         try:
             datetime.date(2027, month, day)  # not a leap year: 29 February is refused
-        except ValueError:
+        except (ValueError, OverflowError):
             errors["summary_due_day"] = _("%(month)s月%(day)s日不是每年都有的日期。") % {
                 "month": month,
                 "day": day,

@@ -3,6 +3,7 @@ row of each of its lists. They only read and shape input; ``policy.services`` ch
 writes it (and its ValidationErrors come back onto these forms by field)."""
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
@@ -65,6 +66,10 @@ class VersionForm(forms.Form):
             )
         names = list(PARTICULARS) + [name for name, _article in PARAMETERS]
         for name, field in fields_for_model(PolicyVersion, fields=names).items():
+            if isinstance(field, forms.IntegerField):
+                field.max_value = field.max_value or 2_147_483_647
+                field.validators.append(MaxValueValidator(field.max_value))
+                field.widget.attrs.setdefault("max", field.max_value)
             self.fields[name] = field
         for name in ("effective_from", "expires_on"):
             self.fields[name].widget = DATE

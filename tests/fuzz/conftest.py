@@ -250,6 +250,21 @@ def build_world() -> SimpleNamespace:
     w.event_attachment = w.event_submitted.attachments.get()
     w.reset_uid = urlsafe_base64_encode(force_bytes(lead.pk))
     w.reset_token = default_token_generator.make_token(lead)
+
+    # A draft successor of the 2018 measures, for the administrator's policy pages.
+    from policy import services as policy_services
+
+    w.policy_v1 = policy_v1()
+    w.policy_draft = policy_services.version_create(
+        by=w.users["admin"],
+        copy_from=w.policy_v1,
+        data={
+            "document_number": "保政办发〔2027〕9号",
+            "title": "模糊测试草稿",
+            "issuing_body": "保定市人民政府办公厅",
+            "effective_from": datetime.date(2031, 1, 1),
+        },
+    )
     return w
 
 

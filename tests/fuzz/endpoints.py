@@ -233,6 +233,79 @@ def filing_targets(*names):
     return pk_of(*names)
 
 
+def version_fields(w):
+    numbers = {
+        name: S.integer(0, 400)
+        for name in (
+            "summary_due_month",
+            "summary_due_day",
+            "overdue_reminder_interval_days",
+            "event_late_days",
+            "statement_working_days",
+            "trim_min_scores",
+            "notice_working_days",
+            "evaluators_per_application",
+        )
+    }
+    return {
+        "document_number": S.text(),
+        "title": S.text(),
+        "issuing_body": S.text(),
+        "effective_from": S.date(),
+        "expires_on": S.date(),
+        "note": S.text(),
+        "reminder_days_before": S.choice(["30, 7, 0", "0", "-1", "1e9", "七", ""]) | S.text(),
+        "subsidy_min_yuan": S.integer(0, 10**9),
+        "subsidy_max_yuan": S.integer(0, 10**9),
+        **numbers,
+    }
+
+
+POLICY_LISTS = (
+    "articles",
+    "categories",
+    "conditions",
+    "materials",
+    "event_kinds",
+    "grounds",
+    "criteria",
+)
+
+
+def policy_lists(w):
+    drafts = [{"pk": w.policy_draft.pk, "related": related} for related in POLICY_LISTS]
+    return [*drafts, {"pk": w.policy_v1.pk, "related": "conditions"}]
+
+
+def policy_rows(w):
+    rows = []
+    for version in (w.policy_draft, w.policy_v1):
+        for related in ("conditions", "materials", "criteria", "articles"):
+            row = getattr(version, related).first()
+            rows.append({"pk": version.pk, "related": related, "row_pk": row.pk})
+    return rows
+
+
+def policy_part_fields(w):
+    return {
+        "key": S.choice(["data_security", "goals", "Bad Key", ""]) | S.text(),
+        "kind": S.choice(["licence", "new_material"]) | S.text(),
+        "name": S.text(),
+        "number": S.integer(0, 120),
+        "title": S.text(),
+        "text": S.text(),
+        "chapter": S.text(),
+        "description": S.text(),
+        "article_text": S.text(),
+        "evidence": S.text(),
+        "check_key": S.choice(["declaration", "goals", "magic"]),
+        "required": S.boolean(),
+        "accepted_types": S.many(S.choice(["pdf", "png", "jpeg", "exe"])),
+        "max_bytes": S.integer(0, 100),
+        "weight": S.integer(0, 120),
+    }
+
+
 # --- POST: every form and action -------------------------------------------------------
 
 POSTS = [
@@ -664,6 +737,24 @@ POSTS = [
     Post("portal:mark_read", targets=pk_of("notification")),
     Post("portal:mark_all_read"),
     Post("portal:email_preference", fields=lambda w: {"email_opt_out": S.boolean()}),
+    # portal: the administrator's policy versions
+    Post(
+        "portal:policy_new",
+        fields=lambda w: {"copy_from": S.pk([w.policy_v1.pk]), **version_fields(w)},
+    ),
+    Post(
+        "portal:policy_edit",
+        targets=pk_of("policy_draft", "policy_v1"),
+        fields=version_fields,
+    ),
+    Post(
+        "portal:policy_publish",
+        targets=pk_of("policy_draft", "policy_v1"),
+        fields=lambda w: {**EXPECTED, "confirm": S.boolean(), "end_predecessor": S.boolean()},
+    ),
+    Post("portal:policy_part_new", targets=policy_lists, fields=policy_part_fields),
+    Post("portal:policy_part_edit", targets=policy_rows, fields=policy_part_fields),
+    Post("portal:policy_part_delete", targets=policy_rows),
 ]
 
 
@@ -750,6 +841,7 @@ PAGES = [
     Page("portal:dashboard", filters(year=lambda w: year(), jurisdiction=jurisdiction_param)),
     Page("portal:exports", filters()),
     Page("portal:inbox", filters(unread=lambda w: S.choice(["1", "0", "true"]))),
+    Page("portal:policy_list", filters()),
     Page(
         "registry:list",
         filters(
@@ -807,6 +899,8 @@ READ_ONLY = {
     "portal:export_detail": pk_of("export_job"),
     "portal:export_download": pk_of("export_job"),
     "portal:notification": pk_of("notification"),
+    "portal:policy_detail": pk_of("policy_draft", "policy_v1"),
+    "portal:policy_preview": lambda w: [{"pk": w.policy_draft.pk}],
     "registry:alliance": pk_of("alliance", "draft"),
 }
 # Not fuzzed here: Django's own admin and the language switch (see docs/fuzzing.md).
