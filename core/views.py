@@ -10,6 +10,10 @@ from django.views.decorators.cache import never_cache
 from .downloads import FileMissing
 
 
+def error_400(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
 def error_403(request, exception=None):
     return render(request, "403.html", status=403)
 

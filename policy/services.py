@@ -7,8 +7,10 @@ The administrator's pages (``portal.views.policy``) call these services.
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -93,7 +95,10 @@ def version_create(*, by, copy_from: PolicyVersion | None = None, data: dict) ->
         action_label=LABELS["create"],
         actor=by,
         target=version.state,
-        reason=str(version) + (f" ← {copy_from}" if copy_from else ""),
+        reason=str(version)
+        + (f" ← {copy_from}" if copy_from else "")
+        + "；"
+        + _changes({}, {name: getattr(version, name) for name in sorted(FIELDS)}),
     )
     return version
 
@@ -197,6 +202,15 @@ def part_save(*, version: PolicyVersion, by, related: str, identity, data: dict,
     errors = _duplicate_problems(row, related, id_field)
     if not isinstance(row.number, int) or not 1 <= row.number <= 99:
         errors["number"] = [_("项号须为1到99的整数。")]
+    weight = getattr(row, "weight", 1)
+    if not isinstance(weight, int) or not 1 <= weight <= 100:
+        errors["weight"] = [_("权重须为1到100的整数。")]
+    size = getattr(row, "max_bytes", 1)
+    if not isinstance(size, int) or not 0 < size <= settings.UPLOAD_MAX_BYTES:
+        errors["max_bytes"] = [
+            _("单个文件大小上限须大于0，且不超过平台的上限%(limit)s。")
+            % {"limit": filesizeformat(settings.UPLOAD_MAX_BYTES)}
+        ]
     try:
         validation.full_clean(row)
     except ValidationError as error:
@@ -254,18 +268,20 @@ def predecessor_to_end(version: PolicyVersion, today=None):
     if version.effective_from is None or version.effective_from <= today:
         return None
     for other in validation.overlapping(version):
-        if other.effective_from < version.effective_from:
+        if other.effective_from < version.effective_from and other.expires_on is None:
             return other
     return None
 
 
 @transaction.atomic
 def version_publish(
-    *, version: PolicyVersion, by, expected_state=None, end_predecessor: bool = False
+    *, version: PolicyVersion, by, expected_state=None, end_predecessor=None
 ) -> PolicyVersion:
     """Publish a complete draft whose validity overlaps no published version's. With
-    ``end_predecessor``, the version in force before it ends on the day it takes effect
-    (``predecessor_to_end``; the one change a published version ever takes, audited).
+    ``end_predecessor`` (the pk of the version the administrator was shown:
+    ``predecessor_to_end``),
+    that version ends on the day this one takes effect — the one change a published
+    version ever takes, audited; a page that named another one is stale.
 
     Publishes are serialised on the published rows' locks; the overlap is then read in a
     statement of its own, which sees a publish that committed while this one waited. On
@@ -273,22 +289,21 @@ def version_publish(
     """
     list(PolicyVersion.objects.select_for_update().filter(state=PolicyVersion.State.PUBLISHED))
     version = _locked(version, expected_state)
-    if end_predecessor and version.state == PolicyVersion.State.DRAFT:
+    if end_predecessor is not None and version.state == PolicyVersion.State.DRAFT:
         require_administrator(by)
         predecessor = predecessor_to_end(version)
-        if predecessor is not None:
-            old = predecessor.expires_on
-            PolicyVersion.objects.filter(pk=predecessor.pk).update(
-                expires_on=version.effective_from
-            )
-            record(
-                subject=predecessor,
-                action="end",
-                action_label=LABELS["end"],
-                actor=by,
-                reason=_changes({"expires_on": old}, {"expires_on": version.effective_from})
-                + f"（{version}）",
-            )
+        if predecessor is None or predecessor.pk != end_predecessor:
+            raise transitions.StaleRecord
+        old = predecessor.expires_on
+        PolicyVersion.objects.filter(pk=predecessor.pk).update(expires_on=version.effective_from)
+        record(
+            subject=predecessor,
+            action="end",
+            action_label=LABELS["end"],
+            actor=by,
+            reason=_changes({"expires_on": old}, {"expires_on": version.effective_from})
+            + f"（{version}）",
+        )
     transitions.check(version, "publish", by, explain=explain, label=LABELS["publish"])
     try:
         with transaction.atomic():

@@ -5,11 +5,23 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import CHECKS, FILE_TYPES, PolicyVersion
+
+#: Upper bounds a sensible version keeps (the forms that use them have the same limits:
+#: a round's 公示 period is at most 30 working days, a panel at most 15).
+CAPS = {
+    "overdue_reminder_interval_days": 365,
+    "event_late_days": 365,
+    "statement_working_days": 60,
+    "notice_working_days": 30,
+    "evaluators_per_application": 15,
+    "trim_min_scores": 15,
+}
 
 OVERLAP = gettext_lazy("该版本的施行期间与已发布的版本重叠：任何一天只能有一个版本施行。")
 
@@ -62,6 +74,10 @@ def _version_errors(version: PolicyVersion) -> dict:
             errors[name] = _("请填写大于0的整数。")
     if version.trim_min_scores is not None and version.trim_min_scores < 3:
         errors["trim_min_scores"] = _("去掉最高分和最低分后至少要剩1份评分：请填写3或以上。")
+    for name, high in CAPS.items():
+        value = getattr(version, name)
+        if value is not None and name not in errors and value > high:
+            errors[name] = _("不能超过%(high)d。") % {"high": high}
     return errors
 
 
@@ -100,6 +116,15 @@ def publish_problems(version: PolicyVersion, ignoring=None) -> list[str]:
     """Everything that keeps ``version`` from being published, in the administrator's
     words (``ignoring``: a predecessor the publication would end)."""
     problems = [str(message) for message in _version_errors(version).values()]
+    today = timezone.localdate()
+    if version.effective_from and version.effective_from < today:
+        problems.append(
+            _(
+                "施行日期%(start)s早于今天：发布不能追溯改变已经过去的日子适用的规则"
+                "（年度总结截止日期、重大事项是否逾期等），请将施行日期定为今天或以后。"
+            )
+            % {"start": date_format(version.effective_from, "DATE_FORMAT")}
+        )
     clash = overlapping(version, ignoring).first()
     if clash is not None:
         problems.append(

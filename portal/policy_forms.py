@@ -23,7 +23,12 @@ from policy.models import (
 from policy.services import PARTICULARS, PARTS
 
 MIB = 1024 * 1024
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def date_input():
+    """A widget of its own for each field and form: a shared widget instance would carry
+    one form's error attributes into every later form."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ReminderDaysField(forms.CharField):
@@ -72,7 +77,7 @@ class VersionForm(forms.Form):
                 field.widget.attrs.setdefault("max", field.max_value)
             self.fields[name] = field
         for name in ("effective_from", "expires_on"):
-            self.fields[name].widget = DATE
+            self.fields[name].widget = date_input()
         self.fields["note"].widget.attrs["rows"] = 3
         self.fields["reminder_days_before"] = ReminderDaysField(
             label=PolicyVersion._meta.get_field("reminder_days_before").verbose_name,
@@ -125,7 +130,7 @@ class PartForm(forms.Form):
         if "check_key" in self.fields:
             self.fields["check_key"] = forms.ChoiceField(
                 label=_("核查方式"),
-                choices=[(k, v) for k, v in CHECKS.items()],
+                choices=[("", _("（请选择）")), *CHECKS.items()],
                 help_text=_("平台无法自动核查的条件，选“由牵头单位声明、审核部门确认”。"),
             )
         if "accepted_types" in self.fields:
@@ -160,6 +165,8 @@ class PartForm(forms.Form):
 class PublishForm(forms.Form):
     expected_state = forms.CharField(widget=forms.HiddenInput)
     end_predecessor = forms.BooleanField(required=False)
+    # The version the page offered to end: a page that named another one is stale.
+    predecessor = forms.IntegerField(required=False, widget=forms.HiddenInput)
     confirm = forms.BooleanField(
         label=_("我已核对以上施行日期和后果，确认发布。发布后本版本不能再修改。"),
         error_messages={"required": _("请勾选确认后再发布。")},

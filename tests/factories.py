@@ -1,4 +1,9 @@
+import datetime
+import zoneinfo
+
 import factory
+import time_machine
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import Jurisdiction, Organisation, Role, User
@@ -383,4 +388,21 @@ def policy_successor(*, effective_from, expires_on=None, by=None, conditions=(),
         condition = dict(condition)
         key = condition.pop("key")
         policy_services.condition_save(version=version, by=by, key=key, data=condition)
-    return policy_services.version_publish(version=version, by=by)
+    return publish_on_time(version, by)
+
+
+def publish_on_time(version, by, **kwargs):
+    """Publish ``version`` through the service. A version is published on or before its
+    first day (the past is never rewritten): one that took effect before today is
+    published as it would have been, the day before it took effect."""
+    from policy import services as policy_services
+
+    if version.effective_from < timezone.localdate():
+        eve = datetime.datetime.combine(
+            version.effective_from - datetime.timedelta(days=1),
+            datetime.time(10),
+            tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"),
+        )
+        with time_machine.travel(eve, tick=False):
+            return policy_services.version_publish(version=version, by=by, **kwargs)
+    return policy_services.version_publish(version=version, by=by, **kwargs)

@@ -5,6 +5,7 @@ publication after a page that states its consequences. Every write goes through
 ``policy.services`` (audited, drafts only); actions are POST-only."""
 
 import datetime
+import re
 
 from django.contrib import messages
 from django.http import Http404
@@ -208,8 +209,8 @@ def version_url(version) -> str:
     return reverse("portal:policy_detail", args=[version.pk])
 
 
-@require_POST
 @admin_only
+@require_POST
 def part_delete(request, pk, related, row_pk):
     version = _draft(pk)
     related = _related(related)
@@ -235,10 +236,12 @@ def consequences(version, today) -> list[str]:
     if version.effective_from <= today:
         lines.append(_("施行日期%(start)s已到：发布后立即施行。") % {"start": start})
     else:
-        current = policy_selectors.applied(today, fresh=True)
+        before = policy_selectors.applied(
+            version.effective_from - datetime.timedelta(days=1), fresh=True
+        )
         lines.append(
-            _("发布后自%(start)s起施行；在此之前平台仍适用%(current)s。")
-            % {"start": start, "current": current or _("（无）")}
+            _("发布后自%(start)s起施行；在此之前的日子仍适用%(before)s。")
+            % {"start": start, "before": before or _("（无）")}
         )
     lines.append(
         _(
@@ -257,18 +260,57 @@ def consequences(version, today) -> list[str]:
     after = [v for v in published if v.effective_from > version.effective_from]
     if before and before[-1].expires_on and before[-1].expires_on < version.effective_from:
         lines.append(_gap(before[-1].expires_on, version.effective_from))
-    if after and (version.expires_on is None or version.expires_on < after[0].effective_from):
-        if version.expires_on is not None:
+    if version.expires_on is not None:
+        if not after:
+            lines.append(
+                _("注意：本版本失效后（%(end)s起）没有施行中的版本，届时平台按系统设置%(lapsed)s。")
+                % {"end": date_format(version.expires_on, "DATE_FORMAT"), "lapsed": _lapsed()}
+            )
+        elif version.expires_on < after[0].effective_from:
             lines.append(_gap(version.expires_on, after[0].effective_from))
+    lines.extend(_summary_changes(version, today))
     return lines
 
 
-def _gap(start, end) -> str:
-    lapsed = (
+def _summary_changes(version, today) -> list[str]:
+    """The annual summaries whose due date publishing ``version`` moves: the summary of
+    year Y is due under the version applied on 1 January of Y+1, for every alliance."""
+    lines = []
+    for year in range(today.year - 1, today.year + 2):
+        new_year = datetime.date(year + 1, 1, 1)
+        if not version.effective_from <= new_year or not (
+            version.expires_on is None or new_year < version.expires_on
+        ):
+            continue
+        due = policy_selectors.summary_due_date(year)
+        if due < today:
+            continue
+        moved = datetime.date(year + 1, version.summary_due_month, version.summary_due_day)
+        if moved != due:
+            lines.append(
+                _(
+                    "%(year)d年度工作总结的截止日期将由%(old)s改为%(new)s，"
+                    "适用于所有已备案联盟；提醒按新日期发送。"
+                )
+                % {
+                    "year": year,
+                    "old": date_format(due, "DATE_FORMAT"),
+                    "new": date_format(moved, "DATE_FORMAT"),
+                }
+            )
+    return lines
+
+
+def _lapsed() -> str:
+    return (
         _("继续适用最近一个已发布的版本")
         if policy_selectors.when_lapsed() == WhenLapsed.KEEP_LAST
         else _("暂停受理新的备案申请、取消备案立案和补贴批次")
     )
+
+
+def _gap(start, end) -> str:
+    lapsed = _lapsed()
     return _("注意：%(start)s至%(end)s之间没有施行中的版本，期间平台按系统设置%(lapsed)s。") % {
         "start": date_format(start, "DATE_FORMAT"),
         "end": date_format(end - datetime.timedelta(days=1), "DATE_FORMAT"),
@@ -282,14 +324,19 @@ def version_publish(request, pk):
     version = _draft(pk)
     today = timezone.localdate()
     predecessor = services.predecessor_to_end(version, today)
-    form = PublishForm(request.POST or None, initial={"expected_state": version.state})
+    form = PublishForm(
+        request.POST or None,
+        initial={"expected_state": version.state, "predecessor": getattr(predecessor, "pk", None)},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.version_publish(
                 version=version,
                 by=request.user,
                 expected_state=form.cleaned_data["expected_state"],
-                end_predecessor=form.cleaned_data["end_predecessor"],
+                end_predecessor=form.cleaned_data["predecessor"] or 0
+                if form.cleaned_data["end_predecessor"]
+                else None,
             )
         except REFUSALS as error:
             refusal_to_form(form, error)
@@ -321,7 +368,7 @@ def version_preview(request, pk):
     alliance = None
     checks = None
     chosen = request.GET.get("alliance", "")
-    if chosen.isdigit():
+    if re.fullmatch(r"[0-9]{1,9}", chosen):
         alliance = Alliance.objects.filter(pk=int(chosen)).first()
     if alliance is not None:
         checks = check_conformance(alliance, version=version)

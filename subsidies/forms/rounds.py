@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.validators import MinValueValidator
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -54,7 +55,7 @@ class RoundForm(forms.Form):
         ) % {
             "low": f"{version.subsidy_min_yuan:,}",
             "high": f"{version.subsidy_max_yuan:,}",
-            "version": version.document_number,
+            "version": escape(version.document_number),
         }
         self.fields["evaluators_per_application"].initial = version.evaluators_per_application
         self.fields["evaluators_per_application"].help_text = _(
@@ -64,7 +65,7 @@ class RoundForm(forms.Form):
         notice.initial = version.notice_working_days
         notice.help_text = _("不少于%(n)d个工作日（%(version)s）。") % {
             "n": version.notice_working_days,
-            "version": version.document_number,
+            "version": escape(version.document_number),
         }
 
     def clean(self):

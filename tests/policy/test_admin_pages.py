@@ -317,7 +317,13 @@ def test_a_successor_may_end_an_open_ended_predecessor_on_its_first_day(client, 
     assert response.status_code == 400
     assert PolicyVersion.objects.get(pk=successor.pk).state == "draft"
     response = client.post(
-        url, {"expected_state": "draft", "confirm": "on", "end_predecessor": "on"}
+        url,
+        {
+            "expected_state": "draft",
+            "confirm": "on",
+            "end_predecessor": "on",
+            "predecessor": draft.pk,
+        },
     )
     assert response.status_code == 302
     draft.refresh_from_db()
@@ -330,3 +336,133 @@ def test_the_past_is_never_rewritten_by_ending_a_predecessor(admin, draft):
     draft.effective_from = datetime.date(2020, 1, 1)
     draft.expires_on = datetime.date(2021, 1, 1)
     assert services.predecessor_to_end(draft) is None
+
+
+# --- What the penetration test of these pages found --------------------------------------
+
+SUCCESSOR = {
+    "document_number": "保政办发〔2028〕1号",
+    "title": "保定市推进产业创新战略联盟建设实施办法",
+    "issuing_body": "保定市人民政府办公厅",
+}
+
+
+def test_a_version_taking_effect_before_today_is_not_published(client, admin, draft):
+    draft.effective_from = datetime.date(2026, 1, 1)
+    draft.save(update_fields=["effective_from"])
+    url = reverse("portal:policy_publish", args=[draft.pk])
+    assert "早于今天" in client.get(url).content.decode()
+    response = client.post(url, {"expected_state": "draft", "confirm": "on"})
+    assert response.status_code == 400
+    assert PolicyVersion.objects.get(pk=draft.pk).state == "draft"
+
+
+def test_only_an_open_ended_predecessor_is_ended(admin, draft):
+    draft.expires_on = datetime.date(2029, 1, 1)
+    draft.save(update_fields=["expires_on"])
+    services.version_publish(version=draft, by=admin)
+    successor = services.version_create(
+        by=admin,
+        copy_from=draft,
+        data={**SUCCESSOR, "effective_from": datetime.date(2028, 1, 1), "expires_on": None},
+    )
+    assert services.predecessor_to_end(successor) is None
+    with pytest.raises(Exception) as refused:
+        services.version_publish(version=successor, by=admin, end_predecessor=draft.pk)
+    assert "StaleRecord" in type(refused.value).__name__
+    draft.refresh_from_db()
+    assert draft.expires_on == datetime.date(2029, 1, 1)
+
+
+def test_a_stale_publish_page_does_not_end_another_version(client, admin, draft):
+    services.version_publish(version=draft, by=admin)
+    successor = services.version_create(
+        by=admin, copy_from=draft, data={**SUCCESSOR, "effective_from": datetime.date(2028, 1, 1)}
+    )
+    url = reverse("portal:policy_publish", args=[successor.pk])
+    data = {"expected_state": "draft", "confirm": "on", "end_predecessor": "on"}
+    response = client.post(url, {**data, "predecessor": policy_v1().pk})
+    assert response.status_code == 400 and "已被他人修改" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.expires_on is None
+    assert client.post(url, {**data, "predecessor": draft.pk}).status_code == 302
+
+
+@pytest.mark.parametrize("weight", ["0", "101"])
+def test_a_criterion_weight_outside_1_to_100_is_refused(client, admin, draft, weight):
+    criterion = draft.criteria.first()
+    url = reverse("portal:policy_part_edit", args=[draft.pk, "criteria", criterion.pk])
+    response = client.post(url, {"number": criterion.number, "weight": weight})
+    assert response.status_code == 400
+    assert "权重须为1到100的整数" in response.content.decode()
+
+
+@pytest.mark.parametrize("number", ["0", "100"])
+def test_an_item_number_outside_1_to_99_is_refused(client, admin, draft, number):
+    url = reverse("portal:policy_part_new", args=[draft.pk, "conditions"])
+    response = client.post(url, _condition(number=number))
+    assert response.status_code == 400 and "项号须为1到99" in response.content.decode()
+    assert client.get(reverse("portal:policy_detail", args=[draft.pk])).status_code == 200
+
+
+def test_parameters_beyond_what_the_forms_accept_are_refused(client, admin, draft):
+    data = {**_particulars(), **_parameters(draft, notice_working_days=32767)}
+    response = client.post(reverse("portal:policy_edit", args=[draft.pk]), data)
+    assert response.status_code == 400
+    assert "不能超过30" in " ".join(response.context["form"].errors["notice_working_days"])
+
+
+@pytest.mark.parametrize("value", ["²", "①", "1e3", "-1", "9" * 30])
+def test_the_preview_ignores_an_alliance_parameter_that_is_not_a_number(
+    client, admin, draft, value
+):
+    url = reverse("portal:policy_preview", args=[draft.pk])
+    assert client.get(url, {"alliance": value}).status_code == 200
+
+
+def test_creating_a_draft_records_the_values_it_was_created_with(admin, draft):
+    entry = AuditEntry.objects.for_object(draft).get(action="create")
+    assert "summary_due_month: None → 3" in entry.reason
+    assert "effective_from: None → 2027-03-01" in entry.reason
+
+
+def test_others_learn_nothing_from_a_get_on_delete(client, draft):
+    client.force_login(MunicipalStaffFactory())
+    row = draft.grounds.first()
+    url = reverse("portal:policy_part_delete", args=[draft.pk, "grounds", row.pk])
+    assert client.get(url).status_code == 403
+
+
+def test_a_version_number_is_escaped_in_the_subsidy_round_form(client):
+    from tests.factories import policy_successor
+
+    policy_successor(
+        effective_from=datetime.date(2025, 1, 1), document_number="<b id=x>保政办发</b>"
+    )
+    client.force_login(MunicipalStaffFactory())
+    page = client.get(reverse("subsidies:round_new")).content.decode()
+    assert "&lt;b id=x&gt;保政办发&lt;/b&gt;" in page and "<b id=x>" not in page
+
+
+def test_an_oversized_form_gets_a_chinese_400_page(client, admin, settings):
+    settings.DEBUG = False
+    data = {f"f{i}": "x" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+    response = client.post(reverse("portal:policy_new"), data)
+    assert response.status_code == 400 and "请求有误" in response.content.decode()
+
+
+def test_the_publish_page_says_which_summary_due_dates_move(client, admin, draft):
+    draft.summary_due_month, draft.summary_due_day = 4, 30
+    draft.save(update_fields=["summary_due_month", "summary_due_day"])
+    page = client.get(reverse("portal:policy_publish", args=[draft.pk])).content.decode()
+    assert "2027年度工作总结的截止日期将由2028年3月31日改为2028年4月30日" in page
+    assert "2026年度工作总结" not in page  # its year begins before the version takes effect
+
+
+def test_a_version_with_an_expiry_and_no_successor_announces_the_gap_after_it(
+    client, admin, draft
+):
+    draft.expires_on = datetime.date(2028, 3, 1)
+    draft.save(update_fields=["expires_on"])
+    page = client.get(reverse("portal:policy_publish", args=[draft.pk])).content.decode()
+    assert "本版本失效后（2028年3月1日起）没有施行中的版本" in page

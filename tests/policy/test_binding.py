@@ -20,6 +20,7 @@ from tests.factories import (
     pdf_upload,
     policy_successor,
     policy_v1,
+    publish_on_time,
     subsidy_round,
 )
 
@@ -176,7 +177,7 @@ def test_materials_follow_the_filings_version():
     )
     v2.materials.filter(kind="licence").update(accepted_types=["pdf"], max_bytes=1024)
     v2.materials.filter(kind="charter").update(required=False)
-    policy_services.version_publish(version=v2, by=admin)
+    publish_on_time(v2, admin)
     filing = draft_filing()  # its materials are already uploaded (PDFs)
     filing.materials.all().delete()
     assert missing_materials(filing) == [

@@ -11,7 +11,13 @@ from audit.models import AuditEntry
 from core.transitions import TransitionRefused
 from policy import services
 from policy.models import PolicyVersion
-from tests.factories import AdminFactory, MunicipalStaffFactory, policy_successor, policy_v1
+from tests.factories import (
+    AdminFactory,
+    MunicipalStaffFactory,
+    policy_successor,
+    policy_v1,
+    publish_on_time,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +44,7 @@ def test_a_draft_copies_its_predecessor_and_is_published_by_an_administrator():
     assert draft.state == PolicyVersion.State.DRAFT
     assert draft.conditions.count() == 7 and draft.articles.count() == 18
     assert draft.subsidy_min_yuan == 100_000
-    services.version_publish(version=draft, by=admin)
+    publish_on_time(draft, admin)
     draft.refresh_from_db()
     assert (draft.state, draft.published_by) == ("published", admin)
     assert draft.published_at is not None
