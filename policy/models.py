@@ -37,6 +37,12 @@ def ready_to_publish(version) -> bool:
     return not publish_problems(version)
 
 
+def not_yet_in_force(version) -> bool:
+    from django.utils import timezone
+
+    return version.effective_from > timezone.localdate()
+
+
 class WhenLapsed(models.TextChoices):
     """``PORTAL_POLICY_WHEN_LAPSED``: what the portal does while no version is in force."""
 
@@ -68,6 +74,11 @@ class PolicyVersion(ConcurrentTransitionMixin, models.Model):
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    # The predecessor whose expiry this version's publication set (to restore it if this
+    # version is withdrawn before it takes effect).
+    ended = models.ForeignKey(
+        "self", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
 
     # --- The numbers the portal applies under this version ------------------------------
@@ -177,6 +188,20 @@ class PolicyVersion(ConcurrentTransitionMixin, models.Model):
     def publish(self, *, at, publisher):
         self.published_at = at
         self.published_by = publisher
+
+    @transition(
+        field=state,
+        source=State.PUBLISHED,
+        target=State.DRAFT,
+        permission=is_administrator,
+        conditions=[not_yet_in_force],
+    )
+    def withdraw(self):
+        """Back to a draft, to be corrected or deleted: only before it takes effect, when
+        no record can be bound to it yet."""
+        self.published_at = None
+        self.published_by = None
+        self.ended = None
 
 
 class VersionPart(models.Model):

@@ -28,6 +28,9 @@ LABELS = {
     "part_delete": gettext_lazy("删除政策版本的清单项"),
     "publish": gettext_lazy("发布政策版本"),
     "end": gettext_lazy("新版本施行，原版本同日失效"),
+    "withdraw": gettext_lazy("撤回发布（尚未施行）"),
+    "restore": gettext_lazy("新版本撤回，原版本恢复长期有效"),
+    "delete": gettext_lazy("删除政策版本草稿"),
 }
 PARTICULARS = ("document_number", "title", "issuing_body", "effective_from", "expires_on", "note")
 #: What ``version_update`` writes: the particulars and the parameters, nothing else.
@@ -256,7 +259,11 @@ def condition_save(*, version: PolicyVersion, by, key: str, data: dict) -> Condi
 
 
 def explain(version: PolicyVersion, name: str) -> list[str]:
-    return validation.publish_problems(version) if name == "publish" else []
+    if name == "publish":
+        return validation.publish_problems(version)
+    if name == "withdraw":
+        return [_("该版本已经施行，不能撤回：已办理的事项可能依据它。请发布新的版本。")]
+    return []
 
 
 def predecessor_to_end(version: PolicyVersion, today=None):
@@ -304,6 +311,7 @@ def version_publish(
             reason=_changes({"expires_on": old}, {"expires_on": version.effective_from})
             + f"（{version}）",
         )
+        version.ended = predecessor
     transitions.check(version, "publish", by, explain=explain, label=LABELS["publish"])
     try:
         with transaction.atomic():
@@ -321,3 +329,44 @@ def version_publish(
     selectors.forget()
     transaction.on_commit(selectors.forget)
     return version
+
+
+@transaction.atomic
+def version_withdraw(*, version: PolicyVersion, by, expected_state=None) -> PolicyVersion:
+    """Take back a published version before it takes effect: it becomes a draft again (to
+    correct and publish, or delete), and a predecessor its publication ended is in force
+    again as before. Audited."""
+    list(PolicyVersion.objects.select_for_update().filter(state=PolicyVersion.State.PUBLISHED))
+    version = _locked(version, expected_state)
+    transitions.check(version, "withdraw", by, explain=explain, label=LABELS["withdraw"])
+    predecessor = version.ended
+    transitions.perform(version, "withdraw", by, label=LABELS["withdraw"], log_reason=str(version))
+    if predecessor is not None and predecessor.expires_on == version.effective_from:
+        PolicyVersion.objects.filter(pk=predecessor.pk).update(expires_on=None)
+        record(
+            subject=predecessor,
+            action="restore",
+            action_label=LABELS["restore"],
+            actor=by,
+            reason=_changes({"expires_on": version.effective_from}, {"expires_on": None})
+            + f"（{version}）",
+        )
+    selectors.forget()
+    transaction.on_commit(selectors.forget)
+    return version
+
+
+@transaction.atomic
+def version_delete(*, version: PolicyVersion, by) -> None:
+    """Delete a draft (never a published version). The audit log keeps its history."""
+    version = _locked(version)
+    _require_draft(version)
+    require_administrator(by)
+    record(
+        subject=version,
+        action="delete",
+        action_label=LABELS["delete"],
+        actor=by,
+        reason=str(version),
+    )
+    version.delete()

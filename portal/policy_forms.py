@@ -171,3 +171,13 @@ class PublishForm(forms.Form):
         label=_("我已核对以上施行日期和后果，确认发布。发布后本版本不能再修改。"),
         error_messages={"required": _("请勾选确认后再发布。")},
     )
+
+
+class ConfirmForm(forms.Form):
+    """An irreversible step on a version page: withdraw a publication, delete a draft."""
+
+    expected_state = forms.CharField(widget=forms.HiddenInput)
+    confirm = forms.BooleanField(
+        label=_("我已了解后果，确认办理。"),
+        error_messages={"required": _("请勾选确认后再办理。")},
+    )

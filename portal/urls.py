@@ -23,6 +23,8 @@ urlpatterns = [
     path("policy/<int:pk>/edit/", policy.version_edit, name="policy_edit"),
     path("policy/<int:pk>/preview/", policy.version_preview, name="policy_preview"),
     path("policy/<int:pk>/publish/", policy.version_publish, name="policy_publish"),
+    path("policy/<int:pk>/withdraw/", policy.version_withdraw, name="policy_withdraw"),
+    path("policy/<int:pk>/delete/", policy.version_delete, name="policy_delete"),
     path("policy/<int:pk>/<str:related>/new/", policy.part_form, name="policy_part_new"),
     path(
         "policy/<int:pk>/<str:related>/<int:row_pk>/edit/",

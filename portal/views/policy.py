@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import role_required
 from audit.models import AuditEntry
+from core import transitions
 from core.refusals import REFUSALS, refusal_to_form, show_refusal
 from filings.conformance import check_conformance
 from filings.models import Alliance
@@ -26,7 +27,7 @@ from policy import services
 from policy.models import PARAMETERS, PolicyVersion, WhenLapsed, chinese_number
 from policy.validation import publish_problems
 
-from ..policy_forms import PartForm, PublishForm, VersionForm
+from ..policy_forms import ConfirmForm, PartForm, PublishForm, VersionForm
 
 admin_only = role_required(Role.ADMIN)
 
@@ -116,10 +117,14 @@ def _lists(version):
 
 
 @admin_only
-def version_detail(request, pk):
+def version_detail(request, pk, *, confirm_form=None, status=200):
     version = _version(pk)
     draft = version.state == PolicyVersion.State.DRAFT
+    actions = {a.name: a for a in transitions.available(version, request.user)}
+    withdraw = actions.get("withdraw")
     context = {
+        "withdrawable": withdraw is not None and withdraw.allowed,
+        "confirm_form": confirm_form or ConfirmForm(initial={"expected_state": version.state}),
         "version": version,
         "draft": draft,
         "parameters": _parameters(version),
@@ -129,7 +134,42 @@ def version_detail(request, pk):
         "in_force": version.in_force_on(timezone.localdate()),
         "timeline": AuditEntry.objects.for_object(version),
     }
-    return render(request, "policy/detail.html", context)
+    return render(request, "policy/detail.html", context, status=status)
+
+
+@admin_only
+@require_POST
+def version_withdraw(request, pk):
+    """Take a publication back before the version takes effect (it becomes a draft)."""
+    version = _version(pk)
+    form = ConfirmForm(request.POST)
+    if form.is_valid():
+        try:
+            services.version_withdraw(
+                version=version, by=request.user, expected_state=form.cleaned_data["expected_state"]
+            )
+        except REFUSALS as error:
+            refusal_to_form(form, error)
+        else:
+            messages.success(request, _("已撤回发布，该版本恢复为草稿。"))
+            return redirect("portal:policy_detail", pk=version.pk)
+    return version_detail(request, pk, confirm_form=form, status=400)
+
+
+@admin_only
+@require_POST
+def version_delete(request, pk):
+    version = _draft(pk)
+    form = ConfirmForm(request.POST)
+    if form.is_valid():
+        try:
+            services.version_delete(version=version, by=request.user)
+        except REFUSALS as error:
+            refusal_to_form(form, error)
+        else:
+            messages.success(request, _("草稿已删除：%(version)s") % {"version": version})
+            return redirect("portal:policy_list")
+    return version_detail(request, pk, confirm_form=form, status=400)
 
 
 @admin_only

@@ -752,6 +752,16 @@ POSTS = [
         targets=pk_of("policy_draft", "policy_v1"),
         fields=lambda w: {**EXPECTED, "confirm": S.boolean(), "end_predecessor": S.boolean()},
     ),
+    Post(
+        "portal:policy_withdraw",
+        targets=pk_of("policy_draft", "policy_v1"),
+        fields=lambda w: {**EXPECTED, "confirm": S.boolean()},
+    ),
+    Post(
+        "portal:policy_delete",
+        targets=pk_of("policy_draft", "policy_v1"),
+        fields=lambda w: {**EXPECTED, "confirm": S.boolean()},
+    ),
     Post("portal:policy_part_new", targets=policy_lists, fields=policy_part_fields),
     Post("portal:policy_part_edit", targets=policy_rows, fields=policy_part_fields),
     Post("portal:policy_part_delete", targets=policy_rows),

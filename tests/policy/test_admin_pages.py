@@ -459,10 +459,69 @@ def test_the_publish_page_says_which_summary_due_dates_move(client, admin, draft
     assert "2026年度工作总结" not in page  # its year begins before the version takes effect
 
 
-def test_a_version_with_an_expiry_and_no_successor_announces_the_gap_after_it(
-    client, admin, draft
-):
+def test_a_version_with_an_expiry_and_no_successor_announces_the_gap_after_it(client, admin, draft):
     draft.expires_on = datetime.date(2028, 3, 1)
     draft.save(update_fields=["expires_on"])
     page = client.get(reverse("portal:policy_publish", args=[draft.pk])).content.decode()
     assert "本版本失效后（2028年3月1日起）没有施行中的版本" in page
+
+
+# --- Taking a publication back, deleting a draft (from the browser walk) ------------------
+
+
+def _confirm(state):
+    return {"expected_state": state, "confirm": "on"}
+
+
+def test_a_version_not_yet_in_force_is_withdrawn_and_its_predecessor_restored(client, admin, draft):
+    services.version_publish(version=draft, by=admin)
+    successor = services.version_create(
+        by=admin, copy_from=draft, data={**SUCCESSOR, "effective_from": datetime.date(2028, 1, 1)}
+    )
+    services.version_publish(version=successor, by=admin, end_predecessor=draft.pk)
+    draft.refresh_from_db()
+    assert draft.expires_on == datetime.date(2028, 1, 1)
+    page = client.get(reverse("portal:policy_detail", args=[successor.pk])).content.decode()
+    assert 'data-testid="withdraw"' in page
+    url = reverse("portal:policy_withdraw", args=[successor.pk])
+    assert client.get(url).status_code == 405
+    response = client.post(url, {"expected_state": "published"})
+    assert response.status_code == 400 and "请勾选确认" in response.content.decode()
+    assert client.post(url, _confirm("published")).status_code == 302
+    successor.refresh_from_db()
+    draft.refresh_from_db()
+    assert successor.state == "draft" and successor.published_at is None
+    assert draft.expires_on is None
+    assert AuditEntry.objects.for_object(successor).filter(action="withdraw").exists()
+    assert AuditEntry.objects.for_object(draft).filter(action="restore").exists()
+    # Corrected and published again.
+    services.version_update(
+        version=successor, by=admin, data={"effective_from": datetime.date(2028, 2, 1)}
+    )
+    services.version_publish(version=successor, by=admin, end_predecessor=draft.pk)
+    draft.refresh_from_db()
+    assert draft.expires_on == datetime.date(2028, 2, 1)
+
+
+def test_a_version_in_force_is_not_withdrawn(client, admin):
+    v1 = policy_v1()
+    page = client.get(reverse("portal:policy_detail", args=[v1.pk])).content.decode()
+    assert 'data-testid="withdraw"' not in page
+    response = client.post(reverse("portal:policy_withdraw", args=[v1.pk]), _confirm("published"))
+    assert response.status_code == 400
+    assert PolicyVersion.objects.get(pk=v1.pk).state == "published"
+
+
+def test_a_draft_is_deleted_after_a_confirmation(client, admin, draft):
+    url = reverse("portal:policy_delete", args=[draft.pk])
+    assert client.post(url, {"expected_state": "draft"}).status_code == 400
+    assert PolicyVersion.objects.filter(pk=draft.pk).exists()
+    assert client.post(url, _confirm("draft")).status_code == 302
+    assert not PolicyVersion.objects.filter(pk=draft.pk).exists()
+    assert (
+        client.post(
+            reverse("portal:policy_delete", args=[policy_v1().pk]), _confirm("published")
+        ).status_code
+        == 404
+    )
+    assert PolicyVersion.objects.filter(pk=policy_v1().pk).exists()
