@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -54,12 +54,31 @@ def _only(data: dict, allowed: frozenset, what: str) -> dict:
     return data
 
 
-def _changes(old: dict, new: dict) -> str:
-    return "；".join(
-        f"{name}: {old.get(name)!s} → {new[name]!s}"
-        for name in sorted(new)
-        if old.get(name) != new[name]
-    )
+def _label(name: str, model=PolicyVersion) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:
+        return name
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value) or "—"
+    return str(value)
+
+
+def _changes(old: dict, new: dict, model=PolicyVersion) -> str:
+    """ "施行日期: 2027-03-01 → 2027-04-01；…": the verbose names, in the log's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return "；".join(
+            f"{_label(name, model)}: {_shown(old.get(name))} → {_shown(new[name])}"
+            for name in sorted(new)
+            if old.get(name) != new[name]
+        )
 
 
 def _copy_lists(source: PolicyVersion, target: PolicyVersion) -> None:
@@ -227,7 +246,8 @@ def part_save(*, version: PolicyVersion, by, related: str, identity, data: dict,
         action="part",
         action_label=LABELS["part"],
         actor=by,
-        reason=f"{PART_LABELS[related]} {identity}: " + (_changes(old, data) or _("未改动")),
+        reason=f"{PART_LABELS[related]} {identity}: "
+        + (_changes(old, data, manager.model) or _("未改动")),
     )
     return row
 
@@ -249,7 +269,8 @@ def part_delete(*, version: PolicyVersion, by, related: str, identity) -> None:
         action="part_delete",
         action_label=LABELS["part_delete"],
         actor=by,
-        reason=f"{PART_LABELS[related]} {identity}: " + _changes(old, dict.fromkeys(old, "—")),
+        reason=f"{PART_LABELS[related]} {identity}: "
+        + _changes(old, dict.fromkeys(old), type(row)),
     )
 
 

@@ -51,7 +51,9 @@ def _version_errors(version: PolicyVersion) -> dict:
             "high": f"{high:,}",
         }
     month, day = version.summary_due_month, version.summary_due_day
-    if month is not None and day is not None:
+    if month is not None and not 1 <= month <= 12:
+        errors["summary_due_month"] = _("月份须为1到12。")
+    elif month is not None and day is not None:
         try:
             datetime.date(2027, month, day)  # not a leap year: 29 February is refused
         except (ValueError, OverflowError):
@@ -125,10 +127,22 @@ def publish_problems(version: PolicyVersion, ignoring=None) -> list[str]:
             )
             % {"start": date_format(version.effective_from, "DATE_FORMAT")}
         )
+    same_number = PolicyVersion.objects.filter(
+        state=PolicyVersion.State.PUBLISHED, document_number=version.document_number
+    ).exclude(pk=version.pk)
+    if same_number.exists():
+        problems.append(
+            _("文号%(number)s已被另一个已发布的版本使用，请核对。")
+            % {"number": version.document_number}
+        )
     clash = overlapping(version, ignoring).first()
     if clash is not None:
         problems.append(
-            _("施行期间与%(other)s（%(start)s起）重叠：任何一天只能有一个版本施行。")
+            _(
+                "施行期间与%(other)s（%(start)s起）重叠：任何一天只能有一个版本施行。"
+                "请调整施行日期或失效日期；前一版本长期有效、本版本施行日期在今天之后的，"
+                "可在发布页勾选“同时废止”。"
+            )
             % {"other": clash, "start": date_format(clash.effective_from, "DATE_FORMAT")}
         )
     for related, label in (

@@ -65,7 +65,10 @@ def version_new(request):
         request.POST or None,
         new=True,
         bases=_bases(),
-        initial={"copy_from": latest.pk if latest else None},
+        initial={
+            "copy_from": latest.pk if latest else None,
+            **({name: getattr(latest, name) for name, _article in PARAMETERS} if latest else {}),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:

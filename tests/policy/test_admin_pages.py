@@ -174,8 +174,8 @@ def test_a_changed_due_date_is_saved_and_audited_old_and_new(client, admin, draf
     assert (draft.summary_due_month, draft.summary_due_day) == (4, 30)
     entry = AuditEntry.objects.for_object(draft).filter(action="update").get()
     assert entry.actor == admin
-    assert "summary_due_month: 3 → 4" in entry.reason
-    assert "summary_due_day: 31 → 30" in entry.reason
+    assert "年度工作总结截止月份: 3 → 4" in entry.reason
+    assert "年度工作总结截止日: 31 → 30" in entry.reason
 
 
 def _condition(**data):
@@ -422,8 +422,8 @@ def test_the_preview_ignores_an_alliance_parameter_that_is_not_a_number(
 
 def test_creating_a_draft_records_the_values_it_was_created_with(admin, draft):
     entry = AuditEntry.objects.for_object(draft).get(action="create")
-    assert "summary_due_month: None → 3" in entry.reason
-    assert "effective_from: None → 2027-03-01" in entry.reason
+    assert "年度工作总结截止月份: — → 3" in entry.reason
+    assert "施行日期: — → 2027-03-01" in entry.reason
 
 
 def test_others_learn_nothing_from_a_get_on_delete(client, draft):

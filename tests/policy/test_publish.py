@@ -184,4 +184,4 @@ def test_changes_are_audited_with_old_and_new_values():
     draft = _draft(admin)
     services.version_update(version=draft, by=admin, data={"event_late_days": 60})
     entry = AuditEntry.objects.filter(action="update", object_id=draft.pk).get()
-    assert entry.reason == "event_late_days: 30 → 60"
+    assert entry.reason == "重大事项报告时限（天）: 30 → 60"
