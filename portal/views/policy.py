@@ -10,7 +10,7 @@ import re
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -87,6 +87,7 @@ def version_new(request):
 
 
 def _parameters(version):
+    chinese = (translation.get_language() or "zh").startswith("zh")
     rows = []
     for name, article in PARAMETERS:
         field = PolicyVersion._meta.get_field(name)
@@ -99,7 +100,8 @@ def _parameters(version):
             {
                 "label": field.verbose_name,
                 "value": value,
-                "article": _("第%(n)s条") % {"n": chinese_number(article)},
+                # 第十二条 on Chinese pages, Art. 12 on English ones.
+                "article": _("第%(n)s条") % {"n": chinese_number(article) if chinese else article},
                 "help": field.help_text,
             }
         )
