@@ -195,7 +195,7 @@ def seed_pending(*, county: int, municipal: int, jurisdictions) -> dict:
                 [
                     Alliance(
                         name=name,
-                        category=rng.choice(Category.values),
+                        category=rng.choice(list(Category)),
                         lead_unit=org,
                         industry_chain="负载测试数据",
                         innovation_goals="负载测试数据",

@@ -65,7 +65,7 @@ def seed(n: int) -> dict:
         partners.append(org)
     password = make_password("Bench-pass-2026")
     filing_ct = ContentType.objects.get_for_model(Filing)
-    categories = Category.values
+    categories = list(Category)
     batch = 1000
     for start in range(0, len(todo), batch):
         chunk = todo[start : start + batch]

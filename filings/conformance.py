@@ -121,14 +121,29 @@ def _check_lead_and_members(alliance, members) -> ConditionResult:
     return result
 
 
-def _check_goals(alliance) -> ConditionResult:
+def category_problem(version, key: str) -> str | None:
+    """Why ``key`` is not a category of ``version`` (Art. 8), or None."""
+    titles = [c.title for c in policy_selectors.categories(version)]
+    if not key:
+        return _("请选择联盟类别（第八条：%(titles)s）。") % {"titles": "、".join(titles)}
+    if key not in policy_selectors.keys(version, "categories"):
+        return _("联盟类别“%(key)s”不是%(version)s第八条所列的类别，请重新选择（%(titles)s）。") % {
+            "key": key,
+            "version": version,
+            "titles": "、".join(titles),
+        }
+    return None
+
+
+def _check_goals(alliance, version) -> ConditionResult:
     result = ConditionResult()
     if not _filled(alliance.industry_chain):
         result.failures.append(_("请填写产业创新链及构建任务（至少%(n)d字）。") % {"n": MIN_TEXT})
     if not _filled(alliance.innovation_goals):
         result.failures.append(_("请填写创新目标（至少%(n)d字）。") % {"n": MIN_TEXT})
-    if not alliance.category:
-        result.failures.append(_("请选择联盟类别（第八条：一类、二类或三类）。"))
+    problem = category_problem(version, alliance.category)
+    if problem:
+        result.failures.append(problem)
     return result
 
 
@@ -199,14 +214,17 @@ def _check_ip(alliance, members) -> ConditionResult:
 
 
 #: The checks the code provides, by key (``policy.models.CHECKS`` lists the same keys).
+#: Each is called with the alliance, its members and the version whose conditions apply.
 CHECKS = {
-    "lead_and_members": _check_lead_and_members,
-    "goals": lambda alliance, members: _check_goals(alliance),
-    "charter": lambda alliance, members: _check_charter(members),
-    "bodies": lambda alliance, members: _check_bodies(alliance),
-    "funding_rules": _check_funding,
-    "ip_mechanism": _check_ip,
-    "openness": _check_openness,
+    "lead_and_members": lambda alliance, members, version: _check_lead_and_members(
+        alliance, members
+    ),
+    "goals": lambda alliance, members, version: _check_goals(alliance, version),
+    "charter": lambda alliance, members, version: _check_charter(members),
+    "bodies": lambda alliance, members, version: _check_bodies(alliance),
+    "funding_rules": lambda alliance, members, version: _check_funding(alliance, members),
+    "ip_mechanism": lambda alliance, members, version: _check_ip(alliance, members),
+    "openness": lambda alliance, members, version: _check_openness(alliance, members),
 }
 
 
@@ -240,7 +258,7 @@ def check_conformance(alliance, filing=None, *, version=None) -> list[ConditionR
         if condition.is_declaration:
             result = _declaration(condition, condition.key in declared)
         else:
-            result = CHECKS[condition.check_key](alliance, members)
+            result = CHECKS[condition.check_key](alliance, members, version)
         result.number, result.title, result.key = condition.number, condition.title, condition.key
         result.article, result.evidence = condition.article_text, condition.evidence
         results.append(result)
@@ -249,7 +267,7 @@ def check_conformance(alliance, filing=None, *, version=None) -> list[ConditionR
 
 def materials_for(filing):
     """The Art. 10 materials the lead unit uploads under ``filing``'s version."""
-    return list(rules_version(filing.alliance, filing).materials.all())
+    return list(policy_selectors.materials(rules_version(filing.alliance, filing)))
 
 
 def missing_materials(filing) -> list[str]:

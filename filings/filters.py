@@ -5,8 +5,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Jurisdiction
+from policy import selectors as policy_selectors
 
-from .models import Category, Filing
+from .models import Filing
 
 
 class CountyQueueFilter(django_filters.FilterSet):
@@ -14,7 +15,7 @@ class CountyQueueFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(
         label=_("联盟类别"),
         field_name="alliance__category",
-        choices=Category.choices,
+        choices=policy_selectors.category_choices,  # of every published version
         empty_label=_("全部"),
     )
 

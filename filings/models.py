@@ -6,6 +6,7 @@ write goes through ``filings.services``.
 """
 
 import uuid
+from enum import StrEnum
 from pathlib import PurePath
 
 from django.conf import settings
@@ -16,16 +17,20 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Jurisdiction, Organisation
+from policy import selectors as policy_selectors
 from policy.models import PolicyVersion
 
 from . import rules
 
 
-class Category(models.TextChoices):
-    # Art. 8: exactly three categories.
-    INDUSTRIAL_TECHNOLOGY = "industrial_technology", _("一类：产业技术创新战略联盟")
-    INDUSTRIAL = "industrial", _("二类：产业创新联盟")
-    STRATEGIC = "strategic", _("三类：创新战略联盟")
+class Category(StrEnum):
+    """The keys of the 2018 measures' Art. 8 categories (policy version 1), for code and
+    fixtures that name one. Which keys are valid and what they are called is the policy
+    version's (``policy.models.Category``): see ``Alliance.category_version``."""
+
+    INDUSTRIAL_TECHNOLOGY = "industrial_technology"
+    INDUSTRIAL = "industrial"
+    STRATEGIC = "strategic"
 
 
 class Alliance(ConcurrentTransitionMixin, models.Model):
@@ -35,7 +40,9 @@ class Alliance(ConcurrentTransitionMixin, models.Model):
         REVOKED = "revoked", _("已取消备案")
 
     name = models.CharField(_("联盟名称"), max_length=200)
-    category = models.CharField(_("联盟类别"), max_length=30, choices=Category.choices, blank=True)
+    # A key of the Art. 8 categories of ``category_version`` (checked by filings.services
+    # and the Art. 9 conformance check; titles come from that version).
+    category = models.CharField(_("联盟类别"), max_length=30, blank=True)
     lead_unit = models.ForeignKey(
         Organisation,
         verbose_name=_("牵头单位"),
@@ -104,6 +111,34 @@ class Alliance(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def category_version(self):
+        """The policy version whose Art. 8 list ``category`` belongs to: the version its
+        latest filing is bound to (from the first submission on); while that filing is an
+        unsubmitted draft, the version a draft is shown (``policy.selectors.shown``); for an
+        alliance filed without a filing in the portal, the version applied on its filing
+        date. List pages annotate ``category_version_pk``
+        (``filings.selectors.with_category_version``) so that no row costs a query."""
+        if "category_version_pk" in self.__dict__:
+            pk = self.category_version_pk
+        else:
+            pk = (
+                self.filings.order_by("-pk").values_list("policy_version_id", flat=True).first()
+                if self.pk
+                else None
+            )
+        version = policy_selectors.version_by_pk(pk)
+        if version is not None:
+            return version
+        if self.filed_on is not None and policy_selectors.published():
+            return policy_selectors.rules_on(self.filed_on)
+        return policy_selectors.shown()
+
+    @property
+    def category_title(self) -> str:
+        """The category's title under ``category_version`` ("" when none is chosen)."""
+        return policy_selectors.category_title(self.category_version, self.category)
 
     @transition(field=status, source=Status.UNFILED, target=Status.FILED)
     def file(self, *, number: str, on):
@@ -319,6 +354,17 @@ class Filing(ConcurrentTransitionMixin, models.Model):
     def is_editable(self) -> bool:
         return self.state in self.EDITABLE_STATES
 
+    @property
+    def rules(self):
+        """The version whose rules apply: the one bound at the first submission, else the
+        one a draft is shown (``policy.selectors.shown``). From the in-process cache."""
+        return policy_selectors.version_by_pk(self.policy_version_id) or policy_selectors.shown()
+
+    @property
+    def category_title(self) -> str:
+        """The alliance's category under this filing's version."""
+        return policy_selectors.category_title(self.rules, self.alliance.category)
+
     def days_waiting(self, today=None) -> int | None:
         if self.queued_at is None:
             return None
@@ -335,13 +381,17 @@ def _material_path(instance, filename):
 class FilingMaterial(models.Model):
     """An Art. 10 material uploaded by the lead unit. The newest of each kind counts."""
 
-    class Kind(models.TextChoices):
-        APPLICATION_FORM = "application_form", _("创新联盟备案申请书（盖章扫描件）")
-        CHARTER = "charter", _("创新联盟协议书（章程）")
-        LICENCE = "licence", _("牵头单位营业执照或法人证书复印件")
+    class Kind(StrEnum):
+        """The 2018 measures' Art. 10 kinds (policy version 1), for code and fixtures that
+        name one; the valid kinds and their titles are the filing's version's."""
+
+        APPLICATION_FORM = "application_form"
+        CHARTER = "charter"
+        LICENCE = "licence"
 
     filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="materials")
-    kind = models.CharField(_("材料类型"), max_length=30, choices=Kind.choices)
+    # A kind of the Art. 10 materials of the filing's version (``filings.services``).
+    kind = models.CharField(_("材料类型"), max_length=30)
     file = models.FileField(_("文件"), upload_to=_material_path, max_length=200)
     original_name = models.CharField(_("原文件名"), max_length=200)
     content_type = models.CharField(_("文件类型"), max_length=50)
@@ -358,7 +408,12 @@ class FilingMaterial(models.Model):
         verbose_name_plural = _("备案材料")
 
     def __str__(self):
-        return f"{self.get_kind_display()}：{self.original_name}"
+        return f"{self.kind_title}：{self.original_name}"
+
+    @property
+    def kind_title(self) -> str:
+        """The material's title under its filing's version."""
+        return policy_selectors.material_title(self.filing.rules, self.kind)
 
 
 def _document_path(instance, filename):

@@ -1,7 +1,7 @@
 """Every read of alliances and filings is scoped here, once."""
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from accounts.models import Role
 from policy import selectors as policy_selectors
@@ -73,3 +73,47 @@ def filed_under(alliance: Alliance):
     if alliance.filed_on is None:
         return None
     return policy_selectors.rules_on(alliance.filed_on)
+
+
+def _latest_filing_version(alliance_ref):
+    return Subquery(
+        Filing.objects.filter(alliance=alliance_ref).order_by("-pk").values("policy_version")[:1]
+    )
+
+
+def with_category_version(queryset: QuerySet, through: str = "") -> QuerySet:
+    """Rows with ``category_version_pk``: the version the latest filing of the row's
+    alliance is bound to (``Alliance.category_version``), in the same query, for pages
+    that list categories. ``through``: the foreign key from the row to its alliance ("" when
+    the rows are alliances); then ``hand_down_category_versions`` gives it to the alliances."""
+    alliance = OuterRef(f"{through}_id" if through else "pk")
+    return queryset.annotate(category_version_pk=_latest_filing_version(alliance))
+
+
+def hand_down_category_versions(rows, through: str) -> list:
+    """Rows of ``with_category_version(queryset, through)``, each alliance (reached by the
+    dotted path ``through``) given its row's version."""
+    rows = list(rows)
+    for row in rows:
+        alliance = row
+        for name in through.split("__"):
+            alliance = getattr(alliance, name)
+        alliance.category_version_pk = row.category_version_pk
+    return rows
+
+
+def attach_category_versions(alliances) -> None:
+    """``category_version_pk`` for alliances a page reaches through a foreign key (an
+    application's, a recommendation's): one query for all of them, not one per row."""
+    alliances = [a for a in alliances if "category_version_pk" not in a.__dict__]
+    if not alliances:
+        return
+    found = {}
+    for alliance_id, version_id in (
+        Filing.objects.filter(alliance_id__in={a.pk for a in alliances})
+        .order_by("alliance_id", "-pk")
+        .values_list("alliance_id", "policy_version_id")
+    ):
+        found.setdefault(alliance_id, version_id)
+    for alliance in alliances:
+        alliance.category_version_pk = found.get(alliance.pk)

@@ -196,6 +196,14 @@ def filing_save_draft(*, filing: Filing, by, data: dict, loaded_at: str | None =
     alliance = Alliance.objects.select_for_update().get(pk=filing.alliance_id)
     if loaded_at and alliance.updated_at.isoformat() != loaded_at:
         raise StaleRecord
+    if data.get("category"):
+        # Art. 8: a category of the version the draft is checked against (its own once
+        # submitted, else today's); a draft may leave it empty for now.
+        from .conformance import category_problem, rules_version
+
+        problem = category_problem(rules_version(alliance, filing), data["category"])
+        if problem:
+            raise ValidationError({"category": problem})
     for name, value in data.items():
         setattr(alliance, name, value)
     alliance.full_clean(exclude=[f.name for f in Alliance._meta.fields if f.name not in data])
@@ -287,13 +295,20 @@ def member_remove(*, filing: Filing, by, member: AllianceMember):
 def material_upload(*, filing: Filing, by, kind: str, uploaded) -> FilingMaterial:
     """An Art. 10 material of a kind the filing's version lists, within that material's
     accepted types and size."""
-    from .conformance import materials_for
+    from .conformance import materials_for, rules_version
 
     filing = _locked(filing.pk, None)
     filing_check_editable(filing=filing, by=by)
     material = next((m for m in materials_for(filing) if m.kind == kind), None)
     if material is None:
-        raise ValidationError({"kind": _("请选择材料类型。")})
+        raise ValidationError(
+            {
+                "kind": _("“%(kind)s”不是%(version)s第十条所列的备案材料，请重新选择材料类型。")
+                % {"kind": kind, "version": rules_version(filing.alliance, filing)}
+                if kind
+                else _("请选择材料类型。")
+            }
+        )
     return store_upload(
         FilingMaterial,
         by=by,

@@ -6,6 +6,11 @@ row of long lists and by the nightly reminder job, and must not cost a query eac
 Publishing forgets the list in the publishing process at once; other processes see a
 new version within ``CACHE_SECONDS``. The moments that bind a record to its version
 (first submission, opening a case, creating a round) read the table afresh.
+
+The keyed lists that records name by key — Art. 8 categories, Art. 10 materials, Art. 12(2)
+event kinds — come with the versions (``KEYED_LISTS``, prefetched in the same refresh), so
+showing a key's title on every row of a list costs no query: ``category_title``,
+``material_title``, ``event_kind_title``.
 """
 
 import datetime
@@ -20,6 +25,8 @@ from django.utils.translation import gettext as _
 from .models import PolicyVersion, WhenLapsed
 
 CACHE_SECONDS = 60
+#: The lists records refer to by key: (related name, the key's attribute).
+KEYED_LISTS = {"categories": "key", "materials": "kind", "event_kinds": "key"}
 _lock = threading.Lock()
 _shared: dict = {}
 
@@ -38,9 +45,9 @@ def published(*, fresh: bool = False) -> tuple[PolicyVersion, ...]:
         if hit and not fresh and now - hit[0] < CACHE_SECONDS:
             return hit[1]
     versions = tuple(
-        PolicyVersion.objects.filter(state=PolicyVersion.State.PUBLISHED).order_by(
-            "effective_from", "pk"
-        )
+        PolicyVersion.objects.filter(state=PolicyVersion.State.PUBLISHED)
+        .order_by("effective_from", "pk")
+        .prefetch_related(*KEYED_LISTS)
     )
     with _lock:
         _shared["versions"] = (now, versions)
@@ -164,3 +171,96 @@ def rules_on(day: datetime.date | None = None):
     """The version whose numbers apply to ``day`` for things no record binds (reminders,
     an event's lateness): ``shown(day)``, or the earliest version for days before any."""
     return shown(day) or _earliest()
+
+
+# --- The keyed lists: what a key means under a version ------------------------------------
+
+
+def version_by_pk(pk: int | None):
+    """The published version ``pk`` from the cache (read afresh when this process has not
+    seen it yet), or None. A record's bound version is always a published one."""
+    if pk is None:
+        return None
+    for fresh in (False, True):
+        for version in published(fresh=fresh):
+            if version.pk == pk:
+                return version
+    return None
+
+
+def _rows(version, related: str) -> tuple:
+    """``version``'s rows of ``related`` in the article's order: from the cache for a
+    published version (its lists never change), from the database for a draft."""
+    if version is None:
+        return ()
+    if version.state == PolicyVersion.State.PUBLISHED:
+        cached = version_by_pk(version.pk)
+        if cached is not None:
+            version = cached
+    return tuple(getattr(version, related).all())
+
+
+def categories(version) -> tuple:
+    """Art. 8: ``version``'s categories (``policy.models.Category`` rows), in order."""
+    return _rows(version, "categories")
+
+
+def materials(version) -> tuple:
+    """Art. 10: ``version``'s materials (``policy.models.Material`` rows), in order."""
+    return _rows(version, "materials")
+
+
+def event_kinds(version) -> tuple:
+    """Art. 12(2): ``version``'s kinds of major event (``policy.models.EventKind`` rows)."""
+    return _rows(version, "event_kinds")
+
+
+def keys(version, related: str) -> list[str]:
+    attribute = KEYED_LISTS[related]
+    return [getattr(row, attribute) for row in _rows(version, related)]
+
+
+def _title(version, related: str, key: str) -> str:
+    """The title ``version`` gives ``key``; a key the version does not list (a record
+    kept from another version, a typo in old data) shows as itself, never an error."""
+    if not key:
+        return ""
+    attribute = KEYED_LISTS[related]
+    for row in _rows(version, related):
+        if getattr(row, attribute) == key:
+            return row.title
+    return key
+
+
+def category_title(version, key: str) -> str:
+    return _title(version, "categories", key)
+
+
+def material_title(version, kind: str) -> str:
+    return _title(version, "materials", kind)
+
+
+def event_kind_title(version, key: str) -> str:
+    return _title(version, "event_kinds", key)
+
+
+def choices_across_versions(related: str) -> list[tuple[str, str]]:
+    """(key, title) for every key any published version lists, for filters over records
+    of several versions: in the order of the newest version that lists the key, with that
+    version's title; keys only older versions list follow, with their last title."""
+    attribute = KEYED_LISTS[related]
+    found: dict[str, str] = {}
+    for version in reversed(published()):
+        for row in _rows(version, related):
+            found.setdefault(getattr(row, attribute), row.title)
+    return list(found.items())
+
+
+def category_choices() -> list[tuple[str, str]]:
+    """Art. 8 categories for filters over alliances of any version (a callable choices)."""
+    return choices_across_versions("categories")
+
+
+def event_kind_choices() -> list[tuple[str, str]]:
+    """Art. 12(2) kinds for filters over reports of any version (a callable choices)."""
+    return choices_across_versions("event_kinds")

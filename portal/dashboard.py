@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Jurisdiction
-from filings.models import Alliance, Category, Filing
+from filings.models import Alliance, Filing
 from filings.selectors import alliances_visible_to
+from policy import selectors as policy_selectors
 from subsidies.models import Award, SubsidyRound
 from supervision.models.summaries import annual_summary_due_date
 from supervision.selectors import compliance_totals
@@ -136,14 +137,19 @@ def dashboard_data(user, *, year: int, jurisdiction: Jurisdiction | None = None)
         .annotate(total=Sum("amount_yuan"), n=Count("pk"))
         .order_by("application__round__year")
     )
-    category_labels = dict(Category.choices)
+    # Art. 8: the categories of every published version (an alliance keeps the category
+    # of the version it was filed under), then any other key found, shown as itself.
+    category_labels = dict(policy_selectors.category_choices())
+    award_categories = {a["application__alliance__category"] for a in awards}
+    for key in sorted((set(by_category) | award_categories) - set(category_labels) - {""}):
+        category_labels[key] = key
     status_labels = dict(Alliance.Status.choices)
     subsidy_years = sorted({a["application__round__year"] for a in awards})
     return {
         "year": year,
         "by_category": [
-            {"label": str(category_labels[c]), "value": by_category.get(c, 0)}
-            for c in Category.values
+            {"label": str(label), "value": by_category.get(c, 0)}
+            for c, label in category_labels.items()
         ],
         "by_status": [
             {"label": str(status_labels[s]), "value": by_status.get(s, 0)}
@@ -177,7 +183,7 @@ def dashboard_data(user, *, year: int, jurisdiction: Jurisdiction | None = None)
                         for y in subsidy_years
                     ],
                 }
-                for c in Category.values
+                for c in category_labels
             ],
         },
         "labels": {

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from core.spreadsheets import xlsx_row
 from filings.models import Alliance, Filing
-from filings.selectors import alliances_visible_to, filings_visible_to
+from filings.selectors import alliances_visible_to, filings_visible_to, with_category_version
 
 CHUNK = 1000
 PROGRESS_EVERY = 500
@@ -28,7 +28,7 @@ def _date(value):
 
 def alliance_rows(user, params: dict):
     qs = (
-        alliances_visible_to(user)
+        with_category_version(alliances_visible_to(user))
         .select_related("lead_unit__jurisdiction", "liaison_officer")
         .annotate(member_count=Count("members"))
         .order_by("pk")
@@ -55,7 +55,7 @@ def alliance_rows(user, params: dict):
     def row(a: Alliance):
         return [
             a.name,
-            a.get_category_display(),
+            a.category_title,
             a.get_status_display(),
             a.lead_unit.name,
             a.lead_unit.uscc,

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.conf import settings as filter_settings
 
 from accounts.models import Jurisdiction
-from filings.models import Alliance, AllianceMember, Category
+from filings.models import Alliance, AllianceMember
+from policy import selectors as policy_selectors
 
 EMPTY_CHOICE_LABEL = filter_settings.EMPTY_CHOICE_LABEL
 
@@ -52,7 +53,9 @@ def filing_years(alliances) -> list[int]:
 
 class RegistryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("联盟、牵头单位或成员单位名称"), method="search")
-    category = django_filters.ChoiceFilter(label=_("联盟类别"), choices=Category.choices)
+    category = django_filters.ChoiceFilter(
+        label=_("联盟类别"), choices=policy_selectors.category_choices
+    )
     jurisdiction = django_filters.ModelChoiceFilter(
         label=_("牵头单位所在县（市、区）"),
         queryset=Jurisdiction.objects.all(),

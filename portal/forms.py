@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Jurisdiction
-from filings.models import Alliance, Category, Filing
+from filings.models import Alliance, Filing
+from policy import selectors as policy_selectors
 
 from .models import ExportJob
 
@@ -19,7 +20,9 @@ class ExportForm(forms.Form):
         choices=[(k, label) for k, label in ExportJob.Kind.choices if k != ExportJob.Kind.DOSSIER],
     )
     status = forms.ChoiceField(label=_("备案状态"), choices=Alliance.Status.choices, required=False)
-    category = forms.ChoiceField(label=_("类别"), choices=Category.choices, required=False)
+    category = forms.ChoiceField(
+        label=_("类别"), choices=policy_selectors.category_choices, required=False
+    )
     state = forms.ChoiceField(label=_("申请状态"), choices=Filing.State.choices, required=False)
     jurisdiction = forms.ModelChoiceField(
         label=_("县（市、区）"), queryset=Jurisdiction.objects.all(), required=False

@@ -3,6 +3,7 @@
 from django.db.models import Prefetch, QuerySet
 
 from filings.models import Alliance, AllianceMember
+from filings.selectors import with_category_version
 from supervision.models import RevocationCase
 
 
@@ -14,7 +15,7 @@ def public_alliances() -> QuerySet[Alliance]:
     """
     members = AllianceMember.objects.select_related("organisation__jurisdiction").order_by("pk")
     return (
-        Alliance.objects.filter(status=Alliance.Status.FILED)
+        with_category_version(Alliance.objects.filter(status=Alliance.Status.FILED))
         .select_related("lead_unit__jurisdiction")
         .prefetch_related(Prefetch("members", queryset=members, to_attr="public_members"))
         .order_by("filed_on", "filing_number", "pk")

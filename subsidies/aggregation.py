@@ -50,15 +50,21 @@ def ranking(round_) -> list[RankedApplication]:
     the assignments whose evaluator must recuse — their scores are left out (Art. 15's
     evaluation must be impartial) and named on the ranking.
     """
+    from filings.selectors import hand_down_category_versions, with_category_version
+
     from .conflicts import conflicted
     from .models import Application, Assignment, Score
 
     weights = dict(round_.criteria.values_list("pk", "weight"))
     trim_from = round_.policy_version.trim_min_scores
-    applications = list(
-        Application.objects.filter(round=round_, state=Application.State.SUBMITTED).select_related(
-            "alliance", "alliance__lead_unit", "award"
-        )
+    applications = hand_down_category_versions(
+        with_category_version(
+            Application.objects.filter(
+                round=round_, state=Application.State.SUBMITTED
+            ).select_related("alliance", "alliance__lead_unit", "award"),
+            through="alliance",
+        ),
+        "alliance",
     )
     recused: dict[int, list[str]] = {}
     recused_ids = set()

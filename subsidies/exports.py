@@ -61,7 +61,7 @@ def ranking_workbook(round_, ranked: list[RankedApplication], criteria) -> bytes
                     row.rank,
                     alliance.name,
                     alliance.lead_unit.name,
-                    alliance.get_category_display(),
+                    alliance.category_title,
                     *totals,
                     row.count,
                     float(row.panel) if row.panel is not None else None,

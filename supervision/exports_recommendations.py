@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font
 
 from core.pdf import render_pdf
 from core.spreadsheets import xlsx_row
+from filings.selectors import hand_down_category_versions, with_category_version
 
 from .models import ProvincialRecommendation
 
@@ -41,7 +42,7 @@ def _row(rec: ProvincialRecommendation) -> list:
     lead = alliance.lead_unit
     return [
         alliance.name,
-        alliance.get_category_display(),
+        alliance.category_title,
         lead.name,
         lead.uscc,
         lead.jurisdiction.name if lead.jurisdiction else "",
@@ -61,7 +62,9 @@ def recommendations_xlsx(queryset) -> bytes:
     with translation.override("zh-hans"):
         sheet.title = _("省级推荐名单")
         sheet.append(xlsx_row(sheet, _headers()))
-        for rec in queryset.iterator(chunk_size=500):
+        rows = with_category_version(queryset, through="alliance").iterator(chunk_size=500)
+        for rec in rows:
+            rec.alliance.category_version_pk = rec.category_version_pk
             sheet.append(xlsx_row(sheet, _row(rec)))
     # Real date cells (sortable in Excel), shown as 2026-03-01 rather than a serial number.
     for column in ("H", "J"):
@@ -96,7 +99,13 @@ def recommendations_pdf(queryset) -> bytes:
     # Official document: always Chinese, whatever the user's language (render_pdf).
     return render_pdf(
         "pdf/provincial_recommendations.html",
-        {"title": TITLE, "recommendations": list(queryset), "today": timezone.localdate()},
+        {
+            "title": TITLE,
+            "recommendations": hand_down_category_versions(
+                with_category_version(queryset, through="alliance"), "alliance"
+            ),
+            "today": timezone.localdate(),
+        },
     )
 
 

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.conf import settings as filter_settings
 
 from accounts.models import Jurisdiction
-from filings.models import Alliance, Category
+from filings.models import Alliance
+from policy import selectors as policy_selectors
 
 from .models import (
     AnnualSummary,
@@ -29,7 +30,9 @@ def _by_alliance_name(queryset, name, value):
 class AllianceFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("联盟名称或牵头单位"), method="search")
     status = django_filters.ChoiceFilter(label=_("备案状态"), choices=Alliance.Status.choices)
-    category = django_filters.ChoiceFilter(label=_("联盟类别"), choices=Category.choices)
+    category = django_filters.ChoiceFilter(
+        label=_("联盟类别"), choices=policy_selectors.category_choices
+    )
     jurisdiction = django_filters.ModelChoiceFilter(
         label=_("所在县（市、区）"),
         queryset=Jurisdiction.objects.all(),
@@ -94,7 +97,9 @@ class SummaryFilter(django_filters.FilterSet):
 
 class EventFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("联盟名称"), method=_by_alliance_name)
-    kind = django_filters.ChoiceFilter(label=_("事项类型"), choices=EventReport.Kind.choices)
+    kind = django_filters.ChoiceFilter(
+        label=_("事项类型"), choices=policy_selectors.event_kind_choices
+    )
     state = django_filters.ChoiceFilter(label=_("状态"), choices=EventReport.State.choices)
     late = django_filters.ChoiceFilter(label=_("逾期报告"), choices=YES_NO, method="by_late")
 

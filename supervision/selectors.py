@@ -12,7 +12,7 @@ from accounts.models import Role, User
 from accounts.permissions import STAFF_ROLES
 from audit.models import AuditEntry
 from filings.models import Alliance
-from filings.selectors import alliances_visible_to
+from filings.selectors import alliances_visible_to, with_category_version
 from policy import selectors as policy_selectors
 
 from .models import (
@@ -94,7 +94,7 @@ def recommendations_visible_to(user) -> QuerySet[ProvincialRecommendation]:
 def supervised_alliances(user) -> QuerySet[Alliance]:
     """The alliance list: what ``user`` may see, by jurisdiction then name."""
     return (
-        alliances_visible_to(user)
+        with_category_version(alliances_visible_to(user))
         .select_related("liaison_officer")
         .order_by("lead_unit__jurisdiction__sort_order", "name", "pk")
     )

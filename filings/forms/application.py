@@ -20,22 +20,16 @@ from accounts.forms import OrganisationForm
 from accounts.models import Jurisdiction, Organisation
 from accounts.uscc import compact, uscc_problem
 from core.uploads import TYPE_NAMES
+from policy import selectors as policy_selectors
 
-from ..models import Alliance, AllianceMember, Category, FilingMaterial
+from ..models import Alliance, AllianceMember
 
 MEMBER_ROLES = [(value, label) for value, label in AllianceMember.Role.choices if value != "lead"]
 
 # (legend, what the article asks, fields): the sections follow Art. 8 and Art. 9.
 ALLIANCE_SECTIONS = [
-    (
-        gettext_lazy("一、基本信息（第八条 联盟类别）"),
-        gettext_lazy(
-            "第八条：一类为产业技术创新战略联盟（国家战略新兴产业、领域前沿技术）；"
-            "二类为产业创新联盟（主要传统产业、县域特色产业）；"
-            "三类为创新战略联盟（沟通交流平台、学术研讨、校企联合体系）。"
-        ),
-        ["name", "category"],
-    ),
+    # The help of the first section quotes the version's Art. 8 (``category_help``).
+    (gettext_lazy("一、基本信息（第八条 联盟类别）"), "", ["name", "category"]),
     (
         gettext_lazy("二、任务与目标（第九条第二项）"),
         gettext_lazy("第九条（二）：产业创新链构建任务明确、目标清晰。"),
@@ -140,23 +134,47 @@ def _alliance_fields():
     )
 
 
+def category_help(version) -> str:
+    """Art. 8 of ``version``: each category's title and the article's words."""
+    return _("第八条：%(items)s") % {
+        "items": "；".join(
+            f"{c.title}（{c.description}）" if c.description else c.title
+            for c in policy_selectors.categories(version)
+        )
+    }
+
+
 class AllianceForm(forms.Form):
     """The alliance's data in the sections of Art. 9, shown from ``alliance``. A draft may
     be incomplete: the conformance check, not this form, says what is still missing before
-    submission. Never touches the alliance: ``filing_save_draft`` writes."""
+    submission. Never touches the alliance: ``filing_save_draft`` writes.
+
+    ``version`` is the policy version the filing is checked against
+    (``conformance.rules_version``): its Art. 8 categories are the ones offered."""
 
     # When the page was loaded: saving over a newer version (another tab, a colleague of
     # the same unit) is refused instead of silently undoing their change.
     loaded_at = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, alliance=None, **kwargs):
+    def __init__(self, *args, alliance=None, version=None, **kwargs):
         if alliance is not None:
             initial = model_to_dict(alliance, fields=ALLIANCE_FIELDS)
             initial["loaded_at"] = alliance.updated_at.isoformat()
             kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.fields.update(_alliance_fields())
-        self.fields["category"].choices = [("", _("（请选择）")), *Category.choices]
+        category = self.fields["category"] = forms.ChoiceField(
+            label=Alliance._meta.get_field("category").verbose_name,
+            required=False,
+            choices=[
+                ("", _("（请选择）")),
+                *((c.key, c.title) for c in policy_selectors.categories(version)),
+            ],
+        )
+        # Django fills in the value: the version is put in now, the value's place kept.
+        category.error_messages["invalid_choice"] = _(
+            "“%(value)s”不是%(version)s第八条所列的类别，请重新选择。"
+        ) % {"version": version, "value": "%(value)s"}
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -164,7 +182,12 @@ class AllianceForm(forms.Form):
             *(
                 Fieldset(
                     str(legend),
-                    HTML(format_html('<p class="small text-muted">{}</p>', help_text)),
+                    HTML(
+                        format_html(
+                            '<p class="small text-muted">{}</p>',
+                            help_text or category_help(version),
+                        )
+                    ),
                     *fields,
                     css_class="border rounded p-3 mb-3",
                 )
@@ -298,7 +321,7 @@ class MaterialUploadForm(forms.Form):
 
     kind = forms.ChoiceField(
         label=gettext_lazy("材料类型"),
-        choices=FilingMaterial.Kind.choices,  # the filing's version's kinds: see __init__
+        choices=(),  # the filing's version's kinds: see __init__
         widget=forms.HiddenInput,
         error_messages={
             "required": gettext_lazy("请选择材料类型。"),
@@ -329,6 +352,9 @@ class MaterialUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         if kinds is not None:
             self.fields["kind"].choices = [(m.kind, m.title) for m in kinds]
+            self.fields["kind"].error_messages["invalid_choice"] = _(
+                "“%(value)s”不是本申请适用的政策版本第十条所列的备案材料，请重新选择材料类型。"
+            )
         limit = settings.UPLOAD_MAX_BYTES
         types = "PDF、JPEG或PNG"
         if rule is not None:

@@ -96,7 +96,8 @@ def _edit_context(
         "alliance": alliance,
         "state_badge": state_badge(filing),
         # An invalid form is shown as typed; the heading and checklist show what is saved.
-        "form": alliance_form or AllianceForm(alliance=alliance),
+        "form": alliance_form
+        or AllianceForm(alliance=alliance, version=rules_version(alliance, filing)),
         "member_form": member_form or MemberAddForm(),
         "members": members,
         "materials": materials,
@@ -151,7 +152,7 @@ def filing_edit(request, pk):
         return _not_editable(request, filing) or render(
             request, EDIT_TEMPLATE, _edit_context(request, filing)
         )
-    form = AllianceForm(request.POST)
+    form = AllianceForm(request.POST, version=rules_version(filing.alliance, filing))
     if form.is_valid():
         data = dict(form.cleaned_data)
         loaded_at = data.pop("loaded_at")
@@ -189,9 +190,8 @@ def _stale_draft(request, filing: Filing, form):
     typed = form.data.copy()
     filing.alliance.refresh_from_db(fields=["updated_at"])
     typed["loaded_at"] = filing.alliance.updated_at.isoformat()
-    return render(
-        request, EDIT_TEMPLATE, _edit_context(request, filing, alliance_form=AllianceForm(typed))
-    )
+    form = AllianceForm(typed, version=rules_version(filing.alliance, filing))
+    return render(request, EDIT_TEMPLATE, _edit_context(request, filing, alliance_form=form))
 
 
 # --- Members (Art. 9(1), 9(3)) ---------------------------------------------------------------
@@ -309,9 +309,11 @@ def material_upload(request, pk):
                 % {"kind": rule.title if rule else material.kind, "name": material.original_name},
             )
             return redirect("filings:edit", filing.pk)
-    return _render_edit(
-        request, filing, _("文件未上传：请按红色提示处理后重新选择文件。"), upload_form=form
-    )
+    message = _("文件未上传：请按红色提示处理后重新选择文件。")
+    if rule is None and form.errors.get("kind"):
+        # Not a material of the filing's version: there is no row to show the error on.
+        message = _("文件未上传：%(error)s") % {"error": form.errors["kind"][0]}
+    return _render_edit(request, filing, message, upload_form=form)
 
 
 # --- Declarations (Art. 9 conditions the portal cannot check) ------------------------------

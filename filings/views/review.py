@@ -53,12 +53,15 @@ ROLE_LABELS = dict(Role.choices)
 STATE_LABELS = dict(Filing.State.choices)
 
 
-def _alliance_fields(alliance: Alliance) -> list[tuple[str, object]]:
+def _alliance_fields(filing: Filing) -> list[tuple[str, object]]:
+    alliance = filing.alliance
     rows = []
     for field in Alliance._meta.concrete_fields:
         if field.name in HIDDEN_ALLIANCE_FIELDS or field.is_relation:
             continue
-        if field.choices:
+        if field.name == "category":
+            value = filing.category_title  # its title in the filing's policy version
+        elif field.choices:
             value = getattr(alliance, f"get_{field.name}_display")()
         else:
             value = getattr(alliance, field.name)
@@ -115,7 +118,7 @@ def _detail_context(request, filing: Filing, bound: dict | None = None) -> dict:
         "filing": filing,
         "alliance": alliance,
         "state_badge": state_badge(filing),
-        "alliance_fields": _alliance_fields(alliance),
+        "alliance_fields": _alliance_fields(filing),
         "members": alliance.members.select_related(
             "organisation", "organisation__jurisdiction"
         ).order_by("pk"),

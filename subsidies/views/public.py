@@ -8,6 +8,8 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from filings.selectors import attach_category_versions
+
 from ..selectors import published_awards, published_rounds
 
 
@@ -15,7 +17,9 @@ from ..selectors import published_awards, published_rounds
 def results(request):
     rounds = list(published_rounds())
     awards: dict[int, list] = {}
-    for award in published_awards():
+    published = list(published_awards())
+    attach_category_versions([a.application.alliance for a in published])
+    for award in published:
         awards.setdefault(award.application.round_id, []).append(award)
     groups = [(round_, awards.get(round_.pk, [])) for round_ in rounds]
     return render(
@@ -29,6 +33,7 @@ def results(request):
 def round_results(request, pk):
     round_ = get_object_or_404(published_rounds(), pk=pk)
     awards = list(published_awards().filter(application__round=round_))
+    attach_category_versions([a.application.alliance for a in awards])
     return render(
         request,
         "subsidies/public/round_results.html",

@@ -12,12 +12,39 @@ from filings.models import AllianceMember
 from policy import selectors as policy_selectors
 
 from ..models import EventReport
+from ..models.events import kind_version_on
 from ..services.events import ADDRESS_FIELDS, MEMBER_FIELDS, NEW_ORG_FIELDS, PERSONNEL_FIELDS
 
 Kind = EventReport.Kind
+CHANGE_SECTIONS = {
+    Kind.MEMBER_CHANGE: ("member_action", "member_uscc", "member_role", "member_task_division"),
+    Kind.PERSONNEL_CHANGE: PERSONNEL_FIELDS,
+    Kind.ADDRESS_CHANGE: ADDRESS_FIELDS,
+}
+
+
+class KindField(forms.ChoiceField):
+    """The kinds of the version applied today (and, editing a report, of its event date's
+    version). Whether a kind may be reported depends on the event date, typed in the same
+    form: ``services.events.kind_problem`` decides, with a message naming the version."""
+
+    def valid_value(self, value):
+        return True
+
+
+def kind_choices(report=None) -> list[tuple[str, str]]:
+    versions = [policy_selectors.shown()]
+    if report is not None and report.event_date is not None:
+        versions.append(kind_version_on(report.event_date))
+    found: dict[str, str] = {}
+    for version in versions:
+        for kind in policy_selectors.event_kinds(version):
+            found.setdefault(kind.key, kind.title)
+    return [("", "---------"), *found.items()]
 
 
 class EventReportForm(forms.ModelForm):
+    kind = KindField(label=_("事项类型"), error_messages={"required": _("请选择事项类型。")})
     member_uscc = forms.CharField(
         label=_("变更成员单位的统一社会信用代码"),
         max_length=30,
@@ -54,7 +81,6 @@ class EventReportForm(forms.ModelForm):
             "member_task_division": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {
-            "kind": {"required": _("请选择事项类型。")},
             "title": {"required": _("请填写标题。")},
             "event_date": {
                 "required": _("请填写事项发生日期。"),
@@ -65,14 +91,11 @@ class EventReportForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The kinds of the version applied today that the portal handles (a version may
-        # drop kinds; a kind of its own needs code before it can be reported).
-        version = policy_selectors.shown()
-        if version is not None:
-            keys = set(version.event_kinds.values_list("key", flat=True))
-            self.fields["kind"].choices = [("", "---------")] + [
-                (value, label) for value, label in Kind.choices if value in keys
-            ]
+        # The kinds of the version applied today: a version may reword, drop and add
+        # kinds; an added kind is a plain report (only CHANGE_KINDS change the record).
+        choices = kind_choices(self.instance if self.instance.pk else None)
+        self.fields["kind"].choices = choices
+        offered = dict(choices)
         self.fields["member_role"].choices = [
             ("", "---------"),
             (AllianceMember.Role.MEMBER, AllianceMember.Role.MEMBER.label),
@@ -84,30 +107,17 @@ class EventReportForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         only = _("仅“%(kind)s”填写")
+        sections = []
+        for kind, fields in CHANGE_SECTIONS.items():
+            if kind not in offered:
+                continue  # a change kind the version does not list is not offered
+            extra = ()
+            if kind == Kind.MEMBER_CHANGE:
+                note = _("新增的单位尚未在平台登记时，请同时填写以下单位信息：")
+                extra = (HTML(f'<p class="text-muted small">{note}</p>'), *NEW_ORG_FIELDS)
+            sections.append(
+                Fieldset(only % {"kind": offered[kind]}, *fields, *extra, css_id=f"section-{kind}")
+            )
         self.helper.layout = Layout(
-            Fieldset(_("事项"), "kind", "title", "event_date", "description"),
-            Fieldset(
-                only % {"kind": Kind.MEMBER_CHANGE.label},
-                "member_action",
-                "member_uscc",
-                "member_role",
-                "member_task_division",
-                HTML(
-                    '<p class="text-muted small">{}</p>'.format(
-                        _("新增的单位尚未在平台登记时，请同时填写以下单位信息：")
-                    )
-                ),
-                *NEW_ORG_FIELDS,
-                css_id="section-member_change",
-            ),
-            Fieldset(
-                only % {"kind": Kind.PERSONNEL_CHANGE.label},
-                *PERSONNEL_FIELDS,
-                css_id="section-personnel_change",
-            ),
-            Fieldset(
-                only % {"kind": Kind.ADDRESS_CHANGE.label},
-                *ADDRESS_FIELDS,
-                css_id="section-address_change",
-            ),
+            Fieldset(_("事项"), "kind", "title", "event_date", "description"), *sections
         )

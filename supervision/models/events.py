@@ -1,4 +1,7 @@
-"""Major-event reports (Art. 12(2)): six kinds; accepting a change updates the alliance."""
+"""Major-event reports (Art. 12(2)). The kinds are the policy version's (``EventKind``);
+accepting one of the three change kinds updates the alliance."""
+
+from enum import StrEnum
 
 from django.conf import settings
 from django.db import models
@@ -15,14 +18,21 @@ from .common import Attachment
 
 
 class EventReport(ConcurrentTransitionMixin, models.Model):
-    class Kind(models.TextChoices):
-        PROJECT = "project", _("开展重大科技创新项目")
-        BREAKTHROUGH = "breakthrough", _("取得重大突破及阶段性成果")
-        SEMINAR = "seminar", _("开展重大专题研讨和学术交流会议")
-        MEMBER_CHANGE = "member_change", _("联盟成员单位变更")
-        PERSONNEL_CHANGE = "personnel_change", _("重要人员变更")
-        ADDRESS_CHANGE = "address_change", _("机构办公室地址变迁")
+    class Kind(StrEnum):
+        """The 2018 measures' kinds (policy version 1), for code and fixtures that name
+        one. Which kinds may be reported and what they are called is the version's
+        (``kind_version``): a version may reword them and add kinds of its own."""
 
+        PROJECT = "project"
+        BREAKTHROUGH = "breakthrough"
+        SEMINAR = "seminar"
+        MEMBER_CHANGE = "member_change"
+        PERSONNEL_CHANGE = "personnel_change"
+        ADDRESS_CHANGE = "address_change"
+
+    #: The kinds with code behind them: accepting one changes the alliance record
+    #: (``services.changes``). Their keys are fixed; any other kind a version lists is a
+    #: plain report. A version that drops one only stops new reports of it (docs/decisions.md).
     CHANGE_KINDS = (Kind.MEMBER_CHANGE, Kind.PERSONNEL_CHANGE, Kind.ADDRESS_CHANGE)
 
     class State(models.TextChoices):
@@ -43,7 +53,8 @@ class EventReport(ConcurrentTransitionMixin, models.Model):
     alliance = models.ForeignKey(
         Alliance, verbose_name=_("联盟"), on_delete=models.PROTECT, related_name="event_reports"
     )
-    kind = models.CharField(_("事项类型"), max_length=30, choices=Kind.choices)
+    # A key of the event kinds of ``kind_version`` (checked by services.events).
+    kind = models.CharField(_("事项类型"), max_length=30)
     title = models.CharField(_("标题"), max_length=200)
     event_date = models.DateField(_("事项发生日期"))
     description = models.TextField(_("情况说明"))
@@ -84,7 +95,17 @@ class EventReport(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("重大事项报告")
 
     def __str__(self):
-        return f"{self.alliance} · {self.get_kind_display()} · {self.title}"
+        return f"{self.alliance} · {self.kind_title} · {self.title}"
+
+    @property
+    def kind_version(self):
+        """The version whose Art. 12(2) list the kind belongs to: the one applied on the
+        event date, as for its lateness (the duty to report arises with the event)."""
+        return kind_version_on(self.event_date)
+
+    @property
+    def kind_title(self) -> str:
+        return policy_selectors.event_kind_title(self.kind_version, self.kind)
 
     @property
     def is_change(self) -> bool:
@@ -133,6 +154,16 @@ class EventReport(ConcurrentTransitionMixin, models.Model):
     )
     def return_for_revision(self, *, reason: str):
         self.last_reason = reason
+
+
+def kind_version_on(day):
+    """The version whose event kinds apply to an event on ``day`` (today's when no date is
+    known yet), or None while no version has been published."""
+    if not policy_selectors.published():
+        return None
+    if day is None:
+        return policy_selectors.shown()
+    return policy_selectors.rules_on(day)
 
 
 class EventAttachment(Attachment):

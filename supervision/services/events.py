@@ -19,8 +19,10 @@ from accounts.services import organisation_register_named
 from accounts.uscc import compact, uscc_problem
 from core import outbox, transitions
 from filings.models import Alliance, AllianceMember
+from policy import selectors as policy_selectors
 
 from ..models import EventAttachment, EventReport
+from ..models.events import kind_version_on
 from .changes import apply_change
 from .common import (
     accepted_fields,
@@ -117,6 +119,30 @@ def member_change_problem(alliance: Alliance, action: str, organisation) -> str 
     return None
 
 
+def kind_problem(kind: str, event_date) -> str | None:
+    """Why ``kind`` may not be reported for an event on ``event_date``: it must be a kind
+    of the version applied that day (``EventReport.kind_version``), or None."""
+    if not kind:
+        return None  # "请选择事项类型" comes from the field itself
+    day = event_date if isinstance(event_date, datetime.date) else None
+    version = kind_version_on(day)
+    if version is None or kind in policy_selectors.keys(version, "event_kinds"):
+        return None
+    titles = "、".join(k.title for k in policy_selectors.event_kinds(version))
+    if day is None:
+        return _(
+            "“%(kind)s”不是%(version)s第十二条第二项所列的重大事项类型，请从%(titles)s中选择。"
+        ) % {
+            "kind": kind,
+            "version": version,
+            "titles": titles,
+        }
+    return _(
+        "“%(kind)s”不是事项发生之日（%(date)s）施行的%(version)s第十二条第二项所列的"
+        "重大事项类型，请从%(titles)s中选择。"
+    ) % {"kind": kind, "date": day.strftime("%Y-%m-%d"), "version": version, "titles": titles}
+
+
 class _Errors(dict):
     """Field → messages, raised at once so the form shows every problem together."""
 
@@ -206,6 +232,9 @@ def _put_input(report: EventReport, data: dict):
         for name, messages in error.message_dict.items():
             for message in messages:
                 errors.add(name, message)
+    problem = kind_problem(report.kind, report.event_date)
+    if problem:
+        errors.add("kind", problem)
     today = timezone.localdate()
     if isinstance(report.event_date, datetime.date) and report.event_date > today:
         errors.add(
@@ -322,6 +351,9 @@ def event_attach(*, report: EventReport, by, uploaded) -> EventAttachment:
 def event_submit(*, report: EventReport, by, expected_state=None) -> EventReport:
     report = _lock(report, expected_state)
     event_check(report, "submit", by)
+    problem = kind_problem(report.kind, report.event_date)
+    if problem:
+        raise ValidationError({"kind": problem})
     if report.is_change:
         validate_change(report)
     transitions.perform(report, "submit", by, label=LABELS["submit"])

@@ -60,7 +60,9 @@ def _profile(alliance):
     rows = []
     for name in PROFILE_FIELDS:
         field = alliance._meta.get_field(name)
-        if field.choices:
+        if name == "category":
+            value = alliance.category_title  # the title of its policy version
+        elif field.choices:
             value = getattr(alliance, f"get_{name}_display")()
         else:
             value = getattr(alliance, name)

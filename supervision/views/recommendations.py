@@ -12,7 +12,11 @@ from django.utils.translation import gettext as _
 from accounts.permissions import STAFF_ROLES, role_required
 from core.downloads import attachment_response
 from filings.models import Alliance
-from filings.selectors import alliances_visible_to
+from filings.selectors import (
+    alliances_visible_to,
+    hand_down_category_versions,
+    with_category_version,
+)
 
 from .. import services
 from ..exports_recommendations import export_filename, recommendations_pdf, recommendations_xlsx
@@ -29,7 +33,9 @@ def _filtered(request):
 @role_required(*STAFF_ROLES)
 def recommendation_list(request):
     filterset = _filtered(request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = with_category_version(filterset.qs, through="alliance")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = hand_down_category_versions(page.object_list, "alliance")
     query = request.GET.copy()
     query.pop("page", None)
     return render(

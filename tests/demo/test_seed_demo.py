@@ -49,7 +49,7 @@ def test_seed_demo_covers_every_state_and_is_idempotent():
     filings = Filing.objects.select_related("alliance", "jurisdiction")
     # Every state of the filing state machine, and all three Art. 8 categories.
     assert set(filings.values_list("state", flat=True)) == set(Filing.State.values)
-    assert set(Alliance.objects.values_list("category", flat=True)) >= set(Category.values)
+    assert set(Alliance.objects.values_list("category", flat=True)) >= set(Category)
 
     # Filed alliances carry their number, and their filing the letter and the notice.
     filed_alliances = Alliance.objects.filter(status=Alliance.Status.FILED)
@@ -75,7 +75,7 @@ def test_seed_demo_covers_every_state_and_is_idempotent():
     # Submitted filings have their three materials; the history is in the audit log.
     for filing in filings.exclude(state=Filing.State.DRAFT):
         kinds = set(filing.materials.values_list("kind", flat=True))
-        assert kinds == set(FilingMaterial.Kind.values), filing
+        assert kinds == set(FilingMaterial.Kind), filing
         actions = set(AuditEntry.objects.for_object(filing).values_list("action", flat=True))
         assert {"create", "submit"} <= actions, filing
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from pypdf import PdfReader
 
 from filings import documents
-from filings.models import AllianceMember, Category, FilingDocument
+from filings.models import AllianceMember, FilingDocument
 from tests.factories import draft_filing, filing_in_state
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cjk_font")]
@@ -58,7 +58,7 @@ def test_application_form_shows_the_alliance_its_members_and_the_art9_check():
     assert "保定轨道交通装备产业技术创新战略联盟" in text
     assert alliance.lead_unit.name in text
     assert alliance.lead_unit.uscc in text
-    assert str(Category.INDUSTRIAL_TECHNOLOGY.label) in text
+    assert "一类：产业技术创新战略联盟" in text  # version 1's title of the category
     for member in alliance.members.select_related("organisation"):
         assert member.organisation.name in text
     # The Art. 9 self-check: a complete draft passes all seven conditions.
@@ -89,7 +89,8 @@ def test_recommendation_letter_as_issued_by_the_county(filed):
     assert alliance.lead_unit.name in text
     assert filed.jurisdiction.bureau_name in text  # the issuing county bureau
     assert f"{settings.PORTAL_BUREAU_NAME}：" in text  # addressed to the municipal bureau
-    assert alliance.get_category_display() in text
+    assert alliance.category_title == "一类：产业技术创新战略联盟"
+    assert alliance.category_title in text
     assert "".join(filed.county_opinion.split()) in text
 
 

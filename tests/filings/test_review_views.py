@@ -356,7 +356,7 @@ def test_detail_shows_data_members_materials_checklist_and_timeline_with_reasons
 
     alliance = filing.alliance
     assert alliance.name in body
-    assert alliance.get_category_display() in body
+    assert alliance.category_title in body
     assert alliance.office_address in body
     assert alliance.lead_unit.uscc in body
     for member in alliance.members.select_related("organisation"):

@@ -133,7 +133,7 @@ def legal_fact_fields(w):
 
 def alliance_fields(w):
     fields = {name: S.text() for name in ALLIANCE_FIELDS}
-    fields["category"] = S.choice(Category.values)
+    fields["category"] = S.choice(list(Category))
     fields["office_fulltime_staff"] = S.integer(0, 20)
     fields["office_contact_email"] = email()
     return fields
@@ -160,7 +160,7 @@ def summary_fields(w):
 
 def event_fields(w):
     return {
-        "kind": S.choice(EventReport.Kind.values),
+        "kind": S.choice(list(EventReport.Kind)),
         "title": S.text(),
         "event_date": S.date(),
         "description": S.text(),
@@ -416,7 +416,7 @@ POSTS = [
         "filings:material_upload",
         targets=filing_targets("draft", "county_review"),
         fields=lambda w: {
-            "material-kind": S.choice(FilingMaterial.Kind.values),
+            "material-kind": S.choice(list(FilingMaterial.Kind)),
             "material-file": S.upload(),
         },
     ),
@@ -724,7 +724,7 @@ POSTS = [
         fields=lambda w: {
             "kind": S.choice(ExportJob.Kind.values),
             "status": S.choice(["filed", "draft", "revoked"]),
-            "category": S.choice(Category.values),
+            "category": S.choice(list(Category)),
             "jurisdiction": S.choice(["130602", str(w.organisation.jurisdiction_id)]),
             "state": S.choice(STATES),
             "year": S.integer(2018, 2026),
@@ -801,16 +801,16 @@ PAGES = [
         filters(state=STATE_PARAM, moves=lambda w: S.choice(["yes", "no", "1"])),
     ),
     Page("filings:mine", filters()),
-    Page("filings:county_queue", filters(category=lambda w: S.choice(Category.values))),
+    Page("filings:county_queue", filters(category=lambda w: S.choice(list(Category)))),
     Page(
         "filings:municipal_queue",
-        filters(category=lambda w: S.choice(Category.values), jurisdiction=jurisdiction_param),
+        filters(category=lambda w: S.choice(list(Category)), jurisdiction=jurisdiction_param),
     ),
     Page(
         "supervision:alliance_list",
         filters(
             status=lambda w: S.choice(["filed", "draft", "revoked"]),
-            category=lambda w: S.choice(Category.values),
+            category=lambda w: S.choice(list(Category)),
             jurisdiction=jurisdiction_param,
             liaison=lambda w: S.choice(["none", "assigned"]),
         ),
@@ -822,7 +822,7 @@ PAGES = [
     ),
     Page(
         "supervision:event_list",
-        filters(kind=lambda w: S.choice(EventReport.Kind.values), state=STATE_PARAM, late=YES_NO),
+        filters(kind=lambda w: S.choice(list(EventReport.Kind)), state=STATE_PARAM, late=YES_NO),
     ),
     Page("supervision:symposium_list", filters()),
     Page(
@@ -855,7 +855,7 @@ PAGES = [
     Page(
         "registry:list",
         filters(
-            category=lambda w: S.choice(Category.values),
+            category=lambda w: S.choice(list(Category)),
             jurisdiction=jurisdiction_param,
             year=lambda w: year(),
         ),

@@ -58,17 +58,24 @@ def test_the_numbers_are_those_the_settings_held():
 
 def test_the_lists_keep_the_existing_keys():
     version = policy_v1()
-    assert set(version.categories.values_list("key", flat=True)) == set(Category.values)
-    assert set(version.materials.values_list("kind", flat=True)) == set(FilingMaterial.Kind.values)
+    # The keys the code and stored rows name (the 2018 constants) are version 1's.
+    assert list(version.categories.values_list("key", flat=True)) == list(Category)
+    assert list(version.materials.values_list("kind", flat=True)) == list(FilingMaterial.Kind)
     assert list(version.grounds.values_list("key", flat=True)) == RevocationGround.values
-    assert list(version.event_kinds.values_list("key", flat=True)) == EventReport.Kind.values
+    assert list(version.event_kinds.values_list("key", flat=True)) == list(EventReport.Kind)
+    assert set(EventReport.CHANGE_KINDS) <= set(EventReport.Kind)
     # Labels too: a row of 2018 means what it meant.
     assert dict(version.grounds.values_list("key", "text")) == {
         g.value: str(g.label) for g in RevocationGround
     }
     assert dict(version.categories.values_list("key", "title")) == {
-        c.value: str(c.label) for c in Category
+        Category.INDUSTRIAL_TECHNOLOGY: "一类：产业技术创新战略联盟",
+        Category.INDUSTRIAL: "二类：产业创新联盟",
+        Category.STRATEGIC: "三类：创新战略联盟",
     }
+    assert dict(version.event_kinds.values_list("key", "title"))["address_change"] == (
+        "机构办公室地址变迁"
+    )
 
 
 def test_each_art9_condition_is_a_check_the_code_provides():

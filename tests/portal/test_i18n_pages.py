@@ -79,7 +79,9 @@ def test_alliance_supervision_page_in_english_and_chinese(client, staff):
     url = reverse("supervision:alliance_detail", args=[alliance.pk])
 
     english = _get(client, url, "en")
-    assert_english_page(english)
+    # The category's title is the policy version's text (official Chinese, like grounds).
+    assert alliance.category_title in english
+    assert_english_page(english, alliance.category_title)
     assert "Filing date: June 1, 2024" in english
     assert f"Filing number: {alliance.filing_number}" in english
     assert " (13800000000)" in english
@@ -147,7 +149,8 @@ def test_subsidy_round_pages_in_english_and_chinese(client, staff):
     # The audit log keeps the reason in the language it was recorded in (data, not interface).
     logged = f"公示期：{starts.isoformat()}至{round_.notice_ends_on.isoformat()}"
     assert logged in english
-    assert_english_page(english, logged)
+    categories = {a.alliance.category_title for a in applications}
+    assert_english_page(english, logged, *categories)
     assert english_start in english
     assert " (13900000000)" in english
     chinese = _get(client, staff_url, "zh-hans")
@@ -157,6 +160,6 @@ def test_subsidy_round_pages_in_english_and_chinese(client, staff):
     client.logout()
     for url in (reverse("subsidies:results"), reverse("subsidies:round_results", args=[round_.pk])):
         english = _get(client, url, "en")
-        assert_english_page(english)
+        assert_english_page(english, *categories)
         assert english_start in english
         assert chinese_start in _get(client, url, "zh-hans")

@@ -63,7 +63,7 @@ def test_public_results_show_only_published_rounds_without_scores_or_evaluators(
     assert "公示中" in body and "书面形式实名" in body and "保定市科学技术局" in body
 
     detail = client.get(reverse("subsidies:round_results", args=[published.pk])).content.decode()
-    assert "450000" in detail and applications[0].alliance.get_category_display() in detail
+    assert "450000" in detail and applications[0].alliance.category_title in detail
     published_dates = published.notice_starts_on.strftime("%Y年%-m月%-d日")
     assert published_dates in detail
     for page in (body, detail):
