@@ -21,26 +21,21 @@ from accounts.models import Jurisdiction, Organisation
 from accounts.uscc import compact, uscc_problem
 from core.uploads import TYPE_NAMES
 from policy import selectors as policy_selectors
+from policy.models import chinese_number
 
 from ..models import Alliance, AllianceMember
 
 MEMBER_ROLES = [(value, label) for value, label in AllianceMember.Role.choices if value != "lead"]
 
-# (legend, what the article asks, fields): the sections follow Art. 8 and Art. 9.
+# (legend, the Art. 9 check the section's fields answer, fields, an extra note): the
+# sections follow Art. 8 and Art. 9. Each section's help quotes the version's own text of
+# the condition with that check (``section_help``), the first section its Art. 8.
 ALLIANCE_SECTIONS = [
-    # The help of the first section quotes the version's Art. 8 (``category_help``).
-    (gettext_lazy("一、基本信息（第八条 联盟类别）"), "", ["name", "category"]),
+    (gettext_lazy("一、基本信息"), None, ["name", "category"], ""),
+    (gettext_lazy("二、任务与目标"), "goals", ["industry_chain", "innovation_goals"], ""),
     (
-        gettext_lazy("二、任务与目标（第九条第二项）"),
-        gettext_lazy("第九条（二）：产业创新链构建任务明确、目标清晰。"),
-        ["industry_chain", "innovation_goals"],
-    ),
-    (
-        gettext_lazy("三、组织机构与工作办公室（第九条第四项）"),
-        gettext_lazy(
-            "第九条（四）：设立决策、执行等组织机构，明确创新联盟对外承担责任的主体。"
-            "创新联盟执行机构应设立联盟工作办公室，配备专职人员，负责有关日常事务。"
-        ),
+        gettext_lazy("三、组织机构与工作办公室"),
+        "bodies",
         [
             "decision_body",
             "executive_body",
@@ -51,35 +46,46 @@ ALLIANCE_SECTIONS = [
             "office_contact_phone",
             "office_contact_email",
         ],
+        "",
     ),
+    (gettext_lazy("四、经费管理"), "funding_rules", ["funding_rules"], ""),
+    (gettext_lazy("五、利益保障机制"), "ip_mechanism", ["ip_mechanism"], ""),
     (
-        gettext_lazy("四、经费管理（第九条第五项）"),
-        gettext_lazy(
-            "第九条（五）：有健全的经费管理制度。创新联盟发展以成员单位自主投入为主。"
-            "对政府资助经费，可委托常设执行机构的依托单位进行管理，需制定内部管理办法和监督机制。"
-        ),
-        ["funding_rules"],
-    ),
-    (
-        gettext_lazy("五、利益保障机制（第九条第六项）"),
-        gettext_lazy(
-            "第九条（六）：研发项目产生的成果和知识产权应事先通过协议明确权利归属、"
-            "许可使用和转化收益分配的办法，保护创新联盟成员的合法权益。"
-        ),
-        ["ip_mechanism"],
-    ),
-    (
-        gettext_lazy("六、开放发展与京津合作（第九条第七项、第五条）"),
-        gettext_lazy(
-            "第九条（七）：应为跨行业、跨行政区域的开放型创新联盟，建立成果扩散机制，"
-            "对承担政府资助项目形成的成果有向创新联盟外扩散的义务。"
-            "第五条鼓励“京津研发、保定转化”，请填写京津合作单位及合作内容。"
-        ),
+        gettext_lazy("六、开放发展与京津合作"),
+        "openness",
         ["openness_mechanism", "beijing_tianjin_partners"],
+        gettext_lazy("第五条鼓励“京津研发、保定转化”，请填写京津合作单位及合作内容。"),
     ),
 ]
 
-ALLIANCE_FIELDS = [name for _legend, _help, fields in ALLIANCE_SECTIONS for name in fields]
+
+def _quoted_item(condition) -> str:
+    """ "（二）产业创新链构建任务明确、目标清晰。": the item as the version words it (the
+    2018 texts begin with their item number and end with the list's semicolon)."""
+    text = condition.article_text.strip().rstrip("；;，,。") + "。"
+    return text if text.startswith("（") else f"{condition.item}{text}"
+
+
+def section_legend_and_help(version, title, check_key, note) -> tuple[str, str]:
+    """A section's legend and help under ``version``: "二、任务与目标（第九条第二项）" and
+    that item's text as the version words it; a section whose check the version does not
+    use shows its title alone."""
+    if check_key is None:
+        return _("%(title)s（第八条 联盟类别）") % {"title": title}, category_help(version)
+    conditions = (
+        [c for c in version.conditions.all() if c.check_key == check_key] if version else []
+    )
+    if not conditions:
+        return str(title), str(note)
+    items = "、".join(f"第{chinese_number(c.number)}项" for c in conditions)
+    texts = "".join(f"第九条{_quoted_item(c)}" for c in conditions)
+    return (
+        _("%(title)s（第九条%(items)s）") % {"title": title, "items": items},
+        texts + str(note),
+    )
+
+
+ALLIANCE_FIELDS = [name for _title, _check, fields, _note in ALLIANCE_SECTIONS for name in fields]
 
 
 class AllianceNewForm(forms.Form):
@@ -177,23 +183,18 @@ class AllianceForm(forms.Form):
         ) % {"version": version, "value": "%(value)s"}
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(
-            "loaded_at",
-            *(
+        sections = []
+        for title, check_key, fields, note in ALLIANCE_SECTIONS:
+            legend, help_text = section_legend_and_help(version, title, check_key, note)
+            sections.append(
                 Fieldset(
-                    str(legend),
-                    HTML(
-                        format_html(
-                            '<p class="small text-muted">{}</p>',
-                            help_text or category_help(version),
-                        )
-                    ),
+                    legend,
+                    HTML(format_html('<p class="small text-muted">{}</p>', help_text)),
                     *fields,
                     css_class="border rounded p-3 mb-3",
                 )
-                for legend, help_text, fields in ALLIANCE_SECTIONS
-            ),
-        )
+            )
+        self.helper.layout = Layout("loaded_at", *sections)
 
 
 class MemberAddForm(forms.Form):
@@ -379,5 +380,6 @@ class DeclarationForm(forms.Form):
         kwargs.setdefault("prefix", "declare")
         super().__init__(*args, **kwargs)
         self.fields["keys"].choices = [
-            (c.key, f"{c.article}（{c.evidence}）" if c.evidence else c.article) for c in checks
+            (c.key, f"{c.title}：{c.article}" + (f"（{c.evidence}）" if c.evidence else ""))
+            for c in checks
         ]

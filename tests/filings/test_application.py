@@ -99,7 +99,7 @@ def test_edit_page_shows_sections_of_art9_members_materials_and_checklist(client
         "经费管理（第九条第五项）",
     ):
         assert legend in html
-    assert "第九条（二）：产业创新链构建任务明确、目标清晰。" in html
+    assert "第九条（二）产业创新链构建任务明确、目标清晰。" in html
     assert 'data-testid="checklist"' in html
     assert 'data-testid="member-add-form"' in html
     assert reverse("filings:material_upload", args=[filing.pk]) in html

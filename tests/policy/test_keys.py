@@ -29,6 +29,7 @@ from tests.factories import (
     filing_in_state,
     pdf_upload,
     policy_v1,
+    publish_on_time,
 )
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +84,7 @@ def version_two(*, drop_categories=(), drop_event_kinds=()):
     )
     version.event_kinds.filter(key="address_change").update(title=V2_ADDRESS_CHANGE)
     version.event_kinds.filter(key__in=drop_event_kinds).delete()
-    return policy_services.version_publish(version=version, by=admin)
+    return publish_on_time(version, admin)
 
 
 def _edit_page(client, filing) -> str:
@@ -381,3 +382,25 @@ def test_a_version_that_drops_a_change_kind_stops_new_reports_not_old_ones(
     assert alliance.office_address == "保定市莲池区新址路8号"
     old.refresh_from_db()
     assert old.kind_title == V1_ADDRESS_CHANGE
+
+
+def test_the_alliance_form_quotes_the_versions_own_art9_wording(client):
+    from tests.factories import LeadUnitUserFactory, draft_filing, policy_successor
+
+    policy_successor(
+        effective_from=datetime.date(2025, 1, 1),
+        conditions=[
+            {
+                "key": "goals",
+                "number": 2,
+                "article_text": "围绕保定市主导产业链明确创新任务和量化目标。",
+            }
+        ],
+    )
+    lead = LeadUnitUserFactory()
+    filing = draft_filing(lead)
+    client.force_login(lead)
+    page = client.get(reverse("filings:edit", args=[filing.pk])).content.decode()
+    assert "第九条（二）围绕保定市主导产业链明确创新任务和量化目标。" in page
+    assert "产业创新链构建任务明确、目标清晰" not in page
+    assert "二、任务与目标（第九条第二项）" in page
