@@ -274,3 +274,13 @@ def missing_materials(filing) -> list[str]:
     """Art. 10: the required materials of the filing's version not uploaded yet."""
     present = set(filing.materials.values_list("kind", flat=True))
     return [m.title for m in materials_for(filing) if m.required and m.kind not in present]
+
+
+def latest_uploads(filing) -> list:
+    """Art. 10: the newest upload of each kind is the one that counts, in the order of the
+    filing's version (kinds it does not list follow)."""
+    latest = {}
+    for material in filing.materials.order_by("kind", "-uploaded_at", "-pk"):
+        latest.setdefault(material.kind, material)
+    order = {m.kind: i for i, m in enumerate(materials_for(filing))}
+    return sorted(latest.values(), key=lambda m: (order.get(m.kind, len(order)), m.kind))

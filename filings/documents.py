@@ -28,10 +28,13 @@ def application_form_pdf(filing) -> bytes:
 
 
 def recommendation_letter_pdf(filing, number: str) -> bytes:
-    """Art. 10(1): the county bureau's 推荐公函."""
+    """Art. 10(1): the county bureau's 推荐公函, its attachments the materials uploaded."""
+    from .conformance import latest_uploads
+
     return render_pdf(
         "pdf/recommendation_letter.html",
         {
+            "attachments": [m.kind_title for m in latest_uploads(filing)],
             "filing": filing,
             "alliance": filing.alliance,
             "jurisdiction": filing.jurisdiction,

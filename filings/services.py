@@ -336,12 +336,18 @@ def filing_declare(*, filing: Filing, by, keys) -> Filing:
     old = list(filing.declarations)
     filing.declarations = chosen
     filing.save(update_fields=["declarations"])
+    titles = {c.key: f"{c.item}{c.title}" for c in version.conditions.all()}
+
+    def named(keys):
+        return "、".join(titles.get(k, k) for k in keys) or "—"
+
     record(
         subject=filing,
         action="declare",
         action_label=gettext_lazy("声明符合备案条件"),
         actor=by,
-        reason=f"{'、'.join(old) or '—'} → {'、'.join(chosen) or '—'}",
+        # The log is an official record in the portal's language (as ``record`` does).
+        reason=f"声明符合：{named(chosen)}（此前：{named(old)}）",
     )
     return filing
 

@@ -249,11 +249,29 @@ def choices_across_versions(related: str) -> list[tuple[str, str]]:
     of several versions: in the order of the newest version that lists the key, with that
     version's title; keys only older versions list follow, with their last title."""
     attribute = KEYED_LISTS[related]
-    found: dict[str, str] = {}
-    for version in reversed(published()):
+    today = timezone.localdate()
+    titles: dict[str, list[str]] = {}
+    # Only versions that have taken effect: a scheduled one renames nothing yet.
+    for version in reversed([v for v in published() if v.effective_from <= today]):
         for row in _rows(version, related):
-            found.setdefault(getattr(row, attribute), row.title)
-    return list(found.items())
+            seen = titles.setdefault(getattr(row, attribute), [])
+            if row.title not in seen:
+                seen.append(row.title)
+    # A key reworded by a later version reads "新名称（原：旧名称）", so that a filter's
+    # choice matches rows of either version.
+    return [
+        (
+            key,
+            names[0]
+            if len(names) == 1
+            else _("%(new)s（原：%(old)s）")
+            % {
+                "new": names[0],
+                "old": "、".join(names[1:]),
+            },
+        )
+        for key, names in titles.items()
+    ]
 
 
 def category_choices() -> list[tuple[str, str]]:

@@ -20,7 +20,13 @@ from core.refusals import REFUSALS, show_refusal
 from core.transitions import StaleRecord
 
 from .. import services
-from ..conformance import check_conformance, materials_for, missing_materials, rules_version
+from ..conformance import (
+    check_conformance,
+    latest_uploads,
+    materials_for,
+    missing_materials,
+    rules_version,
+)
 from ..forms.application import (
     AllianceForm,
     AllianceNewForm,
@@ -49,9 +55,7 @@ def _not_editable(request, filing: Filing):
 def _latest_materials(filing: Filing) -> list[dict]:
     """The Art. 10 materials of the filing's version, one row per kind: the newest upload
     counts."""
-    latest = {}
-    for material in filing.materials.order_by("kind", "-uploaded_at", "-pk"):
-        latest.setdefault(material.kind, material)
+    latest = {m.kind: m for m in latest_uploads(filing)}
     return [
         {"kind": m.kind, "label": m.title, "rule": m, "material": latest.get(m.kind)}
         for m in materials_for(filing)

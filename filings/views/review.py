@@ -20,7 +20,7 @@ from core import transitions
 from core.refusals import REFUSALS
 
 from .. import rules, services
-from ..conformance import check_conformance, missing_materials, rules_version
+from ..conformance import check_conformance, latest_uploads, missing_materials, rules_version
 from ..forms.review import ACTION_FORMS, TEXT_FIELDS
 from ..models import Alliance, Filing
 from ..services import TRANSITION_LABELS
@@ -69,14 +69,6 @@ def _alliance_fields(filing: Filing) -> list[tuple[str, object]]:
     return rows
 
 
-def _latest_materials(filing: Filing):
-    """Art. 10: the newest upload of each kind is the one that counts."""
-    latest = {}
-    for material in filing.materials.order_by("kind", "-uploaded_at", "-pk"):
-        latest.setdefault(material.kind, material)
-    return list(latest.values())
-
-
 def _timeline(filing: Filing) -> list[AuditEntry]:
     entries = list(AuditEntry.objects.for_object(filing))
     for entry in entries:
@@ -122,7 +114,7 @@ def _detail_context(request, filing: Filing, bound: dict | None = None) -> dict:
         "members": alliance.members.select_related(
             "organisation", "organisation__jurisdiction"
         ).order_by("pk"),
-        "materials": _latest_materials(filing),
+        "materials": latest_uploads(filing),
         "documents": filing.documents.all(),
         "checks": check_conformance(alliance, filing),
         "policy_version": rules_version(alliance, filing),

@@ -129,6 +129,7 @@ def kind_problem(kind: str, event_date) -> str | None:
     if version is None or kind in policy_selectors.keys(version, "event_kinds"):
         return None
     titles = "、".join(k.title for k in policy_selectors.event_kinds(version))
+    kind = dict(policy_selectors.choices_across_versions("event_kinds")).get(kind, kind)
     if day is None:
         return _(
             "“%(kind)s”不是%(version)s第十二条第二项所列的重大事项类型，请从%(titles)s中选择。"

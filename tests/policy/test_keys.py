@@ -235,7 +235,8 @@ def test_filters_offer_the_categories_of_every_published_version(client):
     choices = dict(policy_selectors.category_choices())
     # Version 2's order and titles first; a category only version 1 lists stays findable.
     assert list(choices) == ["industrial_technology", "industrial", NEW_CATEGORY[0], "strategic"]
-    assert choices["industrial"] == V2_INDUSTRIAL
+    # A reworded category names both titles, so that the choice matches rows of either.
+    assert choices["industrial"] == f"{V2_INDUSTRIAL}（原：二类：产业创新联盟）"
     assert choices["strategic"] == "三类：创新战略联盟"
 
     strategic = filed_alliance(category="strategic", filed_on=D(2022, 3, 1))  # version 1
@@ -329,7 +330,8 @@ def test_an_event_kind_is_the_version_of_the_event_dates(client, lead_and_allian
         )
     assert "kind" in refused.value.message_dict
     message = refused.value.message_dict["kind"][0]
-    assert "“award”不是事项发生之日（2024-12-20）施行的" in message
+    # Named by its title, not its key.
+    assert "“获得省级以上科技奖励”不是事项发生之日（2024-12-20）施行的" in message
     assert not EventReport.objects.exists()
 
     # An unknown key is refused on the page, with what was typed kept.
@@ -355,7 +357,9 @@ def test_an_event_kind_is_the_version_of_the_event_dates(client, lead_and_allian
     )
     assert under_v1.kind_title == V1_ADDRESS_CHANGE
     assert under_v2.kind_title == V2_ADDRESS_CHANGE
-    assert dict(policy_selectors.event_kind_choices())["address_change"] == V2_ADDRESS_CHANGE
+    assert dict(policy_selectors.event_kind_choices())["address_change"] == (
+        f"{V2_ADDRESS_CHANGE}（原：机构办公室地址变迁）"
+    )
 
 
 def test_a_version_that_drops_a_change_kind_stops_new_reports_not_old_ones(
@@ -404,3 +408,22 @@ def test_the_alliance_form_quotes_the_versions_own_art9_wording(client):
     assert "第九条（二）围绕保定市主导产业链明确创新任务和量化目标。" in page
     assert "产业创新链构建任务明确、目标清晰" not in page
     assert "二、任务与目标（第九条第二项）" in page
+
+
+def test_a_scheduled_version_renames_no_filter_choice_before_its_first_day():
+    from tests.factories import AdminFactory
+
+    admin = AdminFactory()
+    scheduled = policy_services.version_create(
+        by=admin,
+        copy_from=policy_v1(),
+        data={
+            "document_number": "保政办发〔2031〕1号",
+            "title": "保定市推进产业创新战略联盟建设实施办法",
+            "issuing_body": "保定市人民政府办公厅",
+            "effective_from": D(2031, 1, 1),
+        },
+    )
+    scheduled.categories.filter(key="industrial").update(title="二类：将来的名称")
+    policy_services.version_publish(version=scheduled, by=admin)
+    assert dict(policy_selectors.category_choices())["industrial"] == "二类：产业创新联盟"

@@ -179,6 +179,8 @@ def test_change_reports_need_their_own_fields(client, lead, alliance, kind, erro
 
 
 def test_invalid_credit_code_is_explained_next_to_the_field(client, lead, alliance):
+    # Counted, not matched by prefix: a factory's valid code may begin the same way.
+    before = Organisation.objects.count()
     response = _post_new(
         _as(client, lead),
         alliance,
@@ -187,7 +189,8 @@ def test_invalid_credit_code_is_explained_next_to_the_field(client, lead, allian
         member_uscc="91130602MA0000001X",
     )
     assert "校验码不符" in response.context["form"].errors["member_uscc"][0]
-    assert not Organisation.objects.filter(uscc__startswith="91130602MA").exists()
+    assert Organisation.objects.count() == before
+    assert not Organisation.objects.filter(uscc__startswith="91130602MA00000").exists()
 
 
 def test_adding_an_existing_member_is_explained_before_saving(client, lead, alliance):
