@@ -92,6 +92,9 @@ def test_recommendation_letter_as_issued_by_the_county(filed):
     assert alliance.category_title == "一类：产业技术创新战略联盟"
     assert alliance.category_title in text
     assert "".join(filed.county_opinion.split()) in text
+    # Its attachments are the materials the lead unit uploaded, by the version's titles.
+    uploaded = [m.kind_title for m in filed.materials.all()]
+    assert uploaded and all("".join(title.split()) in text for title in uploaded)
 
 
 def test_filing_notice_as_issued_by_the_municipal_bureau(filed):
