@@ -284,3 +284,13 @@ def latest_uploads(filing) -> list:
         latest.setdefault(material.kind, material)
     order = {m.kind: i for i, m in enumerate(materials_for(filing))}
     return sorted(latest.values(), key=lambda m: (order.get(m.kind, len(order)), m.kind))
+
+
+def filing_category_problem(filing) -> str | None:
+    """Art. 8: the alliance's category must be one of the filing's version, whatever Art. 9
+    checks that version keeps. Where it checks "goals", that check already says so (on the
+    checklist too), so this adds nothing; otherwise this is the refusal."""
+    version = rules_version(filing.alliance, filing)
+    if version is None or any(c.check_key == "goals" for c in version.conditions.all()):
+        return None
+    return category_problem(version, filing.alliance.category)

@@ -275,6 +275,7 @@ class Filing(ConcurrentTransitionMixin, models.Model):
         conditions=[
             rules.policy_applies,
             rules.conforms_to_art9,
+            rules.has_art8_category,
             rules.has_art10_materials,
             rules.county_takes_part,
         ],
@@ -289,7 +290,12 @@ class Filing(ConcurrentTransitionMixin, models.Model):
         source=State.RETURNED,
         target=State.COUNTY_REVIEW,
         permission=rules.is_lead_unit_of,
-        conditions=[rules.conforms_to_art9, rules.has_art10_materials, rules.county_takes_part],
+        conditions=[
+            rules.conforms_to_art9,
+            rules.has_art8_category,
+            rules.has_art10_materials,
+            rules.county_takes_part,
+        ],
     )
     def resubmit(self):
         self.jurisdiction = self.alliance.lead_unit.jurisdiction

@@ -50,6 +50,12 @@ def conforms_to_art9(filing) -> bool:
     return not any(result.failed for result in check_conformance(filing.alliance, filing))
 
 
+def has_art8_category(filing) -> bool:
+    from .conformance import filing_category_problem
+
+    return filing_category_problem(filing) is None
+
+
 def has_art10_materials(filing) -> bool:
     from .conformance import missing_materials
 

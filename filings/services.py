@@ -101,18 +101,22 @@ def _locked(filing_id: int, expected_state: str | None) -> Filing:
 
 def why_not(filing: Filing, name: str) -> list[str]:
     """Why the legal conditions of ``name`` fail now, in the lead unit's words."""
-    from .conformance import check_conformance, missing_materials
+    from .conformance import check_conformance, filing_category_problem, missing_materials
 
     reasons = []
     if name == "submit" and not rules.policy_applies(filing):
         reasons.append(policy_selectors.lapsed_refusal())
     if name in ("submit", "resubmit"):
-        for result in check_conformance(filing.alliance, filing):
+        results = check_conformance(filing.alliance, filing)
+        for result in results:
             if result.failed:
                 reasons.extend(
                     _("第九条%(title)s：%(msg)s") % {"title": result.title, "msg": msg}
                     for msg in result.failures
                 )
+        problem = filing_category_problem(filing)
+        if problem:
+            reasons.append(problem)
         missing = missing_materials(filing)
         if missing:
             reasons.append(_("第十条材料未上传：%(items)s。") % {"items": "、".join(missing)})

@@ -6,19 +6,21 @@ what to fix. The forms only parse: ``filings.services`` validates what the law a
 model require, and writes.
 """
 
+import re
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.forms.models import fields_for_model, model_to_dict
 from django.template.defaultfilters import filesizeformat
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.forms import OrganisationForm
 from accounts.models import Jurisdiction, Organisation
 from accounts.uscc import compact, uscc_problem
+from core.crispy import inert
 from core.uploads import TYPE_NAMES
 from policy import selectors as policy_selectors
 from policy.models import chinese_number
@@ -180,16 +182,17 @@ class AllianceForm(forms.Form):
         # Django fills in the value: the version is put in now, the value's place kept.
         category.error_messages["invalid_choice"] = _(
             "“%(value)s”不是%(version)s第八条所列的类别，请重新选择。"
-        ) % {"version": version, "value": "%(value)s"}
+        ) % {"version": str(version).replace("%", "%%"), "value": "%(value)s"}
         self.helper = FormHelper()
         self.helper.form_tag = False
         sections = []
         for title, check_key, fields, note in ALLIANCE_SECTIONS:
             legend, help_text = section_legend_and_help(version, title, check_key, note)
             sections.append(
+                # Version text is data: inert in crispy's template source.
                 Fieldset(
-                    legend,
-                    HTML(format_html('<p class="small text-muted">{}</p>', help_text)),
+                    inert(legend),
+                    HTML(f'<p class="small text-muted">{inert(help_text)}</p>'),
                     *fields,
                     css_class="border rounded p-3 mb-3",
                 )
@@ -347,7 +350,9 @@ class MaterialUploadForm(forms.Form):
         # ``rule`` is the policy version's Art. 10 material of this kind (its types and
         # size limit); ``kinds`` the version's materials, the only kinds accepted.
         kwargs.setdefault("prefix", "material")
-        kwargs.setdefault("auto_id", f"id_material_{kind}_%s" if kind else "id_%s")
+        # Only a key of the version's kind (letters, digits, _) goes into the ids' format.
+        plain = bool(kind) and re.fullmatch(r"[A-Za-z0-9_]{1,30}", kind) is not None
+        kwargs.setdefault("auto_id", f"id_material_{kind}_%s" if plain else "id_%s")
         if kind:
             kwargs.setdefault("initial", {"kind": kind})
         super().__init__(*args, **kwargs)

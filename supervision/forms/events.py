@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from core.crispy import inert
 from filings.models import AllianceMember
 from policy import selectors as policy_selectors
 
@@ -116,7 +117,12 @@ class EventReportForm(forms.ModelForm):
                 note = _("新增的单位尚未在平台登记时，请同时填写以下单位信息：")
                 extra = (HTML(f'<p class="text-muted small">{note}</p>'), *NEW_ORG_FIELDS)
             sections.append(
-                Fieldset(only % {"kind": offered[kind]}, *fields, *extra, css_id=f"section-{kind}")
+                Fieldset(
+                    inert(only % {"kind": offered[kind]}),  # a version's title: data
+                    *fields,
+                    *extra,
+                    css_id=f"section-{kind}",
+                )
             )
         self.helper.layout = Layout(
             Fieldset(_("事项"), "kind", "title", "event_date", "description"), *sections
