@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Audit entries written during the request carry the client's address (audit.models).
+    "core.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -400,6 +402,11 @@ CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain-daily": {
         "task": "audit.tasks.seal_and_verify_audit_chain",
         "schedule": crontab(hour=2, minute=15),
+    },
+    # How old the oldest log entries are (kept at least 180 days, audit.retention).
+    "report-log-retention-daily": {
+        "task": "audit.tasks.report_log_retention",
+        "schedule": crontab(hour=2, minute=45),
     },
     "prune-throttle-daily": {
         "task": "core.tasks.prune_throttle",
