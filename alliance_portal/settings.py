@@ -77,6 +77,8 @@ MIDDLEWARE = [
     # Until the second factor is given, only the enrol and code pages, logout and the
     # language switch answer (docs/security.md).
     "accounts.middleware.TwoFactorMiddleware",
+    # The security auditor reaches the log screens and their own account's pages only.
+    "accounts.middleware.AuditorScopeMiddleware",
     "core.middleware.RejectNullBytesMiddleware",
     "core.middleware.DownloadAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -287,7 +289,7 @@ PORTAL_2FA_REQUIRED_ROLES = [
     role
     for role in env.list(
         "PORTAL_2FA_REQUIRED_ROLES",
-        default=["municipal_staff", "county_reviewer", "evaluator", "admin"],
+        default=["municipal_staff", "county_reviewer", "evaluator", "admin", "auditor"],
     )
     if role
 ]
