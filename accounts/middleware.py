@@ -6,11 +6,13 @@ URLs that resolve to nothing (404)."""
 
 from urllib.parse import urlencode
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 from . import two_factor
+from .models import Role
 
 OPEN_WHILE_PENDING = {
     two_factor.ENROL,
@@ -48,3 +50,60 @@ class TwoFactorMiddleware:
         if htmx:
             return HttpResponseClientRedirect(url)  # the whole page, not into a fragment
         return redirect(url)
+
+
+#: What the security auditor reaches: the log screens and their exports, the home page,
+#: the inbox, the account's own password and two-factor pages, and what anyone may read.
+AUDITOR_NAMESPACES = {"logs", "registry"}
+AUDITOR_PAGES = {
+    "portal:home",
+    "portal:export_detail",
+    "portal:export_download",
+    "portal:inbox",
+    "portal:notification",
+    "portal:mark_read",
+    "portal:mark_all_read",
+    "portal:email_preference",
+    "accounts:login",
+    "accounts:logout",
+    "accounts:password_change",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+    "accounts:two_factor",
+    "accounts:two_factor_enrol",
+    "accounts:two_factor_verify",
+    "accounts:two_factor_backup_codes",
+    "subsidies:results",
+    "subsidies:round_results",
+    "set_language",
+    "healthz",
+}
+
+
+def auditor_may_open(view_name: str, namespace: str) -> bool:
+    return namespace in AUDITOR_NAMESPACES or view_name in AUDITOR_PAGES
+
+
+class AuditorScopeMiddleware:
+    """The security auditor (安全审计员) reads the logs and nothing else: any other page —
+    a business record, a list, the Django admin — answers 403, whatever the view's own
+    checks would say (they refuse the auditor too; this keeps a new page from forgetting
+    to). After TwoFactorMiddleware: an auditor still owing the second factor is sent to
+    give it first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or user.effective_role != Role.AUDITOR:
+            return None
+        match = request.resolver_match
+        if auditor_may_open(match.view_name, match.namespace):
+            return None
+        raise PermissionDenied

@@ -1,11 +1,14 @@
 """Security events go to the audit log (等保2.0 security audit): logins, logouts, failed
-logins, password changes and password resets. Never the password, never a reset token."""
+logins, lockouts, password changes and password resets. Never the password, never a reset
+token."""
 
+from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import Signal, receiver
 from django.utils.translation import gettext_lazy as _
 
-from audit.models import record
+from audit.models import in_log_language, record
 from core import throttle
 from core.client_ip import client_ip
 
@@ -15,6 +18,9 @@ password_changed = Signal()
 #: Sent after a password-reset e-mail was asked for: ``email`` (as typed), ``users`` (the
 #: accounts it was sent to, maybe none) and ``request``.
 password_reset_requested = Signal()
+
+LOCKOUT_REASON = _("%(username)s 连续登录失败%(n)s次，锁定%(minutes)s分钟 %(address)s")
+LOCKED_REASON = _("%(username)s 在锁定期间再次尝试登录 %(address)s")
 
 PASSWORD_LABELS = {
     "change": _("修改密码"),
@@ -62,6 +68,34 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
         action_label=_("登录失败"),
         actor=None,
         reason=f"{username} {_address(request)}".strip(),
+    )
+
+
+@receiver(user_locked_out)
+def audit_lockout(sender, request, username, ip_address, **kwargs):
+    """django-axes refused a user name at one address: at the failure that reaches the
+    limit and at each failure while it is locked (each pushes the lock on; one entry
+    each, after the failed login's own)."""
+    from .models import User
+
+    username = str(username or "")[:150]
+    failures = getattr(request, "axes_failures_since_start", None)
+    values = {
+        "username": username,
+        "n": failures,
+        "minutes": round(settings.AXES_COOLOFF_TIME * 60),
+        "address": ip_address or "",
+    }
+    if failures:
+        template = LOCKOUT_REASON
+    else:
+        template = LOCKED_REASON
+    record(
+        subject=User.objects.filter(username=username).first(),
+        action="lockout",
+        action_label=_("登录锁定"),
+        actor=None,
+        reason=in_log_language(lambda: (str(template) % values).strip()),
     )
 
 

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Audit entries written during the request carry the client's address (audit.models).
+    "core.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     # Until the second factor is given, only the enrol and code pages, logout and the
     # language switch answer (docs/security.md).
     "accounts.middleware.TwoFactorMiddleware",
+    # The security auditor reaches the log screens and their own account's pages only.
+    "accounts.middleware.AuditorScopeMiddleware",
     "core.middleware.RejectNullBytesMiddleware",
     "core.middleware.DownloadAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -285,7 +289,7 @@ PORTAL_2FA_REQUIRED_ROLES = [
     role
     for role in env.list(
         "PORTAL_2FA_REQUIRED_ROLES",
-        default=["municipal_staff", "county_reviewer", "evaluator", "admin"],
+        default=["municipal_staff", "county_reviewer", "evaluator", "admin", "auditor"],
     )
     if role
 ]
@@ -400,6 +404,11 @@ CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain-daily": {
         "task": "audit.tasks.seal_and_verify_audit_chain",
         "schedule": crontab(hour=2, minute=15),
+    },
+    # How old the oldest log entries are (kept at least 180 days, audit.retention).
+    "report-log-retention-daily": {
+        "task": "audit.tasks.report_log_retention",
+        "schedule": crontab(hour=2, minute=45),
     },
     "prune-throttle-daily": {
         "task": "core.tasks.prune_throttle",

@@ -7,4 +7,7 @@ class AuditConfig(AppConfig):
     verbose_name = _("操作记录")
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the system checks
+        from . import checks, retention  # noqa: F401 - checks: registers the system checks
+
+        # django-axes' access logs are kept at least 180 days (audit.retention).
+        retention.connect()

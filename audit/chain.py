@@ -33,24 +33,28 @@ BATCH = 500
 
 
 def canonical(entry: AuditEntry) -> str:
-    return json.dumps(
-        [
-            entry.pk,
-            entry.content_type_id,
-            entry.object_id,
-            entry.action,
-            entry.action_label,
-            entry.source,
-            entry.target,
-            entry.actor_id,
-            entry.actor_role,
-            entry.actor_name,
-            entry.reason,
-            entry.at.isoformat(),
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    """The sealed content. The client address (added with issue 14) is appended only when
+    the entry has one: entries without it, all those sealed before, keep exactly the
+    content they were sealed with, and an address added to or removed from a sealed entry
+    changes its content like any other edit (docs/decisions.md, "Separated duties and the
+    log screens")."""
+    fields = [
+        entry.pk,
+        entry.content_type_id,
+        entry.object_id,
+        entry.action,
+        entry.action_label,
+        entry.source,
+        entry.target,
+        entry.actor_id,
+        entry.actor_role,
+        entry.actor_name,
+        entry.reason,
+        entry.at.isoformat(),
+    ]
+    if entry.ip:
+        fields.append(entry.ip)
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
 
 
 def chain_hash(prev_hash: str, entry: AuditEntry) -> str:

@@ -4,7 +4,16 @@ Rows are only ever inserted: ``save()`` refuses updates, ``delete()`` refuses, a
 PostgreSQL triggers refuse UPDATE, DELETE and TRUNCATE from any client, and an INSERT that
 arrives already sealed (migrations 0002, 0005, 0008). The one update allowed is the
 sealing of an unsealed row (audit.chain).
+
+Each entry keeps the client address of the request it was written in (``ip``), set for
+the request by ``core.middleware.ClientAddressMiddleware`` through ``client_address``:
+services take plain data and never see the request. Entries written outside a request
+(Celery jobs, management commands) have none.
 """
+
+import contextlib
+import ipaddress
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -15,6 +24,27 @@ from django.utils.translation import gettext_lazy as _
 
 class AppendOnlyError(Exception):
     pass
+
+
+#: The address of the client whose request is being handled ("" outside a request).
+_client_address: ContextVar[str] = ContextVar("audit_client_address", default="")
+
+
+def _valid_address(address) -> str:
+    try:
+        return str(ipaddress.ip_address(str(address or "").strip()))
+    except ValueError:
+        return ""
+
+
+@contextlib.contextmanager
+def client_address(address):
+    """Entries recorded inside the block carry ``address`` (an IP address, else none)."""
+    token = _client_address.set(_valid_address(address))
+    try:
+        yield
+    finally:
+        _client_address.reset(token)
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -53,6 +83,11 @@ class AuditEntry(models.Model):
     actor_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
     reason = models.TextField(_("意见或理由"), blank=True)
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # The client's address (core.client_ip, behind the TLS proxy the client's own), empty
+    # outside a request and for entries written before it was recorded. Sealed into the
+    # chain when not empty (audit.chain.canonical); the database keeps the default, so a
+    # row inserted without it (a restore, a migration) is still a valid unsealed row.
+    ip = models.CharField(_("IP地址"), max_length=45, blank=True, default="", db_default="")
     # Tamper evidence (audit.chain): position in the chain, the previous entry's seal and
     # this entry's (HMAC-SHA256 under the key ``key_id`` names; plain SHA-256 when it is
     # empty, for entries sealed before the chain was keyed), filled in once, right after
@@ -68,6 +103,8 @@ class AuditEntry(models.Model):
         ordering = ["at", "pk"]
         indexes = [
             models.Index(fields=["content_type", "object_id", "at"]),
+            # The login log and the action filters of the auditor's log screens.
+            models.Index(fields=["action", "at"]),
         ]
         verbose_name = _("操作记录")
         verbose_name_plural = _("操作记录")
@@ -126,6 +163,7 @@ def record(*, subject, action: str, action_label: str, actor, source="", target=
         actor_role=getattr(actor, "effective_role", "") if actor else "",
         actor_name=(actor.get_full_name() or actor.username) if actor else "系统",
         reason=reason,
+        ip=_client_address.get(),
     )
     # Sealed after commit: sealing inside the transaction would serialise every write on
     # the chain head and risk deadlocks with the records' own row locks. Registered after

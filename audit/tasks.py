@@ -2,6 +2,7 @@ import logging
 
 from celery import shared_task
 
+from . import retention
 from .chain import seal_pending
 from .checkpoints import write_checkpoint
 from .verify import verify_audit_log
@@ -25,3 +26,10 @@ def seal_and_verify_audit_chain() -> dict:
         "problems": len(result.problems),
         "checkpoint": checkpoint,
     }
+
+
+@shared_task
+def report_log_retention() -> dict:
+    """Daily (beat): how old each log's oldest entry is (kept at least 180 days,
+    网络安全法 第二十一条). Deletes nothing: audit.retention refuses younger deletes."""
+    return retention.report()

@@ -7,6 +7,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 
+class ClientAddressMiddleware:
+    """Every audit entry written while a request is handled carries the client's address
+    (``core.client_ip``: behind the TLS proxy the client's, not the proxy's), so that the
+    operation log can say where an action came from without each service being handed
+    the request (services take plain data). Placed first: the login signals, the
+    download audit and every view run inside it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from audit.models import client_address
+
+        from .client_ip import client_ip
+
+        with client_address(client_ip(request)):
+            return self.get_response(request)
+
+
 class RequestSizeLimitMiddleware:
     """Refuse a request whose declared body exceeds ``PORTAL_MAX_REQUEST_BYTES`` before
     anything reads it (CSRF checks read POST bodies): otherwise a 150 MB body is received

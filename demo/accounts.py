@@ -77,6 +77,8 @@ USERS = [
     ("expert_he", "何", "教授", Role.EVALUATOR, "石家庄华药生物技术有限公司（演示）", None, False),
     ("expert_qin", "秦", "教授", Role.EVALUATOR, "京北理工大学（演示）", None, False),
     ("admin", "系统", "管理员", Role.ADMIN, None, None, False),
+    # 三员分立: the security auditor reads the logs and nothing else.
+    ("auditor", "审计", "员", Role.AUDITOR, None, None, False),
 ]
 
 

@@ -17,7 +17,11 @@ FIRST_YEAR = 2018  # the measures took effect in 2018
 class ExportForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("类型"),
-        choices=[(k, label) for k, label in ExportJob.Kind.choices if k != ExportJob.Kind.DOSSIER],
+        choices=[
+            (k, label)
+            for k, label in ExportJob.Kind.choices
+            if k != ExportJob.Kind.DOSSIER and k not in ExportJob.LOG_KINDS
+        ],
     )
     status = forms.ChoiceField(label=_("备案状态"), choices=Alliance.Status.choices, required=False)
     category = forms.ChoiceField(

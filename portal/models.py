@@ -17,6 +17,9 @@ class ExportJob(models.Model):
         ALLIANCES = "alliances", _("联盟名录")
         FILINGS = "filings", _("备案申请")
         DOSSIER = "dossier", _("联盟档案包")
+        # The security auditor's (portal.logs): only they start, see and download these.
+        OPERATION_LOG = "operation_log", _("操作日志")
+        LOGIN_LOG = "login_log", _("登录日志")
 
     class State(models.TextChoices):
         PENDING = "pending", _("排队中")
@@ -42,6 +45,8 @@ class ExportJob(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("导出任务")
         verbose_name_plural = _("导出任务")
+
+    LOG_KINDS = (Kind.OPERATION_LOG, Kind.LOGIN_LOG)
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk}"

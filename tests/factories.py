@@ -107,6 +107,10 @@ class AdminFactory(UserFactory):
     is_superuser = True
 
 
+class AuditorFactory(UserFactory):
+    role = Role.AUDITOR
+
+
 # --- Alliances and filings ---------------------------------------------------------------
 
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402

@@ -137,6 +137,9 @@ class Role(models.TextChoices):
     MUNICIPAL_STAFF = "municipal_staff", _("市科技局工作人员")
     EVALUATOR = "evaluator", _("评审专家")
     ADMIN = "admin", _("系统管理员")
+    # Reads the operation and login logs, nothing else; never the administrator (三员分立:
+    # one role per user, so one person cannot administer the portal and audit themselves).
+    AUDITOR = "auditor", _("安全审计员")
 
 
 class User(AbstractUser):
@@ -235,3 +238,7 @@ class User(AbstractUser):
     @property
     def is_administrator(self) -> bool:
         return self.effective_role == Role.ADMIN
+
+    @property
+    def is_auditor(self) -> bool:
+        return self.effective_role == Role.AUDITOR

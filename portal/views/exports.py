@@ -26,11 +26,13 @@ AUDIT_LABELS = {
     ExportJob.Kind.ALLIANCES: gettext_lazy("导出联盟名录"),
     ExportJob.Kind.FILINGS: gettext_lazy("导出备案申请"),
     ExportJob.Kind.DOSSIER: gettext_lazy("生成联盟档案包"),
+    ExportJob.Kind.OPERATION_LOG: gettext_lazy("导出操作日志"),
+    ExportJob.Kind.LOGIN_LOG: gettext_lazy("导出登录日志"),
 }
 
 
 @transaction.atomic
-def _start(request, kind, params, *, subject=None):
+def start_export(request, kind, params, *, subject=None):
     """Queue the job and log who asked for which data (等保2.0 security audit)."""
     job = ExportJob.objects.create(user=request.user, kind=kind, params=params)
     record(
@@ -57,7 +59,7 @@ def export_new(request):
                     _("导出条件“%(field)s”无效：%(error)s") % {"field": label, "error": error},
                 )
         return redirect("portal:exports")
-    return _start(request, form.cleaned_data["kind"], form.params())
+    return start_export(request, form.cleaned_data["kind"], form.params())
 
 
 @role_required(*STAFF_ROLES)
@@ -65,7 +67,9 @@ def export_new(request):
 def dossier_new(request, alliance_pk):
     """The audit dossier: municipal staff, including the alliance's liaison officer."""
     alliance = get_object_or_404(alliances_visible_to(request.user), pk=alliance_pk)
-    return _start(request, ExportJob.Kind.DOSSIER, {"alliance": alliance.pk}, subject=alliance)
+    return start_export(
+        request, ExportJob.Kind.DOSSIER, {"alliance": alliance.pk}, subject=alliance
+    )
 
 
 @role_required(*EXPORT_ROLES)
@@ -75,19 +79,28 @@ def export_list(request):
 
 
 def _own_job(request, pk) -> ExportJob:
+    """The user's own job, of a kind the user's role exports now: the logs only for the
+    security auditor, the register and filings only for the business roles."""
     if not request.user.is_authenticated:
         raise PermissionDenied
-    return get_object_or_404(request.user.export_jobs, pk=pk)
+    job = get_object_or_404(request.user.export_jobs, pk=pk)
+    if (job.kind in ExportJob.LOG_KINDS) != request.user.is_auditor:
+        raise PermissionDenied
+    return job
 
 
-@role_required(*EXPORT_ROLES)
+@role_required(*EXPORT_ROLES, Role.AUDITOR)
 def export_detail(request, pk):
     job = _own_job(request, pk)
     template = "portal/export_status.html" if request.htmx else "portal/export_detail.html"
-    return render(request, template, {"job": job})
+    back = {
+        ExportJob.Kind.OPERATION_LOG: "logs:operations",
+        ExportJob.Kind.LOGIN_LOG: "logs:logins",
+    }.get(job.kind, "portal:exports")
+    return render(request, template, {"job": job, "back": back})
 
 
-@role_required(*EXPORT_ROLES)
+@role_required(*EXPORT_ROLES, Role.AUDITOR)
 def export_download(request, pk):
     job = _own_job(request, pk)
     if job.state != ExportJob.State.DONE or not job.file:

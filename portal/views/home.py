@@ -78,6 +78,31 @@ def _lead_unit_summary(user) -> dict:
     }
 
 
+def _auditor_summary(user) -> dict:
+    """A few counts for the security auditor, each from the index on the time (or the
+    action and time): today's entries, the last day's failed logins and lockouts."""
+    import datetime
+
+    from django.utils import timezone
+
+    from audit.retention import RETENTION_DAYS
+
+    from ..logs import log_entries_visible_to
+
+    entries = log_entries_visible_to(user)
+    now = timezone.now()
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    last_day = entries.filter(at__gte=now - datetime.timedelta(days=1))
+    oldest = entries.order_by("at", "pk").values_list("at", flat=True).first()
+    return {
+        "today_entries": entries.filter(at__gte=midnight).count(),
+        "failures_24h": last_day.filter(action="login_failed").count(),
+        "lockouts_24h": last_day.filter(action="lockout").count(),
+        "oldest": timezone.localtime(oldest) if oldest else None,
+        "retention_days": RETENTION_DAYS,
+    }
+
+
 @login_required
 def home(request):
     """Each role lands on its own page: the work waiting for it."""
@@ -94,11 +119,14 @@ def home(request):
         context.update(_supervision_summary(user))
     elif role == Role.LEAD_UNIT:
         context.update(_lead_unit_summary(user))
+    elif role == Role.AUDITOR:
+        context.update(_auditor_summary(user))
     template = {
         Role.LEAD_UNIT: "portal/home_lead_unit.html",
         Role.COUNTY_REVIEWER: "portal/home_county.html",
         Role.MUNICIPAL_STAFF: "portal/home_municipal.html",
         Role.EVALUATOR: "portal/home_evaluator.html",
         Role.ADMIN: "portal/home_admin.html",
+        Role.AUDITOR: "portal/home_auditor.html",
     }.get(role, "portal/home_no_role.html")
     return render(request, template, context)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from accounts.models import OrganisationChange
 from tests.factories import (
     AdminFactory,
+    AuditorFactory,
     CountyReviewerFactory,
     EvaluatorFactory,
     LeadUnitUserFactory,
@@ -20,7 +21,7 @@ from tests.factories import (
 from .conftest import OTHER, form_facts, request_change
 
 pytestmark = pytest.mark.django_db
-ACTORS = ["lead", "other_lead", "county", "other_county", "staff", "admin", "evaluator"]
+ACTORS = ["lead", "other_lead", "county", "other_county", "staff", "admin", "evaluator", "auditor"]
 
 
 @pytest.fixture
@@ -33,6 +34,7 @@ def actors(lead):
         "staff": MunicipalStaffFactory(),
         "admin": AdminFactory(),
         "evaluator": EvaluatorFactory(),
+        "auditor": AuditorFactory(),
     }
 
 
@@ -40,14 +42,17 @@ def actors(lead):
 PAGES = {
     "accounts:organisation_detail": (
         lambda change: [change.organisation_id],
-        [200, 404, 200, 404, 200, 200, 403],
+        [200, 404, 200, 404, 200, 200, 403, 403],
     ),
     "accounts:organisation_edit": (
         lambda change: [change.organisation_id],
-        [200, 404, 403, 403, 200, 200, 403],
+        [200, 404, 403, 403, 200, 200, 403, 403],
     ),
-    "accounts:change_list": (lambda change: [], [403, 403, 200, 200, 200, 200, 403]),
-    "accounts:change_detail": (lambda change: [change.pk], [200, 404, 200, 404, 200, 200, 403]),
+    "accounts:change_list": (lambda change: [], [403, 403, 200, 200, 200, 200, 403, 403]),
+    "accounts:change_detail": (
+        lambda change: [change.pk],
+        [200, 404, 200, 404, 200, 200, 403, 403],
+    ),
 }
 
 
@@ -111,6 +116,7 @@ ASKS = {
     "staff": (302, "approved"),
     "admin": (403, None),
     "evaluator": (403, None),
+    "auditor": (403, None),
 }
 
 

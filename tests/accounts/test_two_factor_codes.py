@@ -241,6 +241,9 @@ def test_administrators_without_a_second_factor_fail_the_deploy_check(settings):
     settings.PORTAL_2FA_REQUIRED_ROLES = ["municipal_staff"]
     with pytest.raises(SystemCheckError, match="accounts.W001"):
         call_command("check", "--deploy", "--fail-level", "WARNING", "--tag", "security")
+    settings.PORTAL_2FA_REQUIRED_ROLES = ["municipal_staff", "admin"]  # not the auditor
+    with pytest.raises(SystemCheckError, match="accounts.W001.*auditor"):
+        call_command("check", "--deploy", "--fail-level", "WARNING", "--tag", "security")
 
 
 def test_the_middleware_order_is_checked(settings):

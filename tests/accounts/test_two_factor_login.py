@@ -9,6 +9,7 @@ from accounts.models import Role
 from tests.factories import (
     PASSWORD,
     AdminFactory,
+    AuditorFactory,
     CountyReviewerFactory,
     EvaluatorFactory,
     LeadUnitUserFactory,
@@ -37,6 +38,7 @@ REQUIRED = [
     (MunicipalStaffFactory, Role.MUNICIPAL_STAFF),
     (EvaluatorFactory, Role.EVALUATOR),
     (AdminFactory, Role.ADMIN),
+    (AuditorFactory, Role.AUDITOR),
 ]
 
 

@@ -5,6 +5,7 @@ everything on that data.
 """
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -40,6 +41,9 @@ def test_seed_demo_covers_every_state_and_is_idempotent():
     first = _counts()
     assert first["Filing"] >= 12
     assert "新建" in out.getvalue()
+    # One security auditor (三员分立), printed with the other demo logins.
+    assert User.objects.get(username="auditor").role == "auditor"
+    assert re.search(r"安全审计员\s+auditor ", out.getvalue())
 
     again = io.StringIO()
     call_command("seed_demo", stdout=again)

@@ -65,6 +65,7 @@ ROLES = [
     "staff",  # municipal staff (also the liaison officer)
     "evaluator",  # the evaluator assigned to the world's applications
     "admin",
+    "auditor",  # the security auditor: the log screens only
 ]
 HOME_COUNTY = "130602"
 OTHER_COUNTY = "130607"
@@ -84,6 +85,7 @@ def build_world() -> SimpleNamespace:
     from supervision.models import AnnualSummary, EventReport
     from tests.factories import (
         AdminFactory,
+        AuditorFactory,
         CountyReviewerFactory,
         EvaluatorFactory,
         LeadUnitUserFactory,
@@ -120,6 +122,7 @@ def build_world() -> SimpleNamespace:
         "staff": staff,
         "evaluator": EvaluatorFactory(),
         "admin": AdminFactory(),
+        "auditor": AuditorFactory(),
     }
     w.lead, w.staff, w.evaluator = lead, staff, w.users["evaluator"]
     w.organisation = lead.organisation
@@ -248,6 +251,13 @@ def build_world() -> SimpleNamespace:
     w.document = w.municipal_review.documents.first()
     w.summary_attachment = w.summary_submitted.attachments.get()
     w.event_attachment = w.event_submitted.attachments.get()
+    # Log entries for the auditor's entry page: a decision on a record, and a login event.
+    from audit.models import AuditEntry, record
+
+    w.audit_entry = AuditEntry.objects.filter(content_type__isnull=False).order_by("-pk").first()
+    w.login_entry = record(
+        subject=lead, action="login_failed", action_label="登录失败", actor=None, reason="x"
+    )
     w.reset_uid = urlsafe_base64_encode(force_bytes(lead.pk))
     w.reset_token = default_token_generator.make_token(lead)
 

@@ -765,7 +765,40 @@ POSTS = [
     Post("portal:policy_part_new", targets=policy_lists, fields=policy_part_fields),
     Post("portal:policy_part_edit", targets=policy_rows, fields=policy_part_fields),
     Post("portal:policy_part_delete", targets=policy_rows),
+    # portal: the security auditor's log screens (their exports)
+    Post("logs:operations_export", fields=lambda w: operation_log_filters(w)),
+    Post("logs:logins_export", fields=lambda w: login_log_filters(w)),
 ]
+
+
+# --- The log screens' filters (GET on the lists, POST on the exports) ------------------
+
+
+def _log_filters(w):
+    return {
+        "user": S.choice([w.lead.username, "测", "nobody"]),
+        "since": S.date(),
+        "until": S.date(),
+        "result": S.choice(["success", "failure"]),
+        "ip": S.choice(["127.0.0.1", "10.", "::1"]),
+    }
+
+
+def operation_log_filters(w):
+    return {
+        **_log_filters(w),
+        "role": S.choice(["lead_unit", "municipal_staff", "auditor", "none"]),
+        "action": S.choice(["提交", "登录"]),
+        "record_type": S.choice(["filings.filing", "accounts.user", "none", "audit.auditentry"]),
+        "record_id": S.integer(1, 1000),
+    }
+
+
+def login_log_filters(w):
+    return {
+        **_log_filters(w),
+        "kind": S.choice(["login", "logout", "login_failed", "lockout", "two_factor"]),
+    }
 
 
 # --- GET: list pages and their filters --------------------------------------------------
@@ -861,6 +894,8 @@ PAGES = [
         ),
     ),
     Page("registry:revocations", filters()),
+    Page("logs:operations", lambda w: {"page": page(), **operation_log_filters(w)}),
+    Page("logs:logins", lambda w: {"page": page(), **login_log_filters(w)}),
 ]
 
 
@@ -912,6 +947,7 @@ READ_ONLY = {
     "portal:policy_detail": pk_of("policy_draft", "policy_v1"),
     "portal:policy_preview": lambda w: [{"pk": w.policy_draft.pk}],
     "registry:alliance": pk_of("alliance", "draft"),
+    "logs:entry": pk_of("audit_entry", "login_entry"),
 }
 # Not fuzzed here: Django's own admin and the language switch (see docs/fuzzing.md).
 SKIPPED_PREFIXES = ("admin/", "i18n/", "static/")

@@ -14,6 +14,7 @@ from subsidies.models import Application, Assignment, Award, EvidenceFile, Objec
 from tests.factories import (
     PDF_BYTES,
     AdminFactory,
+    AuditorFactory,
     CountyReviewerFactory,
     EvaluatorFactory,
     LeadUnitUserFactory,
@@ -24,7 +25,17 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-ROLES = ["staff", "admin", "lead", "other_lead", "county", "assigned", "stranger", "anonymous"]
+ROLES = [
+    "staff",
+    "admin",
+    "lead",
+    "other_lead",
+    "county",
+    "assigned",
+    "stranger",
+    "auditor",
+    "anonymous",
+]
 LOGIN = "login"
 
 
@@ -87,6 +98,7 @@ def world():
         "county": CountyReviewerFactory(),
         "assigned": assigned,
         "stranger": stranger,
+        "auditor": AuditorFactory(),  # reads the logs only: 403 but on the public results
         "anonymous": None,
     }
     return {
@@ -175,7 +187,7 @@ PAGES = [
     (
         "award notice",
         lambda w: reverse("subsidies:award_notice", args=[w["award"].pk]),
-        _expect(staff=200, admin=200, lead=200, rest=404),
+        _expect(staff=200, admin=200, lead=200, auditor=403, rest=404),
     ),
     (
         "application list",

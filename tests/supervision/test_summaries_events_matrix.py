@@ -14,6 +14,7 @@ from supervision import services
 from supervision.models import AnnualSummary, EventAttachment, EventReport, SummaryAttachment
 from tests.factories import (
     AdminFactory,
+    AuditorFactory,
     CountyReviewerFactory,
     EvaluatorFactory,
     LeadUnitUserFactory,
@@ -28,7 +29,17 @@ pytestmark = pytest.mark.django_db
 
 OTHER_COUNTY = "130607"
 THIS_YEAR = timezone.localdate().year
-ROLES = ["lead_a", "lead_b", "county_a", "county_b", "staff", "admin", "evaluator", "anon"]
+ROLES = [
+    "lead_a",
+    "lead_b",
+    "county_a",
+    "county_b",
+    "staff",
+    "admin",
+    "evaluator",
+    "auditor",
+    "anon",
+]
 
 
 @pytest.fixture
@@ -46,6 +57,7 @@ def world():
         "staff": MunicipalStaffFactory(),
         "admin": AdminFactory(),
         "evaluator": EvaluatorFactory(),
+        "auditor": AuditorFactory(),
         "anon": None,
         "a": filed_alliance(lead_user=lead_a),
         "b": filed_alliance(lead_user=lead_b),
@@ -92,10 +104,11 @@ def _is_login_redirect(response):
 
 # --- Pages (GET) -------------------------------------------------------------------------------
 
-READ_SUBMITTED = [200, 404, 200, 404, 200, 200, 403, "login"]
-READ_LIST = [200, 200, 200, 200, 200, 200, 403, "login"]
-READ_DRAFT = [200, 404, 404, 404, 404, 404, 403, "login"]
-LEAD_ONLY = [200, 404, 403, 403, 403, 403, 403, "login"]
+# The security auditor reads the logs only: 403 on every business page.
+READ_SUBMITTED = [200, 404, 200, 404, 200, 200, 403, 403, "login"]
+READ_LIST = [200, 200, 200, 200, 200, 200, 403, 403, "login"]
+READ_DRAFT = [200, 404, 404, 404, 404, 404, 403, 403, "login"]
+LEAD_ONLY = [200, 404, 403, 403, 403, 403, 403, 403, "login"]
 
 PAGES = {
     "summary_list": (lambda w: reverse("supervision:summary_list"), READ_LIST),
