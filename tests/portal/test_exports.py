@@ -193,5 +193,5 @@ def test_exports_and_dossiers_are_audited(client, django_capture_on_commit_callb
     entries = list(AuditEntry.objects.filter(action="export").order_by("pk"))
     assert [e.action_label for e in entries] == ["导出联盟名录", "生成联盟档案包"]
     assert all(e.actor == staff for e in entries)
-    assert f'"jurisdiction": {place.pk}' in entries[0].reason
+    assert f"县（市、区） {place.pk}" in entries[0].reason
     assert entries[1].subject == alliance
