@@ -364,10 +364,26 @@ def _subjects(entries) -> dict:
     return found
 
 
+#: Where the typed user name ends in a lockout's reason (accounts.signals.audit_lockout).
+LOCKOUT_MARKERS = (" 连续登录失败", " 在锁定期间")
+
+
 def _typed_name(entry) -> str:
-    """The user name a failed login or lockout typed (the first word of its reason)."""
-    words = entry.reason.split()
-    return words[0] if words else ""
+    """The user name a failed login or lockout typed, shown as typed and marked as such:
+    its reason is "<name as typed> <address>" (a lockout's, "<name> 连续登录失败…"), and a
+    name may itself contain spaces, an address or a newline — so it is never taken for an
+    account's name ("admin 10.0.0.1 x" is not the administrator)."""
+    reason = entry.reason
+    for marker in LOCKOUT_MARKERS:
+        if marker in reason:
+            reason = reason.split(marker, 1)[0]
+            break
+    else:
+        head, _sep, tail = reason.rpartition(" ")
+        if head and (tail == (entry.ip or "") or tail.count(".") == 3 or ":" in tail):
+            reason = head
+    typed = " ".join(reason.split())  # a newline typed into the name is shown as a space
+    return _("输入的用户名“%(name)s”（无此账号）") % {"name": typed} if typed else ""
 
 
 def present(entries) -> list[Row]:

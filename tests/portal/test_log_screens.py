@@ -382,7 +382,7 @@ def test_the_login_log_shows_login_events_only(client, login_events):
     assert lockout.entry.ip == "203.0.113.9" and lockout.failed
     assert "连续登录失败5次，锁定30分钟" in lockout.entry.reason
     ghost = next(r for r in response.context["rows"] if "ghost" in r.entry.reason)
-    assert ghost.account == "ghost"
+    assert ghost.account == "输入的用户名“ghost”（无此账号）"
     page = response.content.decode()
     assert "登录锁定" in page and "失败" in page and "203.0.113.9" in page
 
@@ -495,3 +495,17 @@ def test_times_are_shown_in_shanghai_time(client, auditor):
     page = client.get(reverse("logs:entry", args=[entry.pk])).content.decode()
     assert "2026-03-12 01:30:00" in page
     assert timezone.get_default_timezone_name() == "Asia/Shanghai"
+
+
+def test_a_typed_name_that_looks_like_an_account_is_shown_as_typed(client):
+    """The penetration test typed "admin 10.66.66.66 junk": the log named the administrator."""
+    AdminFactory(username="admin")
+    client.post(
+        reverse("accounts:login"),
+        {"username": "admin 10.66.66.66 junk\nroot", "password": "x"},
+        REMOTE_ADDR="203.0.113.77",
+    )
+    client.force_login(AuditorFactory())
+    rows = client.get(reverse(LOGINS)).context["rows"]
+    row = next(r for r in rows if r.entry.action == "login_failed")
+    assert row.account == "输入的用户名“admin 10.66.66.66 junk root”（无此账号）"
