@@ -79,12 +79,7 @@ def two_factor_users(request):
     return render(
         request,
         "security/two_factor.html",
-        {
-            "filter": filterset,
-            "page_obj": page,
-            "form": security_forms.TwoFactorResetForm(),
-            "required_roles": settings.PORTAL_2FA_REQUIRED_ROLES,
-        },
+        {"filter": filterset, "page_obj": page},
     )
 
 
