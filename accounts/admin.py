@@ -1,24 +1,24 @@
 """The Django admin, for administrators only (PortalAdminSite). A unit's legal facts are
 read-only here: they change only through a change request (accounts.services). What an
-administrator changes about users' and groups' access, and passwords, is audited, and so
-is a reset of a user's two-factor login (the one thing an administrator does about it:
-django-otp's own device pages are not registered, they would show the secrets)."""
+administrator changes about users' and groups' access, and passwords, is audited. The
+administrator does not reset two-factor login, lift lockouts or end sessions: those are
+the security administrator's (三员分立), in the portal's own pages (portal.views.security).
+The list shows whether a user enrolled; django-otp's own device pages are not registered,
+they would show the secrets."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import in_log_language, record
-from core.client_ip import client_ip
 
-from . import services, two_factor, user_audit
+from . import services, user_audit
 from .forms import OrganisationForm
 from .models import Jurisdiction, Organisation, User
 from .signals import password_changed
@@ -112,7 +112,6 @@ class UserAdmin(AuditedAccessMixin, BaseUserAdmin):
         "is_active",
         "two_factor_enrolled",
     ]
-    actions = ["reset_two_factor"]
     list_filter = ["role", "is_liaison_officer", "is_active", "jurisdiction"]
     search_fields = ["username", "first_name", "last_name", "email", "organisation__name"]
     list_select_related = ["organisation", "jurisdiction"]
@@ -136,25 +135,6 @@ class UserAdmin(AuditedAccessMixin, BaseUserAdmin):
     @admin.display(description=_("两步验证"), boolean=True, ordering="two_factor_on")
     def two_factor_enrolled(self, obj):
         return obj.two_factor_on
-
-    @admin.action(description=_("重置两步验证（丢失或更换手机）"))
-    def reset_two_factor(self, request, queryset):
-        done = [
-            user
-            for user in queryset
-            if two_factor.two_factor_reset(user=user, by=request.user, address=client_ip(request))
-        ]
-        if done:
-            text = ngettext(
-                "已重置 %(n)d 个用户的两步验证：原身份验证器和备用码已作废，要求两步验证的角色下次访问时须重新绑定。",
-                "已重置 %(n)d 个用户的两步验证：原身份验证器和备用码已作废，要求两步验证的角色下次访问时须重新绑定。",
-                len(done),
-            )
-            self.message_user(request, text % {"n": len(done)}, messages.SUCCESS)
-        if len(done) < len(queryset):
-            self.message_user(
-                request, _("其余选中的用户尚未绑定身份验证器，无需重置。"), messages.WARNING
-            )
 
     def user_change_password(self, request, id, form_url=""):
         # Django's view answers a redirect for success and for some refusals alike: the

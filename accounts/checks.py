@@ -43,8 +43,13 @@ def two_factor_middleware(app_configs, **kwargs):
 
 @register(Tags.security, deploy=True)
 def two_factor_for_administrators(app_configs, **kwargs):
-    # The administrator and the security auditor (三员分立) are both administrator roles.
-    missing = [r for r in ("admin", "auditor") if r not in settings.PORTAL_2FA_REQUIRED_ROLES]
+    # The system administrator, the security administrator and the security auditor
+    # (三员分立) are all administrator roles.
+    missing = [
+        r
+        for r in ("admin", "security_admin", "auditor")
+        if r not in settings.PORTAL_2FA_REQUIRED_ROLES
+    ]
     if not missing:
         return []
     return [
@@ -52,7 +57,7 @@ def two_factor_for_administrators(app_configs, **kwargs):
             f"Administrator roles may log in without a second factor: {', '.join(missing)} "
             "(PORTAL_2FA_REQUIRED_ROLES).",
             hint="等保2.0 三级 asks two kinds of authentication for administrators: keep "
-            "'admin' and 'auditor'.",
+            "'admin', 'security_admin' and 'auditor'.",
             id="accounts.W001",
         )
     ]

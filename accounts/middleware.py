@@ -86,12 +86,31 @@ def auditor_may_open(view_name: str, namespace: str) -> bool:
     return namespace in AUDITOR_NAMESPACES or view_name in AUDITOR_PAGES
 
 
+#: What the security administrator reaches: their four pages (lockouts, two-factor resets,
+#: sessions, the password policy), and the same account, inbox and public pages as the
+#: auditor, but no log screen and no export job (they ask for none).
+SECURITY_ADMIN_NAMESPACES = {"security", "registry"}
+SECURITY_ADMIN_PAGES = AUDITOR_PAGES - {"portal:export_detail", "portal:export_download"}
+
+
+def security_admin_may_open(view_name: str, namespace: str) -> bool:
+    return namespace in SECURITY_ADMIN_NAMESPACES or view_name in SECURITY_ADMIN_PAGES
+
+
+#: Roles confined to an allow-list, and the test each page must pass.
+CONFINED = {
+    Role.AUDITOR: auditor_may_open,
+    Role.SECURITY_ADMIN: security_admin_may_open,
+}
+
+
 class AuditorScopeMiddleware:
-    """The security auditor (安全审计员) reads the logs and nothing else: any other page —
-    a business record, a list, the Django admin — answers 403, whatever the view's own
-    checks would say (they refuse the auditor too; this keeps a new page from forgetting
-    to). After TwoFactorMiddleware: an auditor still owing the second factor is sent to
-    give it first."""
+    """The security auditor (安全审计员) reads the logs and nothing else, and the security
+    administrator (安全管理员) manages lockouts, two-factor resets and sessions and nothing
+    else: any other page — a business record, a list, a log, the Django admin — answers
+    403, whatever the view's own checks would say (they refuse these roles too; this keeps
+    a new page from forgetting to). After TwoFactorMiddleware: a user still owing the
+    second factor is sent to give it first."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -101,9 +120,12 @@ class AuditorScopeMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or user.effective_role != Role.AUDITOR:
+        if user is None or not user.is_authenticated:
+            return None
+        may_open = CONFINED.get(user.effective_role)
+        if may_open is None:
             return None
         match = request.resolver_match
-        if auditor_may_open(match.view_name, match.namespace):
+        if may_open(match.view_name, match.namespace):
             return None
         raise PermissionDenied

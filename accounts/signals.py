@@ -2,6 +2,8 @@
 logins, lockouts, password changes and password resets. Never the password, never a reset
 token."""
 
+import time
+
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -37,6 +39,10 @@ def _address(request):
 
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        # For the security administrator's session list (accounts.security_admin).
+        request.session["_portal_address"] = _address(request)
+        request.session["_portal_login_at"] = int(time.time())
     record(
         subject=user, action="login", action_label=_("登录"), actor=user, reason=_address(request)
     )

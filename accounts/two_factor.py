@@ -49,7 +49,7 @@ WRONG_CODE = _(
 )
 THROTTLED = _("验证码错误次数过多，请等待 %(seconds)s 秒后再试。")
 NO_ENROLMENT = _("绑定页面已失效，请重新打开“绑定身份验证器”页面扫描二维码。")
-ALREADY_ENROLLED = _("您已绑定身份验证器。如需更换手机，请联系系统管理员重置两步验证。")
+ALREADY_ENROLLED = _("您已绑定身份验证器。如需更换手机，请联系安全管理员重置两步验证。")
 NOT_ENROLLED = _("请先绑定身份验证器，再生成备用码。")
 
 
@@ -211,14 +211,15 @@ def backup_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
-def two_factor_reset(*, user, by, address: str = "") -> bool:
-    """An administrator removes a user's authenticator and backup codes (a lost phone):
-    the user's sessions are no longer verified, and a role that requires two-factor login
-    enrols again at its next request. False when there was nothing to reset."""
+def two_factor_reset(*, user, by, address: str = "", reason: str = "") -> bool:
+    """The security administrator removes a user's authenticator and backup codes (a lost
+    phone): the user's sessions are no longer verified, and a role that requires two-factor
+    login enrols again at its next request. False when there was nothing to reset."""
     with transaction.atomic():
         totp, _ = TOTPDevice.objects.filter(user=user).delete()
         static, _ = StaticDevice.objects.filter(user=user).delete()
         if not (totp or static):
             return False
-        _audit("two_factor_reset", user=user, actor=by, reason=address)
+        text = " ".join(part for part in (address, (reason or "").strip()) if part)
+        _audit("two_factor_reset", user=user, actor=by, reason=text)
     return True

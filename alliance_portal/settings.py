@@ -291,7 +291,14 @@ PORTAL_2FA_REQUIRED_ROLES = [
     role
     for role in env.list(
         "PORTAL_2FA_REQUIRED_ROLES",
-        default=["municipal_staff", "county_reviewer", "evaluator", "admin", "auditor"],
+        default=[
+            "municipal_staff",
+            "county_reviewer",
+            "evaluator",
+            "admin",
+            "auditor",
+            "security_admin",
+        ],
     )
     if role
 ]

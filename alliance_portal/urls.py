@@ -14,6 +14,7 @@ urlpatterns = [
     path("supervision/recommendations/", include("supervision.urls_recommendations")),
     path("registry/", include("portal.urls_registry")),
     path("logs/", include("portal.urls_logs")),
+    path("security/", include("portal.urls_security")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("portal.urls")),
 ]

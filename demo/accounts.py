@@ -79,6 +79,8 @@ USERS = [
     ("admin", "系统", "管理员", Role.ADMIN, None, None, False),
     # 三员分立: the security auditor reads the logs and nothing else.
     ("auditor", "审计", "员", Role.AUDITOR, None, None, False),
+    # 三员分立: the security administrator: lockouts, two-factor resets, sessions.
+    ("security", "安全", "管理员", Role.SECURITY_ADMIN, None, None, False),
 ]
 
 

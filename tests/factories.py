@@ -111,6 +111,10 @@ class AuditorFactory(UserFactory):
     role = Role.AUDITOR
 
 
+class SecurityAdminFactory(UserFactory):
+    role = Role.SECURITY_ADMIN
+
+
 # --- Alliances and filings ---------------------------------------------------------------
 
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402

@@ -140,6 +140,9 @@ class Role(models.TextChoices):
     # Reads the operation and login logs, nothing else; never the administrator (三员分立:
     # one role per user, so one person cannot administer the portal and audit themselves).
     AUDITOR = "auditor", _("安全审计员")
+    # Lockouts, two-factor resets, sessions and the password policy, nothing else: the third
+    # of 三员分立 (these duties were the administrator's).
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
 
 
 class User(AbstractUser):
@@ -242,3 +245,7 @@ class User(AbstractUser):
     @property
     def is_auditor(self) -> bool:
         return self.effective_role == Role.AUDITOR
+
+    @property
+    def is_security_admin(self) -> bool:
+        return self.effective_role == Role.SECURITY_ADMIN

@@ -121,6 +121,10 @@ def home(request):
         context.update(_lead_unit_summary(user))
     elif role == Role.AUDITOR:
         context.update(_auditor_summary(user))
+    elif role == Role.SECURITY_ADMIN:
+        from accounts.security_admin import lockouts
+
+        context["lockout_count"] = len(lockouts())
     template = {
         Role.LEAD_UNIT: "portal/home_lead_unit.html",
         Role.COUNTY_REVIEWER: "portal/home_county.html",
@@ -128,5 +132,6 @@ def home(request):
         Role.EVALUATOR: "portal/home_evaluator.html",
         Role.ADMIN: "portal/home_admin.html",
         Role.AUDITOR: "portal/home_auditor.html",
+        Role.SECURITY_ADMIN: "portal/home_security_admin.html",
     }.get(role, "portal/home_no_role.html")
     return render(request, template, context)

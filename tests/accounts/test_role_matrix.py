@@ -15,13 +15,24 @@ from tests.factories import (
     EvaluatorFactory,
     LeadUnitUserFactory,
     MunicipalStaffFactory,
+    SecurityAdminFactory,
     jurisdiction,
 )
 
 from .conftest import OTHER, form_facts, request_change
 
 pytestmark = pytest.mark.django_db
-ACTORS = ["lead", "other_lead", "county", "other_county", "staff", "admin", "evaluator", "auditor"]
+ACTORS = [
+    "lead",
+    "other_lead",
+    "county",
+    "other_county",
+    "staff",
+    "admin",
+    "evaluator",
+    "auditor",
+    "security_admin",
+]
 
 
 @pytest.fixture
@@ -35,6 +46,7 @@ def actors(lead):
         "admin": AdminFactory(),
         "evaluator": EvaluatorFactory(),
         "auditor": AuditorFactory(),
+        "security_admin": SecurityAdminFactory(),
     }
 
 
@@ -42,16 +54,16 @@ def actors(lead):
 PAGES = {
     "accounts:organisation_detail": (
         lambda change: [change.organisation_id],
-        [200, 404, 200, 404, 200, 200, 403, 403],
+        [200, 404, 200, 404, 200, 200, 403, 403, 403],
     ),
     "accounts:organisation_edit": (
         lambda change: [change.organisation_id],
-        [200, 404, 403, 403, 200, 200, 403, 403],
+        [200, 404, 403, 403, 200, 200, 403, 403, 403],
     ),
-    "accounts:change_list": (lambda change: [], [403, 403, 200, 200, 200, 200, 403, 403]),
+    "accounts:change_list": (lambda change: [], [403, 403, 200, 200, 200, 200, 403, 403, 403]),
     "accounts:change_detail": (
         lambda change: [change.pk],
-        [200, 404, 200, 404, 200, 200, 403, 403],
+        [200, 404, 200, 404, 200, 200, 403, 403, 403],
     ),
 }
 
@@ -117,6 +129,7 @@ ASKS = {
     "admin": (403, None),
     "evaluator": (403, None),
     "auditor": (403, None),
+    "security_admin": (403, None),
 }
 
 

@@ -1,5 +1,5 @@
 """Two-factor codes: a wrong code is refused and throttled, a backup code works once,
-backup codes are regenerated, an administrator's reset is audited and forces enrolment
+backup codes are regenerated, the security administrator's reset is audited and forces enrolment
 again; every event is in the audit log, and no secret or code ever is."""
 
 import datetime
@@ -14,7 +14,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
 from audit.models import AuditEntry
-from tests.factories import AdminFactory, LeadUnitUserFactory, MunicipalStaffFactory
+from tests.factories import (
+    AdminFactory,
+    LeadUnitUserFactory,
+    MunicipalStaffFactory,
+    SecurityAdminFactory,
+)
 from tests.two_factor import code_at, enrolled, give_code, password_login, usable_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.two_factor]
@@ -183,29 +188,29 @@ def test_no_secret_and_no_code_is_ever_logged(client, staff):
         assert value.lower() not in logged
 
 
-def test_an_administrators_reset_is_audited_and_forces_enrolment_again(client, staff):
+def test_a_security_administrators_reset_is_audited_and_forces_enrolment_again(client, staff):
     device, codes = enrolled(staff)
     password_login(client, staff)
     give_code(client, usable_code(device))
     assert client.get(QUEUE).status_code == 200
 
-    admin = AdminFactory(is_staff=True)
-    enrolled(admin)
-    admin_client = type(client)()
-    admin_client.force_login(admin)
-    session = admin_client.session
-    session["otp_device_id"] = TOTPDevice.objects.get(user=admin).persistent_id
+    security = SecurityAdminFactory()
+    security_client = type(client)()
+    security_client.force_login(security)
+    session = security_client.session
+    session["otp_device_id"] = enrolled(security)[0].persistent_id
     session.save()
-    response = admin_client.post(
-        reverse("admin:accounts_user_changelist"),
-        {"action": "reset_two_factor", "_selected_action": [staff.pk]},
+    response = security_client.post(
+        reverse("security:two_factor_reset", args=[staff.pk]),
+        {"confirm": "on", "reason": "手机丢失，本人来电核实"},
         follow=True,
     )
-    assert "已重置 1 个用户的两步验证" in response.content.decode()
+    assert "原身份验证器和备用码已作废" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=staff).exists()
     assert not StaticDevice.objects.filter(user=staff).exists()
     entry = AuditEntry.objects.for_object(staff).get(action="two_factor_reset")
-    assert entry.actor == admin and entry.action_label == "管理员重置两步验证"
+    assert entry.actor == security and entry.actor_role == "security_admin"
+    assert "手机丢失，本人来电核实" in entry.reason
 
     # The staff member's verified session is verified no more: enrol again.
     response = client.get(QUEUE)
@@ -221,7 +226,15 @@ def test_the_admin_shows_who_has_two_factor_login_and_never_a_secret(client, sta
     session["otp_device_id"] = enrolled(admin)[0].persistent_id
     session.save()
     page = client.get(reverse("admin:accounts_user_changelist")).content.decode()
-    assert "两步验证" in page and "重置两步验证" in page
+    assert "两步验证" in page
+    # Resetting it is the security administrator's (三员分立), not an admin action.
+    assert "重置两步验证" not in page and "reset_two_factor" not in page
+    client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "reset_two_factor", "_selected_action": [staff.pk]},
+    )
+    assert TOTPDevice.objects.filter(user=staff).exists()
+    assert not AuditEntry.objects.filter(action="two_factor_reset").exists()
     # django-otp's own device pages (keys, QR codes, adding a device for someone) are gone.
     assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
     assert client.get("/admin/otp_static/staticdevice/").status_code == 404
@@ -243,6 +256,9 @@ def test_administrators_without_a_second_factor_fail_the_deploy_check(settings):
         call_command("check", "--deploy", "--fail-level", "WARNING", "--tag", "security")
     settings.PORTAL_2FA_REQUIRED_ROLES = ["municipal_staff", "admin"]  # not the auditor
     with pytest.raises(SystemCheckError, match="accounts.W001.*auditor"):
+        call_command("check", "--deploy", "--fail-level", "WARNING", "--tag", "security")
+    settings.PORTAL_2FA_REQUIRED_ROLES = ["municipal_staff", "admin", "auditor"]
+    with pytest.raises(SystemCheckError, match="accounts.W001.*security_admin"):
         call_command("check", "--deploy", "--fail-level", "WARNING", "--tag", "security")
 
 

@@ -44,6 +44,9 @@ def test_seed_demo_covers_every_state_and_is_idempotent():
     # One security auditor (三员分立), printed with the other demo logins.
     assert User.objects.get(username="auditor").role == "auditor"
     assert re.search(r"安全审计员\s+auditor ", out.getvalue())
+    # And one security administrator, the third of the three.
+    assert User.objects.get(username="security").role == "security_admin"
+    assert re.search(r"安全管理员\s+security ", out.getvalue())
 
     again = io.StringIO()
     call_command("seed_demo", stdout=again)

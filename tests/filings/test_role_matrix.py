@@ -19,13 +19,26 @@ from tests.factories import (
     EvaluatorFactory,
     LeadUnitUserFactory,
     MunicipalStaffFactory,
+    SecurityAdminFactory,
     filing_in_state,
     jurisdiction,
 )
 
 pytestmark = pytest.mark.django_db
 S = Filing.State
-ACTORS = ["lead", "other_lead", "county", "other_county", "staff", "admin", "evaluator", "auditor"]
+ACTORS = [
+    "lead",
+    "other_lead",
+    "county",
+    "other_county",
+    "staff",
+    "admin",
+    "evaluator",
+    "auditor",
+    "security_admin",
+]
+#: Roles confined to their own pages (三员分立): 403 on every business page.
+CONFINED = ("auditor", "security_admin")
 
 # (transition, URL name, state it starts from, POST data, target state, the one allowed actor)
 TRANSITIONS = [
@@ -87,18 +100,19 @@ def make_actor(name, filing):
         "admin": AdminFactory,
         "evaluator": EvaluatorFactory,
         "auditor": AuditorFactory,
+        "security_admin": SecurityAdminFactory,
     }[name]()
 
 
 def refused(actor) -> int:
     """A page the actor may not see: 404 (not even a hint it exists), but 403 for the
-    security auditor, who reaches no business page at all."""
-    return 403 if actor == "auditor" else 404
+    security auditor and the security administrator, who reach no business page at all."""
+    return 403 if actor in CONFINED else 404
 
 
 def expected_refusal(actor, state) -> int:
-    if actor == "auditor":
-        return 403  # the security auditor reaches no business page at all
+    if actor in CONFINED:
+        return 403  # the security auditor and administrator reach no business page at all
     visible = SEES_DRAFTS if state == S.DRAFT else SEES_SUBMITTED
     return 403 if actor in visible else 404
 

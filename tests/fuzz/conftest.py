@@ -66,6 +66,7 @@ ROLES = [
     "evaluator",  # the evaluator assigned to the world's applications
     "admin",
     "auditor",  # the security auditor: the log screens only
+    "security_admin",  # lockouts, two-factor resets, sessions, the password policy
 ]
 HOME_COUNTY = "130602"
 OTHER_COUNTY = "130607"
@@ -92,6 +93,7 @@ def build_world() -> SimpleNamespace:
         MunicipalStaffFactory,
         OrganisationFactory,
         RevokedCaseHelper,
+        SecurityAdminFactory,
         eligible_alliance,
         filed_alliance,
         filing_in_state,
@@ -123,6 +125,7 @@ def build_world() -> SimpleNamespace:
         "evaluator": EvaluatorFactory(),
         "admin": AdminFactory(),
         "auditor": AuditorFactory(),
+        "security_admin": SecurityAdminFactory(),
     }
     w.lead, w.staff, w.evaluator = lead, staff, w.users["evaluator"]
     w.organisation = lead.organisation

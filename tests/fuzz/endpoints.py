@@ -768,6 +768,24 @@ POSTS = [
     # portal: the security auditor's log screens (their exports)
     Post("logs:operations_export", fields=lambda w: operation_log_filters(w)),
     Post("logs:logins_export", fields=lambda w: login_log_filters(w)),
+    # portal: the security administrator's actions
+    Post(
+        "security:unlock",
+        fields=lambda w: {
+            "username": S.choice([w.lead.username, "nobody", ""]) | S.text(),
+            "ip_address": S.choice(["127.0.0.1", "::1", "not-an-address", ""]),
+            "reason": S.text(),
+        },
+    ),
+    Post(
+        "security:two_factor_reset",
+        targets=lambda w: [{"pk": w.lead.pk}, {"pk": w.staff.pk}],
+        fields=lambda w: {"confirm": S.choice(["on", "", "0"]), "reason": S.text()},
+    ),
+    Post(
+        "security:session_end",
+        fields=lambda w: {"session": S.choice(["", "0" * 32, "x"]) | S.text(), "reason": S.text()},
+    ),
 ]
 
 
@@ -896,6 +914,13 @@ PAGES = [
     Page("registry:revocations", filters()),
     Page("logs:operations", lambda w: {"page": page(), **operation_log_filters(w)}),
     Page("logs:logins", lambda w: {"page": page(), **login_log_filters(w)}),
+    Page(
+        "security:two_factor",
+        filters(
+            role=lambda w: S.choice(["admin", "lead_unit", "nobody", ""]),
+            enrolled=lambda w: S.choice(["yes", "no", "maybe"]),
+        ),
+    ),
 ]
 
 
@@ -948,6 +973,9 @@ READ_ONLY = {
     "portal:policy_preview": lambda w: [{"pk": w.policy_draft.pk}],
     "registry:alliance": pk_of("alliance", "draft"),
     "logs:entry": pk_of("audit_entry", "login_entry"),
+    "security:lockouts": lambda w: [{}],
+    "security:sessions": lambda w: [{}],
+    "security:password_policy": lambda w: [{}],
 }
 # Not fuzzed here: Django's own admin and the language switch (see docs/fuzzing.md).
 SKIPPED_PREFIXES = ("admin/", "i18n/", "static/")

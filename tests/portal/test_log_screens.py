@@ -27,6 +27,7 @@ from tests.factories import (
     EvaluatorFactory,
     LeadUnitUserFactory,
     MunicipalStaffFactory,
+    SecurityAdminFactory,
     draft_filing,
     filing_in_state,
 )
@@ -41,6 +42,7 @@ OTHERS = {
     "county": CountyReviewerFactory,
     "lead": LeadUnitUserFactory,
     "evaluator": EvaluatorFactory,
+    "security_admin": SecurityAdminFactory,
 }
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 

@@ -19,6 +19,7 @@ from tests.factories import (
     EvaluatorFactory,
     LeadUnitUserFactory,
     MunicipalStaffFactory,
+    SecurityAdminFactory,
     eligible_alliance,
     pdf_upload,
     subsidy_round,
@@ -34,6 +35,7 @@ ROLES = [
     "assigned",
     "stranger",
     "auditor",
+    "security_admin",
     "anonymous",
 ]
 LOGIN = "login"
@@ -99,6 +101,7 @@ def world():
         "assigned": assigned,
         "stranger": stranger,
         "auditor": AuditorFactory(),  # reads the logs only: 403 but on the public results
+        "security_admin": SecurityAdminFactory(),  # the same: 403 but on the public results
         "anonymous": None,
     }
     return {
@@ -187,7 +190,7 @@ PAGES = [
     (
         "award notice",
         lambda w: reverse("subsidies:award_notice", args=[w["award"].pk]),
-        _expect(staff=200, admin=200, lead=200, auditor=403, rest=404),
+        _expect(staff=200, admin=200, lead=200, auditor=403, security_admin=403, rest=404),
     ),
     (
         "application list",

@@ -20,6 +20,7 @@ from tests.factories import (
     LeadUnitUserFactory,
     MunicipalStaffFactory,
     OrganisationFactory,
+    SecurityAdminFactory,
     filed_alliance,
     jurisdiction,
     pdf_upload,
@@ -38,6 +39,7 @@ ROLES = [
     "admin",
     "evaluator",
     "auditor",
+    "security_admin",
     "anon",
 ]
 
@@ -58,6 +60,7 @@ def world():
         "admin": AdminFactory(),
         "evaluator": EvaluatorFactory(),
         "auditor": AuditorFactory(),
+        "security_admin": SecurityAdminFactory(),
         "anon": None,
         "a": filed_alliance(lead_user=lead_a),
         "b": filed_alliance(lead_user=lead_b),
@@ -104,11 +107,12 @@ def _is_login_redirect(response):
 
 # --- Pages (GET) -------------------------------------------------------------------------------
 
-# The security auditor reads the logs only: 403 on every business page.
-READ_SUBMITTED = [200, 404, 200, 404, 200, 200, 403, 403, "login"]
-READ_LIST = [200, 200, 200, 200, 200, 200, 403, 403, "login"]
-READ_DRAFT = [200, 404, 404, 404, 404, 404, 403, 403, "login"]
-LEAD_ONLY = [200, 404, 403, 403, 403, 403, 403, 403, "login"]
+# The security auditor reads the logs only, the security administrator manages lockouts,
+# two-factor resets and sessions only: 403 on every business page for both.
+READ_SUBMITTED = [200, 404, 200, 404, 200, 200, 403, 403, 403, "login"]
+READ_LIST = [200, 200, 200, 200, 200, 200, 403, 403, 403, "login"]
+READ_DRAFT = [200, 404, 404, 404, 404, 404, 403, 403, 403, "login"]
+LEAD_ONLY = [200, 404, 403, 403, 403, 403, 403, 403, 403, "login"]
 
 PAGES = {
     "summary_list": (lambda w: reverse("supervision:summary_list"), READ_LIST),
