@@ -21,6 +21,7 @@ from audit.models import in_log_language, record
 from . import services, user_audit
 from .forms import OrganisationForm
 from .models import Jurisdiction, Organisation, User
+from .separation import SEPARATED_ROLES, is_separated
 from .signals import password_changed
 
 
@@ -127,6 +128,27 @@ class UserAdmin(AuditedAccessMixin, BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         (_("平台角色"), {"fields": ["role", "organisation", "jurisdiction", "email"]}),
     ]
+
+    # 三员分立 (accounts.separation): the auditor's and the security administrator's
+    # roles and accounts are out of this administrator's reach.
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        field = super().formfield_for_choice_field(db_field, request, **kwargs)
+        if db_field.name == "role":
+            field.choices = [c for c in field.choices if c[0] not in SEPARATED_ROLES]
+        return field
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and is_separated(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and is_separated(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset.exclude(role__in=SEPARATED_ROLES))
 
     def get_queryset(self, request):
         enrolled = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
