@@ -26,6 +26,14 @@ def chinese_number(n: int) -> str:
     return f"{head}十{CHINESE_DIGITS[ones] if ones else ''}"
 
 
+def number_for_language(n: int) -> str:
+    """An article or item number as the page's language writes it: 十二 in Chinese, 12
+    otherwise (the English catalogue renders 第%(n)s条 as "Art. %(n)s")."""
+    from django.utils import translation
+
+    return chinese_number(n) if (translation.get_language() or "zh").startswith("zh") else str(n)
+
+
 def is_administrator(version, user) -> bool:
     # Issue 13: the administrator keeps the measures the bureau's documents enact.
     return bool(user.is_authenticated and getattr(user, "is_administrator", False))

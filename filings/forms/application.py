@@ -23,7 +23,7 @@ from accounts.uscc import compact, uscc_problem
 from core.crispy import inert
 from core.uploads import TYPE_NAMES
 from policy import selectors as policy_selectors
-from policy.models import chinese_number
+from policy.models import number_for_language
 
 from ..models import Alliance, AllianceMember
 
@@ -79,7 +79,7 @@ def section_legend_and_help(version, title, check_key, note) -> tuple[str, str]:
     )
     if not conditions:
         return str(title), str(note)
-    items = "、".join(f"第{chinese_number(c.number)}项" for c in conditions)
+    items = "、".join(_("第%(n)s项") % {"n": number_for_language(c.number)} for c in conditions)
     texts = "".join(f"第九条{_quoted_item(c)}" for c in conditions)
     return (
         _("%(title)s（第九条%(items)s）") % {"title": title, "items": items},

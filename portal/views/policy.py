@@ -10,7 +10,8 @@ import re
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,10 +22,10 @@ from audit.models import AuditEntry
 from core import transitions
 from core.refusals import REFUSALS, refusal_to_form, show_refusal
 from filings.conformance import check_conformance
-from filings.models import Alliance
+from filings.selectors import alliances_visible_to
 from policy import selectors as policy_selectors
 from policy import services
-from policy.models import PARAMETERS, PolicyVersion, WhenLapsed, chinese_number
+from policy.models import PARAMETERS, PolicyVersion, WhenLapsed, number_for_language
 from policy.validation import publish_problems
 
 from ..policy_forms import ConfirmForm, PartForm, PublishForm, VersionForm
@@ -54,17 +55,13 @@ def version_list(request):
     return render(request, "policy/list.html", {"versions": versions, "today": today})
 
 
-def _bases():
-    return PolicyVersion.objects.all()
-
-
 @admin_only
 def version_new(request):
     latest = PolicyVersion.objects.filter(state=PolicyVersion.State.PUBLISHED).first()
     form = VersionForm(
         request.POST or None,
         new=True,
-        bases=_bases(),
+        bases=PolicyVersion.objects.all(),
         initial={
             "copy_from": latest.pk if latest else None,
             **({name: getattr(latest, name) for name, _article in PARAMETERS} if latest else {}),
@@ -87,7 +84,6 @@ def version_new(request):
 
 
 def _parameters(version):
-    chinese = (translation.get_language() or "zh").startswith("zh")
     rows = []
     for name, article in PARAMETERS:
         field = PolicyVersion._meta.get_field(name)
@@ -100,8 +96,7 @@ def _parameters(version):
             {
                 "label": field.verbose_name,
                 "value": value,
-                # 第十二条 on Chinese pages, Art. 12 on English ones.
-                "article": _("第%(n)s条") % {"n": chinese_number(article) if chinese else article},
+                "article": _("第%(n)s条") % {"n": number_for_language(article)},
                 "help": field.help_text,
             }
         )
@@ -125,8 +120,8 @@ def _lists(version):
 def version_detail(request, pk, *, confirm_form=None, status=200):
     version = _version(pk)
     draft = version.state == PolicyVersion.State.DRAFT
-    actions = {a.name: a for a in transitions.available(version, request.user)}
-    withdraw = actions.get("withdraw")
+    actions = transitions.available(version, request.user, names=["withdraw"])
+    withdraw = actions[0] if actions else None
     context = {
         "withdrawable": withdraw is not None and withdraw.allowed,
         "confirm_form": confirm_form or ConfirmForm(initial={"expected_state": version.state}),
@@ -180,8 +175,7 @@ def version_delete(request, pk):
 @admin_only
 def version_edit(request, pk):
     version = _draft(pk)
-    names = [f for f in VersionForm().fields]
-    initial = {name: getattr(version, name) for name in names}
+    initial = {name: getattr(version, name) for name in services.FIELDS}
     form = VersionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         changed = {k: v for k, v in form.data_for_service().items() if initial.get(k) != v}
@@ -249,8 +243,6 @@ def part_form(request, pk, related, row_pk=None):
 
 
 def version_url(version) -> str:
-    from django.urls import reverse
-
     return reverse("portal:policy_detail", args=[version.pk])
 
 
@@ -409,12 +401,13 @@ def version_preview(request, pk):
     version, optionally checked against one alliance's particulars."""
     version = _version(pk)
     query = request.GET.get("q", "").strip()[:50]
-    found = Alliance.objects.filter(name__icontains=query).order_by("name")[:20] if query else []
+    visible = alliances_visible_to(request.user)
+    found = visible.filter(name__icontains=query).order_by("name")[:20] if query else []
     alliance = None
     checks = None
     chosen = request.GET.get("alliance", "")
     if re.fullmatch(r"[0-9]{1,9}", chosen):
-        alliance = Alliance.objects.filter(pk=int(chosen)).first()
+        alliance = visible.filter(pk=int(chosen)).first()
     if alliance is not None:
         checks = check_conformance(alliance, version=version)
     context = {
