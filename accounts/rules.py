@@ -56,3 +56,33 @@ def facts_unchanged_since_request(change) -> bool:
     """The request was made against the facts as they stand: approving it after they
     changed would silently undo the later change."""
     return change.old_facts() == change.current_facts()
+
+
+# --- Registration transitions ------------------------------------------------------------
+
+
+def may_decide_registration(registration, user) -> bool:
+    """归口审核: the county bureau of the jurisdiction the registration names decides it;
+    municipal staff decide every registration (and alone those outside Baoding, which
+    have no county)."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_municipal_staff:
+        return True
+    return bool(
+        user.is_county_reviewer
+        and registration.jurisdiction_id is not None
+        and user.jurisdiction_id == registration.jurisdiction_id
+    )
+
+
+def is_unit_admin_of(organisation_id, user) -> bool:
+    """The unit's administrator (单位管理员): adds and removes the unit's users, hands the
+    role over, confirms the unit's memberships (Art. 9(3))."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_lead_unit
+        and user.is_unit_admin
+        and user.organisation_id == organisation_id
+    )

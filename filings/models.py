@@ -171,6 +171,20 @@ class AllianceMember(models.Model):
     charter_signed = models.BooleanField(_("法定代表人已签署联盟协议（章程）"), default=False)
     signed_by = models.CharField(_("签署人（法定代表人）"), max_length=50, blank=True)
     joined_at = models.DateTimeField(_("加入时间"), auto_now_add=True)
+    # A registered member unit confirms its membership and its Art. 9(3) signature online
+    # (its administrator does); the filing shows who confirmed when. Empty for a unit
+    # with no account, whose signature the lead unit records from the signed charter.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("拒绝时间"), null=True, blank=True)
+    decline_reason = models.TextField(_("拒绝理由"), blank=True)
 
     class Meta:
         ordering = ["pk"]

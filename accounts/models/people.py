@@ -171,6 +171,9 @@ class User(AbstractUser):
     # Decisions, legal notices and deadlines are always e-mailed; other notices only
     # appear in the portal's inbox when the user opts out.
     email_opt_out = models.BooleanField(_("非必要通知不发送邮件"), default=False)
+    # 单位管理员: one per unit; adds and removes the unit's other users and hands the role
+    # over (accounts.rules.is_unit_admin_of).
+    is_unit_admin = models.BooleanField(_("单位管理员"), default=False)
 
     class Meta:
         verbose_name = _("用户")
@@ -187,6 +190,16 @@ class User(AbstractUser):
             models.CheckConstraint(
                 name="county_reviewer_has_jurisdiction",
                 condition=~Q(role="county_reviewer") | Q(jurisdiction__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(is_unit_admin=True),
+                name="one_unit_admin_per_organisation",
+                violation_error_message=_("每个单位只能有一名单位管理员。"),
+            ),
+            models.CheckConstraint(
+                name="unit_admin_is_unit_user",
+                condition=Q(is_unit_admin=False) | Q(role="lead_unit"),
             ),
             models.CheckConstraint(
                 name="liaison_officer_is_municipal_staff",
