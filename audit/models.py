@@ -32,9 +32,12 @@ _client_address: ContextVar[str] = ContextVar("audit_client_address", default=""
 
 def _valid_address(address) -> str:
     try:
-        return str(ipaddress.ip_address(str(address or "").strip()))
+        parsed = ipaddress.ip_address(str(address or "").strip())
     except ValueError:
         return ""
+    # A dual-stack server sees IPv4 clients as ::ffff:a.b.c.d: log the address people know.
+    mapped = getattr(parsed, "ipv4_mapped", None)
+    return str(mapped or parsed)
 
 
 @contextlib.contextmanager

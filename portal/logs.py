@@ -51,9 +51,11 @@ PROJECT_APPS = (
 TWO_FACTOR_ACTIONS = tuple(TWO_FACTOR_LABELS)
 LOGIN_KINDS = {
     "login": (gettext_lazy("登录"), ("login",)),
-    "logout": (gettext_lazy("退出登录"), ("logout",)),
+    # A session the security administrator ended, and a lockout they lifted, belong with
+    # the events they end (accounts.security_admin).
+    "logout": (gettext_lazy("退出登录（含强制下线）"), ("logout", "session_ended")),
     "login_failed": (gettext_lazy("登录失败"), ("login_failed",)),
-    "lockout": (gettext_lazy("登录锁定"), ("lockout",)),
+    "lockout": (gettext_lazy("登录锁定与解除"), ("lockout", "lockout_reset")),
     "two_factor": (gettext_lazy("两步验证"), TWO_FACTOR_ACTIONS),
 }
 LOGIN_ACTIONS = tuple(action for _label, actions in LOGIN_KINDS.values() for action in actions)

@@ -45,6 +45,9 @@ def test_outside_a_request_there_is_no_address():
     with client_address("2001:db8::1"):
         inner = record(subject=None, action="x", action_label="任务", actor=None)
     assert inner.ip == "2001:db8::1"
+    with client_address("::ffff:203.0.113.7"):  # an IPv4 client on a dual-stack socket
+        mapped = record(subject=None, action="x", action_label="任务", actor=None)
+    assert mapped.ip == "203.0.113.7"
     assert record(subject=None, action="x", action_label="任务", actor=None).ip == ""
 
 

@@ -410,6 +410,27 @@ def test_each_filter_of_the_login_log_narrows_the_rows(client, login_events, par
     assert {row.entry.action for row in response.context["rows"]} == expected
 
 
+def test_the_security_administrators_unlocks_and_ended_sessions_are_login_events(client, auditor):
+    lead = LeadUnitUserFactory()
+    admin = SecurityAdminFactory()
+    unlock = record(
+        subject=lead,
+        action="lockout_reset",
+        action_label="解除登录锁定",
+        actor=admin,
+        reason="本人来电",
+    )
+    ended = record(
+        subject=lead, action="session_ended", action_label="强制下线", actor=admin, reason="离职"
+    )
+    export = record(subject=lead, action="export", action_label="导出联盟名录", actor=lead)
+    client.force_login(auditor)  # itself a login event
+    shown = filtered(client, LOGINS)
+    assert {unlock.pk, ended.pk} <= shown and export.pk not in shown
+    assert filtered(client, LOGINS, kind="lockout") == {unlock.pk}
+    assert filtered(client, LOGINS, kind="logout") == {ended.pk}
+
+
 def test_the_login_log_date_filter(client, auditor):
     lead = LeadUnitUserFactory()
     old = entry_at(at(2026, 1, 5), subject=lead, action="login", action_label="登录", actor=lead)
