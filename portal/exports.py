@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from core.spreadsheets import xlsx_row
 from filings.models import Alliance, Filing
@@ -139,6 +140,13 @@ def _chunks(qs):
         yield chunk
 
 
+def column_width(header: str) -> int:
+    """A column's width in Excel's units (one Latin character): a CJK character takes two;
+    at least 14 (dates, codes), at most 40 (longer texts wrap when opened)."""
+    shown = sum(2 if ord(ch) > 0x2E7F else 1 for ch in header)
+    return max(14, min(40, shown + 4))
+
+
 def build_workbook(kind: str, user, params: dict, progress=None) -> bytes:
     """The .xlsx bytes; ``progress(done, total)`` is called every PROGRESS_EVERY rows or
     so (after each chunk that passes a multiple of it)."""
@@ -146,6 +154,11 @@ def build_workbook(kind: str, user, params: dict, progress=None) -> bytes:
     total = qs.count()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(ExportJob.Kind(kind).label))
+    # Set before the first row (a write-only sheet streams): the header stays in view
+    # when scrolling, and columns start wide enough for their title and typical values.
+    sheet.freeze_panes = "A2"
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column_width(str(header))
     sheet.append(xlsx_row(sheet, headers))
     done = 0
     for chunk in _chunks(qs):

@@ -213,3 +213,17 @@ def test_the_export_job_of_a_former_auditor_exports_nothing():
     data = build_workbook(ExportJob.Kind.OPERATION_LOG, AuditorFactory(), {})
     rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
     assert len(rows) == 2
+
+
+def test_the_workbook_keeps_its_header_in_view_and_columns_readable():
+    from portal.exports import build_workbook, column_width
+
+    data = build_workbook(ExportJob.Kind.OPERATION_LOG, AuditorFactory(), {})
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet.freeze_panes == "A2"
+    header = [cell.value for cell in sheet[1]]
+    widths = [sheet.column_dimensions[cell.column_letter].width for cell in sheet[1]]
+    assert widths == [column_width(h) for h in header]
+    assert min(widths) >= 14
+    # A CJK title counts double: “意见或理由” (5 characters) needs 14 units.
+    assert column_width("意见或理由") == 14 and column_width("操作人所属单位名称全称") == 26
