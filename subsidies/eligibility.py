@@ -31,6 +31,7 @@ def window_problem(round_) -> str | None:
 def eligibility_problems(alliance, round_) -> list[str]:
     """Each reason ``alliance`` may not apply in ``round_``, in words the lead unit can act on."""
     from supervision.models import AnnualSummary, RevocationCase
+    from supervision.models.summaries import owes_summary
 
     problems = []
     if alliance.status == "revoked":
@@ -42,9 +43,8 @@ def eligibility_problems(alliance, round_) -> list[str]:
     ).exists():
         problems.append(_("该联盟有正在办理的取消备案案件，案件办结前不能申请补贴。"))
     last_year = round_.year - 1
-    filed_before = alliance.filed_on is not None and alliance.filed_on.year <= last_year
     if (
-        filed_before
+        owes_summary(alliance, last_year)
         and not AnnualSummary.objects.filter(
             alliance=alliance, year=last_year, state=AnnualSummary.State.ACCEPTED
         ).exists()

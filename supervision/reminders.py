@@ -32,7 +32,7 @@ from filings.models import Alliance
 from policy import selectors as policy_selectors
 
 from .models import AnnualSummary, ReminderLog
-from .models.summaries import annual_summary_due_date
+from .models.summaries import annual_summary_due_date, owes_summary_q
 
 
 @dataclass
@@ -87,7 +87,7 @@ def alliances_owing(year: int):
         state__in=[AnnualSummary.State.SUBMITTED, AnnualSummary.State.ACCEPTED],
     )
     return (
-        Alliance.objects.filter(status=Alliance.Status.FILED, filed_on__year__lte=year)
+        Alliance.objects.filter(owes_summary_q(year))
         .exclude(Exists(handed_in))
         .select_related("liaison_officer")
         .order_by("pk")

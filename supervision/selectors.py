@@ -24,7 +24,7 @@ from .models import (
     Symposium,
     SymposiumInvitation,
 )
-from .models.summaries import annual_summary_due_date
+from .models.summaries import annual_summary_due_date, owes_summary_q
 
 HANDED_IN = (AnnualSummary.State.SUBMITTED, AnnualSummary.State.ACCEPTED)
 
@@ -215,9 +215,7 @@ def compliance(user, year: int, jurisdiction=None) -> dict:
     alliances. Scoped like everything else (a county sees its own jurisdiction).
     """
     due = annual_summary_due_date(year)
-    alliances = alliances_visible_to(user).filter(
-        status=Alliance.Status.FILED, filed_on__year__lte=year
-    )
+    alliances = alliances_visible_to(user).filter(owes_summary_q(year))
     if jurisdiction is not None:
         alliances = alliances.filter(lead_unit__jurisdiction=jurisdiction)
     summary = AnnualSummary.objects.filter(alliance=OuterRef("pk"), year=year)

@@ -48,11 +48,11 @@ def _supervision_summary(user) -> dict:
 
 def _lead_unit_summary(user) -> dict:
     """The lead unit's filed alliances with last year's summary status and open cases."""
-    from django.db.models import Exists, OuterRef
+    from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef
     from django.utils import timezone
 
     from supervision.models import AnnualSummary, RevocationCase
-    from supervision.models.summaries import annual_summary_due_date
+    from supervision.models.summaries import annual_summary_due_date, owes_summary_q
 
     last_year = timezone.localdate().year - 1
     handed_in = AnnualSummary.objects.filter(
@@ -66,7 +66,12 @@ def _lead_unit_summary(user) -> dict:
     alliances = (
         filing_selectors.alliances_visible_to(user)
         .filter(status="filed")
-        .annotate(handed_in=Exists(handed_in), open_case=Exists(open_case))
+        .annotate(
+            handed_in=Exists(handed_in),
+            open_case=Exists(open_case),
+            # Filed after last year: nothing owed for it (the summaries page agrees).
+            owes=ExpressionWrapper(owes_summary_q(last_year), output_field=BooleanField()),
+        )
         .order_by("name")
     )
     due = annual_summary_due_date(last_year)

@@ -20,6 +20,25 @@ def annual_summary_due_date(year: int) -> datetime.date:
     return policy_selectors.summary_due_date(year)
 
 
+def owes_summary_q(year: int, prefix: str = "") -> models.Q:
+    """The one rule of who owes ``year``'s summary (Art. 12(1)): an alliance that is filed
+    and was filed in or before ``year``. An alliance filed in December 2026 owes the 2026
+    summary, not the 2025 one. ``prefix`` reaches the alliance from another model
+    (``"alliance__"``)."""
+    return models.Q(
+        **{f"{prefix}status": Alliance.Status.FILED, f"{prefix}filed_on__year__lte": year}
+    )
+
+
+def owes_summary(alliance, year: int) -> bool:
+    """``owes_summary_q`` for one alliance in memory."""
+    return (
+        alliance.status == Alliance.Status.FILED
+        and alliance.filed_on is not None
+        and alliance.filed_on.year <= year
+    )
+
+
 class AnnualSummary(ConcurrentTransitionMixin, models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("草稿")
