@@ -15,7 +15,7 @@ from tests.factories import LeadUnitUserFactory, filed_alliance
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.datetime(2026, 12, 6, 10, 0, tzinfo=datetime.timezone.utc)
+TODAY = datetime.datetime(2026, 12, 6, 10, 0, tzinfo=datetime.UTC)
 
 
 def statuses(client, user) -> dict:

@@ -1,0 +1,38 @@
+"""The portal's name on every page, whatever host the browser used."""
+
+import re
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from tests.factories import LeadUnitUserFactory
+
+pytestmark = pytest.mark.django_db
+NAME = "保定市产业创新战略联盟备案管理平台"
+
+
+def brand_and_title(client, url_name):
+    response = client.get(
+        reverse(url_name), HTTP_HOST="127.0.0.1:8820", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    brand = re.search(r'class="navbar-brand"[^>]*>(.*?)</a>', page, re.S).group(1)
+    return brand.strip(), title
+
+
+@override_settings(ALLOWED_HOSTS=["127.0.0.1"], LANGUAGE_CODE="zh-hans")
+@pytest.mark.parametrize("url_name", ["accounts:login", "accounts:password_reset"])
+def test_brand_and_title_name_the_portal_not_the_host(client, url_name):
+    brand, title = brand_and_title(client, url_name)
+    assert brand == NAME and NAME in title
+    assert "8820" not in title + brand
+
+
+@override_settings(ALLOWED_HOSTS=["127.0.0.1"], LANGUAGE_CODE="zh-hans")
+def test_a_signed_in_page_names_the_portal(client):
+    client.force_login(LeadUnitUserFactory())
+    brand, title = brand_and_title(client, "portal:home")
+    assert brand == NAME and NAME in title
