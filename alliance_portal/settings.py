@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "core.context_processors.navigation",
                 "policy.context_processors.policy",
+                "filings.context_processors.memberships",
             ],
         },
     },

@@ -20,7 +20,7 @@ from django.template import engines
 from django.utils import timezone
 
 from accounts.models import Organisation, User
-from filings import services
+from filings import membership, services
 from filings.documents import application_form_pdf
 from filings.models import Alliance, Filing, FilingMaterial
 
@@ -193,14 +193,19 @@ def _create(spec: DemoAlliance, index: int, lead, licences: dict) -> Filing:
         data={"role": LEAD, "task_division": spec.lead_task, "charter_signed": complete},
     )
     for org_name, role, task in spec.members:
-        services.member_add(
+        organisation = Organisation.objects.get(name=org_name)
+        registered = membership.is_registered(organisation.pk)
+        member = services.member_add(
             filing=filing,
             by=lead,
-            organisation=Organisation.objects.get(name=org_name),
+            organisation=organisation,
             role=role,
             task_division=task,
-            charter_signed=complete,
+            # A registered unit signs for itself, online (filings.membership).
+            charter_signed=complete and not registered,
         )
+        if complete and registered:
+            _member_confirms(member)
     filing.refresh_from_db()
     _upload(
         filing,
@@ -216,6 +221,14 @@ def _create(spec: DemoAlliance, index: int, lead, licences: dict) -> Filing:
             licences[org.pk] = _render(_LICENCE, {"org": org})
         _upload(filing, lead, FilingMaterial.Kind.LICENCE, licences[org.pk], "营业执照.pdf")
     return filing
+
+
+def _member_confirms(member) -> None:
+    """A registered member unit's administrator confirms online."""
+    admin = User.objects.get(
+        organisation_id=member.organisation_id, is_unit_admin=True, is_active=True
+    )
+    membership.membership_confirm(by=admin, member=member)
 
 
 def _act(filing: Filing, action: str, by, text) -> None:
@@ -235,12 +248,13 @@ def _act(filing: Filing, action: str, by, text) -> None:
         # The fix the county asked for: a clearer task division and a new scan.
         org_name, task = text
         vague = filing.alliance.members.get(organisation__name=org_name)
-        services.member_update(
-            filing=filing,
-            by=by,
-            member=vague,
-            data={"role": vague.role, "task_division": task, "charter_signed": True},
-        )
+        registered = membership.is_registered(vague.organisation_id)
+        data = {"role": vague.role, "task_division": task}
+        if not registered:
+            data["charter_signed"] = True
+        services.member_update(filing=filing, by=by, member=vague, data=data)
+        if registered:  # the new task division is the member's to confirm again
+            _member_confirms(vague)
         _upload_charter(filing, by)
     else:
         raise ValueError(action)

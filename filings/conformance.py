@@ -147,9 +147,17 @@ def _check_goals(alliance, version) -> ConditionResult:
     return result
 
 
-def _check_charter(members) -> ConditionResult:
+def _check_charter(alliance, members, filing) -> ConditionResult:
     result = ConditionResult()
-    unsigned = [m.organisation.name for m in members if not m.charter_signed]
+    asked = set()
+    if filing is not None and filing.is_editable:
+        # Registered members answer for themselves (filings.membership): while the
+        # application may change, each must have confirmed online.
+        from .membership import unconfirmed_problems
+
+        problems, asked = unconfirmed_problems(members, alliance.lead_unit_id)
+        result.failures.extend(problems)
+    unsigned = [m.organisation.name for m in members if not m.charter_signed and m.pk not in asked]
     if unsigned:
         result.failures.append(
             _("以下成员单位的法定代表人尚未确认签署联盟协议（章程）：%(names)s。")
@@ -220,7 +228,9 @@ CHECKS = {
         alliance, members
     ),
     "goals": lambda alliance, members, version: _check_goals(alliance, version),
-    "charter": lambda alliance, members, version: _check_charter(members),
+    "charter": lambda alliance, members, version, filing=None: _check_charter(
+        alliance, members, filing
+    ),
     "bodies": lambda alliance, members, version: _check_bodies(alliance),
     "funding_rules": lambda alliance, members, version: _check_funding(alliance, members),
     "ip_mechanism": lambda alliance, members, version: _check_ip(alliance, members),
@@ -252,11 +262,15 @@ def check_conformance(alliance, filing=None, *, version=None) -> list[ConditionR
     ``alliance``, in the article's order."""
     version = version or rules_version(alliance, filing)
     declared = set(filing.declarations) if filing is not None else set()
-    members = list(alliance.members.select_related("organisation"))
+    from .membership import with_registration
+
+    members = list(with_registration(alliance.members.select_related("organisation")))
     results = []
     for condition in version.conditions.all():
         if condition.is_declaration:
             result = _declaration(condition, condition.key in declared)
+        elif condition.check_key == "charter":
+            result = CHECKS["charter"](alliance, members, version, filing)
         else:
             result = CHECKS[condition.check_key](alliance, members, version)
         result.number, result.title, result.key = condition.number, condition.title, condition.key

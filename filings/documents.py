@@ -7,7 +7,9 @@ from core.pdf import render_pdf
 
 
 def _members(filing):
-    return filing.alliance.members.select_related("organisation").order_by("pk")
+    from .membership import member_rows
+
+    return member_rows(filing.alliance, editable=filing.is_editable)
 
 
 def application_form_pdf(filing) -> bytes:

@@ -1,12 +1,22 @@
 """Every read of alliances and filings is scoped here, once."""
 
 from django.conf import settings
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from accounts.models import Role
 from policy import selectors as policy_selectors
 
-from .models import Alliance, Filing
+from .models import Alliance, AllianceMember, Filing
 
 # A filing waiting longer than this is highlighted in the queues and on the reviewers'
 # home pages (a policy number: a REVIEW_LATE_AFTER_DAYS setting overrides it).
@@ -117,3 +127,33 @@ def attach_category_versions(alliances) -> None:
         found.setdefault(alliance_id, version_id)
     for alliance in alliances:
         alliance.category_version_pk = found.get(alliance.pk)
+
+
+def memberships_of(user) -> QuerySet:
+    """The alliances ``user``'s unit was added to by another lead unit (its own alliances'
+    lead rows are not memberships to answer), for the unit's users; none for anyone else.
+    Each row knows whether its answer is awaited now (``awaiting``: the alliance has an
+    application open to changes and the row has neither been confirmed nor declined) and
+    its open application (``open_filing_id``); awaited rows first."""
+    if not (user.is_authenticated and user.is_lead_unit and user.organisation_id):
+        return AllianceMember.objects.none()
+    editable = Filing.objects.filter(
+        alliance_id=OuterRef("alliance_id"), state__in=Filing.EDITABLE_STATES
+    )
+    return (
+        AllianceMember.objects.filter(organisation_id=user.organisation_id)
+        .exclude(alliance__lead_unit_id=user.organisation_id)
+        .select_related("alliance", "alliance__lead_unit", "organisation", "confirmed_by")
+        .annotate(
+            open_filing_id=Subquery(editable.order_by("-pk").values("pk")[:1]),
+            awaiting=Case(
+                When(
+                    Q(Exists(editable), confirmed_at__isnull=True, declined_at__isnull=True),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .order_by("-awaiting", "-joined_at", "-pk")
+    )

@@ -21,7 +21,7 @@ from core.transitions import StaleRecord, TransitionRefused
 from core.uploads import store_upload
 from policy import selectors as policy_selectors
 
-from . import documents, rules
+from . import documents, membership, rules
 from .models import Alliance, AllianceMember, Filing, FilingDocument, FilingMaterial
 from .numbering import next_filing_number, next_letter_number
 from .tasks import send_filing_notification
@@ -239,7 +239,13 @@ def member_add(
         )
     if filing.alliance.members.filter(organisation=organisation).exists():
         raise ValidationError(_("“%(name)s”已是本联盟成员。") % {"name": organisation.name})
-    return AllianceMember.objects.create(
+    # A registered unit answers for itself (Art. 9(3) online): asked, never ticked for.
+    asks = organisation.pk != filing.alliance.lead_unit_id and membership.is_registered(
+        organisation.pk
+    )
+    if asks and charter_signed:
+        membership.refuse_lead_signature(organisation)
+    member = AllianceMember.objects.create(
         alliance=filing.alliance,
         organisation=organisation,
         role=role,
@@ -247,6 +253,9 @@ def member_add(
         charter_signed=charter_signed,
         signed_by=organisation.legal_representative if charter_signed else "",
     )
+    if asks:
+        membership.ask_member(filing, member, by)
+    return member
 
 
 def _locked_member(filing: Filing, member: AllianceMember) -> AllianceMember:
@@ -277,11 +286,21 @@ def member_update(*, filing: Filing, by, member: AllianceMember, data: dict) -> 
         raise ValidationError({"role": _("牵头单位的联盟内角色不能更改。")})
     if member.organisation_id != filing.alliance.lead_unit_id and role == lead:
         raise ValidationError({"role": _("只有牵头单位的联盟内角色是“牵头单位”。")})
+    fields = [*data, "signed_by"]
+    asks = membership.asks_member(member, filing.alliance.lead_unit_id)
+    if asks and "charter_signed" in data and bool(data["charter_signed"]) != member.charter_signed:
+        membership.refuse_lead_signature(member.organisation)
+    old_terms = membership.describe_terms(member)
+    old_digest = membership.terms_digest(member)
     for name, value in data.items():
         setattr(member, name, value)
+    if asks and membership.terms_digest(member) != old_digest:
+        # What the member confirmed (or declined) changed: it is asked again.
+        membership.terms_changed(filing, member, by, old_terms=old_terms)
+        fields += membership.ANSWER_FIELDS
     member.signed_by = member.organisation.legal_representative if member.charter_signed else ""
     member.full_clean(exclude=["alliance", "organisation"])
-    member.save(update_fields=[*data, "signed_by"])
+    member.save(update_fields=list(dict.fromkeys(fields)))
     return member
 
 

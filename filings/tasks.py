@@ -80,3 +80,73 @@ def send_filing_notification(filing_id: int, event: str) -> int:
             body=_("%(bureau)s推荐了“%(name)s”的备案申请，请在平台审核。") % params + f"\n\n{link}",
         )
     return sent
+
+
+MEMBERSHIP_EVENTS = {
+    # To the member unit's administrator: answer online.
+    "request": (
+        _("请确认贵单位的联盟成员身份"),
+        _(
+            "%(lead)s在“%(alliance)s”的备案申请中将贵单位登记为%(role)s，任务分工：%(task)s\n"
+            "请贵单位的单位管理员登录平台，确认成员身份和法定代表人签署联盟协议（章程），或写明理由拒绝。"
+        ),
+    ),
+    "changed": (
+        _("联盟成员信息已变更，请重新确认"),
+        _(
+            "%(lead)s修改了贵单位在“%(alliance)s”中的角色或任务分工，现为：%(role)s，任务分工：%(task)s\n"
+            "此前的确认或拒绝已失效，请贵单位的单位管理员登录平台重新确认或拒绝。"
+        ),
+    ),
+    # To the lead unit: the member's answer.
+    "confirm": (
+        _("成员单位已在线确认"),
+        _("%(member)s已在线确认其在“%(alliance)s”中的成员身份和法定代表人签署联盟协议（章程）。"),
+    ),
+    "decline": (
+        _("成员单位拒绝确认"),
+        _(
+            "%(member)s拒绝确认其在“%(alliance)s”中的成员身份。理由：%(reason)s\n"
+            "请与该单位协商后修改其角色或任务分工，或将其移出联盟；否则申请不能提交。"
+        ),
+    ),
+}
+
+
+@shared_task(acks_late=True)
+def send_membership_notice(member_id: int, event: str) -> int:
+    """A registered member unit is asked to confirm (its administrator), or has answered
+    (the lead unit's users). Nothing when the row was removed meanwhile."""
+    from .models import AllianceMember
+
+    member = (
+        AllianceMember.objects.select_related("alliance", "alliance__lead_unit", "organisation")
+        .filter(pk=member_id)
+        .first()
+    )
+    if member is None:
+        return 0
+    alliance = member.alliance
+    params = {
+        "lead": alliance.lead_unit.name,
+        "alliance": alliance.name,
+        "member": member.organisation.name,
+        "role": member.get_role_display(),
+        "task": member.task_division or "—",
+        "reason": member.decline_reason,
+    }
+    subject, body = MEMBERSHIP_EVENTS[event]
+    if event in ("request", "changed"):
+        users = User.objects.filter(
+            organisation_id=member.organisation_id,
+            role=Role.LEAD_UNIT,
+            is_unit_admin=True,
+            is_active=True,
+        )
+        path = reverse("filings:memberships")
+    else:
+        users = User.objects.filter(role=Role.LEAD_UNIT, organisation_id=alliance.lead_unit_id)
+        filing = alliance.filings.order_by("-pk").first()
+        path = reverse("filings:detail", args=[filing.pk]) if filing else "/"
+    link = f"{settings.PORTAL_BASE_URL}{path}"
+    return send_notice(users=list(users), subject=subject, body=f"{body % params}\n\n{link}")

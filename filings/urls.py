@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import application, downloads, queues, review
+from .views import application, downloads, memberships, queues, review
 
 app_name = "filings"
 
@@ -16,6 +16,18 @@ urlpatterns = [
     ),
     path("<int:pk>/materials/upload/", application.material_upload, name="material_upload"),
     path("<int:pk>/declarations/", application.declarations_save, name="declarations"),
+    # A member unit's answer to its membership (views/memberships.py)
+    path("memberships/", memberships.membership_list, name="memberships"),
+    path(
+        "memberships/<int:pk>/confirm/",
+        memberships.membership_confirm,
+        name="membership_confirm",
+    ),
+    path(
+        "memberships/<int:pk>/decline/",
+        memberships.membership_decline,
+        name="membership_decline",
+    ),
     # The filing page and its decisions (views/review.py)
     path("<int:pk>/", review.filing_detail, name="detail"),
     path("<int:pk>/submit/", review.filing_submit, name="submit"),

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from audit.models import AuditEntry
 from core.downloads import safe_filename
 from core.spreadsheets import csv_row
-from filings.models import Alliance
+from filings.membership import member_rows
+from filings.models import Alliance, Filing
 from subsidies.models import Application, Award, Score
 from supervision.models import AllianceChange, AnnualSummary, EventReport, RevocationCase
 
@@ -31,6 +32,10 @@ def _upload_name(upload) -> str:
     """An upload's name as the user gave it, with the extension of the type it was stored
     as (detected from its content): ``章程.hta`` holding a PDF is ``章程.pdf`` here too."""
     return safe_filename(upload.original_name, PurePath(upload.file.name).suffix.lower() or ".bin")
+
+
+def _has_editable_filing(alliance) -> bool:
+    return alliance.filings.filter(state__in=Filing.EDITABLE_STATES).exists()
 
 
 class _Zip:
@@ -100,7 +105,18 @@ def build_dossier(alliance: Alliance) -> bytes:
     )
     z.add_csv(
         "members.csv",
-        [_("单位名称"), _("统一社会信用代码"), _("角色"), _("任务分工"), _("法定代表人已签署")],
+        [
+            _("单位名称"),
+            _("统一社会信用代码"),
+            _("角色"),
+            _("任务分工"),
+            _("法定代表人已签署"),
+            _("签署确认情况"),
+            _("在线确认人"),
+            _("在线确认时间"),
+            _("拒绝时间"),
+            _("拒绝理由"),
+        ],
         [
             [
                 m.organisation.name,
@@ -108,8 +124,15 @@ def build_dossier(alliance: Alliance) -> bytes:
                 m.get_role_display(),
                 m.task_division,
                 m.charter_signed,
+                m.confirmation_text,
+                (m.confirmed_by.get_full_name() or m.confirmed_by.username)
+                if m.confirmed_by
+                else "",
+                m.confirmed_at or "",
+                m.declined_at or "",
+                m.decline_reason,
             ]
-            for m in alliance.members.select_related("organisation")
+            for m in member_rows(alliance, editable=_has_editable_filing(alliance))
         ],
     )
     for filing in filings:

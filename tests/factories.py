@@ -87,6 +87,13 @@ class LeadUnitUserFactory(UserFactory):
     organisation = factory.SubFactory(OrganisationFactory)
 
 
+def unit_admin(organisation=None, **kwargs):
+    """A registered unit: its unit administrator (单位管理员), the user who answers for it
+    (e.g. confirms its memberships online)."""
+    organisation = organisation or OrganisationFactory()
+    return LeadUnitUserFactory(organisation=organisation, is_unit_admin=True, **kwargs)
+
+
 class CountyReviewerFactory(UserFactory):
     role = Role.COUNTY_REVIEWER
     jurisdiction = factory.LazyFunction(jurisdiction)

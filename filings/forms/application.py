@@ -25,6 +25,7 @@ from core.uploads import TYPE_NAMES
 from policy import selectors as policy_selectors
 from policy.models import number_for_language
 
+from ..membership import asks_member
 from ..models import Alliance, AllianceMember
 
 MEMBER_ROLES = [(value, label) for value, label in AllianceMember.Role.choices if value != "lead"]
@@ -220,7 +221,11 @@ class MemberAddForm(forms.Form):
         help_text=gettext_lazy("第九条（三）：协议（章程）应明确成员单位之间的任务分工。"),
     )
     charter_signed = forms.BooleanField(
-        label=gettext_lazy("法定代表人已签署联盟协议（章程）"), required=False
+        label=gettext_lazy("法定代表人已签署联盟协议（章程）"),
+        required=False,
+        help_text=gettext_lazy(
+            "已在平台注册的单位由其单位管理员在线确认签署，请勿勾选；添加后该单位将收到确认请求。"
+        ),
     )
     # Only for a unit not registered yet.
     name = forms.CharField(label=gettext_lazy("单位名称"), max_length=200, required=False)
@@ -301,7 +306,9 @@ class MemberEditForm(forms.Form):
 
     FIELDS = ["role", "task_division", "charter_signed"]
 
-    def __init__(self, *args, member: AllianceMember, **kwargs):
+    def __init__(self, *args, member: AllianceMember, lead_unit_id=None, **kwargs):
+        if lead_unit_id is None:
+            lead_unit_id = member.alliance.lead_unit_id
         kwargs.setdefault("prefix", f"m{member.pk}")
         kwargs.setdefault("initial", model_to_dict(member, fields=self.FIELDS))
         super().__init__(*args, **kwargs)
@@ -317,6 +324,14 @@ class MemberEditForm(forms.Form):
             self.fields["role"].disabled = True
         else:
             self.fields["role"].choices = MEMBER_ROLES
+        if asks_member(member, lead_unit_id):
+            # A registered unit confirms its signature online (filings.membership).
+            signed = self.fields["charter_signed"]
+            signed.disabled = True
+            signed.help_text = _(
+                "该单位已在平台注册，由其单位管理员在线确认签署。修改角色或任务分工后，"
+                "此前的确认失效，该单位将被再次请求确认。"
+            )
 
 
 class MaterialUploadForm(forms.Form):

@@ -35,6 +35,7 @@ from ..forms.application import (
     MemberAddForm,
     MemberEditForm,
 )
+from ..membership import member_rows
 from ..models import Filing
 from ..selectors import filings_visible_to
 from .common import add_service_errors, filing_for, refused, state_badge
@@ -73,10 +74,12 @@ def _edit_context(
     declaration_form=None,
 ) -> dict:
     alliance = filing.alliance
-    members = list(alliance.members.select_related("organisation").order_by("pk"))
+    members = member_rows(alliance, editable=filing.is_editable)
     bound_member_forms = member_forms or {}
     for member in members:
-        member.edit_form = bound_member_forms.get(member.pk) or MemberEditForm(member=member)
+        member.edit_form = bound_member_forms.get(member.pk) or MemberEditForm(
+            member=member, lead_unit_id=alliance.lead_unit_id
+        )
     materials = _latest_materials(filing)
     for row in materials:
         bound_here = (
@@ -244,7 +247,7 @@ def _member_of(filing: Filing, member_pk):
 def member_edit(request, pk, member_pk):
     filing = filing_for(request.user, pk)
     member = _member_of(filing, member_pk)
-    form = MemberEditForm(request.POST, member=member)
+    form = MemberEditForm(request.POST, member=member, lead_unit_id=filing.alliance.lead_unit_id)
     if form.is_valid():
         try:
             services.member_update(

@@ -22,6 +22,7 @@ from core.refusals import REFUSALS
 from .. import rules, services
 from ..conformance import check_conformance, latest_uploads, missing_materials, rules_version
 from ..forms.review import ACTION_FORMS, TEXT_FIELDS
+from ..membership import member_rows
 from ..models import Alliance, Filing
 from ..services import TRANSITION_LABELS
 from .common import add_service_errors, filing_for, refused, state_badge
@@ -111,9 +112,7 @@ def _detail_context(request, filing: Filing, bound: dict | None = None) -> dict:
         "alliance": alliance,
         "state_badge": state_badge(filing),
         "alliance_fields": _alliance_fields(filing),
-        "members": alliance.members.select_related(
-            "organisation", "organisation__jurisdiction"
-        ).order_by("pk"),
+        "members": member_rows(alliance, editable=filing.is_editable),
         "materials": latest_uploads(filing),
         "documents": filing.documents.all(),
         "checks": check_conformance(alliance, filing),

@@ -162,9 +162,28 @@ def build_world() -> SimpleNamespace:
     w.draft_member = w.draft.alliance.members.exclude(organisation=w.organisation).first()
     w.draft_lead_member = w.draft.alliance.members.get(organisation=w.organisation)
 
+    # Art. 9(3) online: the lead's unit is registered (the lead is its administrator) and
+    # another lead unit added it to its draft, awaiting its answer.
+    from filings import services as filing_services
+    from filings.models import AllianceMember
+
+    lead.is_unit_admin = True
+    lead.save(update_fields=["is_unit_admin"])
+    w.membership = filing_services.member_add(
+        filing=filing_in_state(Filing.State.DRAFT, lead_user=other_lead),
+        by=other_lead,
+        organisation=w.organisation,
+        role=AllianceMember.Role.MEMBER,
+        task_division="联合攻关",
+    )
+
     # A filed alliance in good standing (accepted summary of 2026: may apply in 2027).
     w.alliance = eligible_alliance(2027, lead_user=lead)
     w.other_alliance = filed_alliance(lead_user=other_lead)
+    # A membership whose alliance is filed: no answer any more.
+    w.membership_closed = AllianceMember.objects.create(
+        alliance=w.other_alliance, organisation=w.organisation, task_division="成果转化"
+    )
     w.summary_draft = AnnualSummary.objects.create(
         alliance=w.alliance, year=2025, work_done="开展联合攻关"
     )

@@ -425,6 +425,22 @@ POSTS = [
         targets=filing_targets("draft", "county_review"),
         fields=lambda w: {"declare-keys": S.choice(["lead_and_members", "declared", "x" * 300])},
     ),
+    # filings: a member unit's answer (Art. 9(3) online)
+    Post(
+        "filings:membership_confirm",
+        targets=pk_of("membership", "membership_closed", "draft_lead_member"),
+        fields=lambda w: {
+            f"confirm{w.membership.pk}-seen_terms": S.choice(["", "0" * 16]) | S.text(),
+        },
+    ),
+    Post(
+        "filings:membership_decline",
+        targets=pk_of("membership", "membership_closed", "draft_lead_member"),
+        fields=lambda w: {
+            f"decline{w.membership.pk}-reason": S.text(),
+            f"decline{w.membership.pk}-seen_terms": S.choice(["", "0" * 16]) | S.text(),
+        },
+    ),
     # filings: decisions
     Post(
         "filings:submit",
@@ -852,6 +868,10 @@ PAGES = [
         filters(state=STATE_PARAM, moves=lambda w: S.choice(["yes", "no", "1"])),
     ),
     Page("filings:mine", filters()),
+    Page(
+        "filings:memberships",
+        filters(status=lambda w: S.choice(["awaiting", "confirmed", "declined", "other", "x"])),
+    ),
     Page("filings:county_queue", filters(category=lambda w: S.choice(list(Category)))),
     Page(
         "filings:municipal_queue",
