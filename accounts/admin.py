@@ -20,7 +20,7 @@ from audit.models import in_log_language, record
 
 from . import services, user_audit
 from .forms import OrganisationForm
-from .models import Jurisdiction, Organisation, User
+from .models import Jurisdiction, Organisation, Role, User
 from .separation import SEPARATED_ROLES, is_separated
 from .signals import password_changed
 
@@ -102,18 +102,51 @@ class AuditedAccessMixin:
         super().delete_queryset(request, queryset)
 
 
+class UserChangeForm(BaseUserAdmin.form):
+    """The unit administrator's flag (单位管理员): one per unit and only for a unit's user.
+    The database refuses a second one; here the administrator is told why instead."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("is_unit_admin"):
+            return cleaned
+        organisation = cleaned.get("organisation")
+        if cleaned.get("role") != Role.LEAD_UNIT or organisation is None:
+            self.add_error(
+                "is_unit_admin", _("只有联盟牵头单位角色、已选择所属单位的用户可以担任单位管理员。")
+            )
+            return cleaned
+        other = (
+            User.objects.filter(organisation=organisation, is_unit_admin=True)
+            .exclude(pk=self.instance.pk)
+            .first()
+        )
+        if other is not None:
+            self.add_error(
+                "is_unit_admin",
+                _(
+                    "“%(unit)s”已有单位管理员 %(admin)s。每个单位只能有一名单位管理员："
+                    "请先取消其单位管理员，或由其在平台上移交。"
+                )
+                % {"unit": organisation, "admin": other},
+            )
+        return cleaned
+
+
 @admin.register(User)
 class UserAdmin(AuditedAccessMixin, BaseUserAdmin):
+    form = UserChangeForm
     list_display = [
         "username",
         "get_full_name",
         "role",
         "organisation",
         "jurisdiction",
+        "is_unit_admin",
         "is_active",
         "two_factor_enrolled",
     ]
-    list_filter = ["role", "is_liaison_officer", "is_active", "jurisdiction"]
+    list_filter = ["role", "is_liaison_officer", "is_unit_admin", "is_active", "jurisdiction"]
     search_fields = ["username", "first_name", "last_name", "email", "organisation__name"]
     list_select_related = ["organisation", "jurisdiction"]
     autocomplete_fields = ["organisation"]
@@ -121,7 +154,16 @@ class UserAdmin(AuditedAccessMixin, BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         (
             _("平台角色"),
-            {"fields": ["role", "organisation", "jurisdiction", "is_liaison_officer", "phone"]},
+            {
+                "fields": [
+                    "role",
+                    "organisation",
+                    "jurisdiction",
+                    "is_liaison_officer",
+                    "is_unit_admin",
+                    "phone",
+                ]
+            },
         ),
     ]
     add_fieldsets = [

@@ -2,6 +2,8 @@ import django_filters
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditEntry
+
 from .models import Jurisdiction, Organisation, OrganisationChange
 
 
@@ -60,3 +62,23 @@ class OrganisationChangeFilter(django_filters.FilterSet):
             old_jurisdiction=F("new_jurisdiction")
         )
         return queryset.filter(moved if value == "yes" else same)
+
+
+class UnitActivityFilter(django_filters.FilterSet):
+    """The unit administrator's activity page: by colleague and by date."""
+
+    actor = django_filters.ModelChoiceFilter(label=_("用户"), queryset=None)
+    date_from = django_filters.DateFilter(
+        label=_("起始日期"), field_name="at", lookup_expr="date__gte"
+    )
+    date_to = django_filters.DateFilter(
+        label=_("截止日期"), field_name="at", lookup_expr="date__lte"
+    )
+
+    class Meta:
+        model = AuditEntry
+        fields = ["actor", "date_from", "date_to"]
+
+    def __init__(self, *args, colleagues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["actor"].queryset = colleagues

@@ -197,3 +197,31 @@ class TwoFactorCodeForm(forms.Form):
             else _("身份验证器中“%(issuer)s”显示的 6 位数字。")
             % {"issuer": settings.OTP_TOTP_ISSUER}
         )
+
+
+class ColleagueForm(forms.Form):
+    """A unit administrator adds a colleague: checked in full by the service
+    (accounts.unit_users), here only lengths and required fields."""
+
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    phone = forms.CharField(
+        label=_("手机号码"), max_length=11, help_text=_("11位手机号码，如 13812345678。")
+    )
+    email = forms.CharField(
+        label=_("电子邮箱"), max_length=254, help_text=_("设置密码的邀请链接发送到这个邮箱。")
+    )
+    username = forms.CharField(
+        label=_("用户名"),
+        max_length=150,
+        help_text=_("同事登录时使用；字母、数字和 @ . + - _。"),
+    )
+
+
+class RemovalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("停用原因"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("如“已调离本单位”。记入本单位的操作记录。"),
+        error_messages={"required": _("请写明停用的原因，如“已调离本单位”。")},
+    )

@@ -181,6 +181,15 @@ def _signed_in():
             yield session, data
 
 
+def end_sessions_of(user) -> int:
+    """Delete every signed-in session of ``user`` (a removed colleague, accounts.unit_users):
+    the next request with one of their cookies is anonymous. Returns how many ended."""
+    keys = [s.session_key for s, data in _signed_in() if str(data[SESSION_KEY]) == str(user.pk)]
+    if keys:
+        Session.objects.filter(session_key__in=keys).delete()
+    return len(keys)
+
+
 def active_sessions() -> list[ActiveSession]:
     """The signed-in sessions, the most recently active first."""
     found = list(_signed_in())

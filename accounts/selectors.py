@@ -53,3 +53,29 @@ def organisation_changes_queue(user: User) -> QuerySet[OrganisationChange]:
 
 def pending_organisation_changes(user: User) -> QuerySet[OrganisationChange]:
     return organisation_changes_visible_to(user).filter(state=OrganisationChange.State.PENDING)
+
+
+def unit_users(user: User) -> QuerySet[User]:
+    """The users of ``user``'s own unit (lead or member unit), for any of them to list:
+    the administrator first, then the active, then the removed."""
+    if user.effective_role != Role.LEAD_UNIT or not user.organisation_id:
+        return User.objects.none()
+    return User.objects.filter(role=Role.LEAD_UNIT, organisation_id=user.organisation_id).order_by(
+        "-is_unit_admin", "-is_active", "last_name", "first_name", "username", "pk"
+    )
+
+
+def unit_activity(user: User):
+    """What the users of ``user``'s unit did: the log entries they are the actor of,
+    newest first. For the unit's administrator only (the page checks)."""
+    from audit.models import AuditEntry
+
+    if user.effective_role != Role.LEAD_UNIT or not user.organisation_id:
+        return AuditEntry.objects.none()
+    return (
+        AuditEntry.objects.filter(
+            actor__role=Role.LEAD_UNIT, actor__organisation_id=user.organisation_id
+        )
+        .select_related("actor", "content_type")
+        .order_by("-at", "-pk")
+    )

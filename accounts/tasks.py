@@ -109,3 +109,90 @@ def send_password_reset_mail(user_id: int, domain: str, protocol: str) -> int:
         PASSWORD_RESET_SUBJECT, PASSWORD_RESET_BODY, context, None, user.email
     )
     return 1
+
+
+@shared_task(acks_late=True)
+def send_unit_invitation(user_id: int) -> int:
+    """The invitation of a unit's new user, with a link that sets the password. Built
+    when sent (the token too), and sent only while the invitation is still open; the link
+    is not kept in the portal's inbox."""
+    from django.core.mail import EmailMessage
+    from django.utils import translation
+
+    from .invitations import invitation_url
+
+    user = User.objects.select_related("organisation").filter(pk=user_id, is_active=True).first()
+    if user is None or user.has_usable_password() or not user.email:
+        return 0
+    admin = User.objects.filter(
+        organisation_id=user.organisation_id, is_unit_admin=True, is_active=True
+    ).first()
+    with translation.override(settings.LANGUAGE_CODE):
+        params = {
+            "name": user.get_full_name() or user.username,
+            "unit": user.organisation.name,
+            "admin": (admin.get_full_name() or admin.username) if admin else _("单位管理员"),
+            "username": user.username,
+            "link": invitation_url(user),
+            "days": settings.PORTAL_INVITATION_DAYS,
+            "site": settings.PORTAL_SITE_NAME,
+        }
+        subject = _("邀请您使用%(site)s") % params
+        body = (
+            _(
+                "%(name)s，您好：\n\n"
+                "%(admin)s 已将您添加为“%(unit)s”在%(site)s的用户，您的用户名是 %(username)s。\n\n"
+                "请在%(days)s天内打开下面的链接设置密码，设置后即可登录：\n%(link)s\n\n"
+                "链接只能使用一次。链接失效时，请联系本单位的单位管理员重新发送邀请。"
+                "如果您不认识该单位，请忽略本邮件。"
+            )
+            % params
+        )
+        message = EmailMessage(f"{settings.EMAIL_SUBJECT_PREFIX}{subject}", body, to=[user.email])
+    return message.send()
+
+
+@shared_task(acks_late=True)
+def send_unit_admin_handed_over(old_admin_id: int, new_admin_id: int) -> int:
+    """Both sides of a hand-over of the unit administrator's role are told."""
+    from django.utils import translation
+
+    users = {
+        u.pk: u
+        for u in User.objects.select_related("organisation").filter(
+            pk__in=[old_admin_id, new_admin_id]
+        )
+    }
+    old, new = users[old_admin_id], users[new_admin_id]
+    with translation.override(settings.LANGUAGE_CODE):
+        return _tell_hand_over(old, new)
+
+
+def _tell_hand_over(old, new) -> int:
+    params = {
+        "old": old.get_full_name() or old.username,
+        "new": new.get_full_name() or new.username,
+        "unit": new.organisation.name,
+    }
+    link = f"\n\n{settings.PORTAL_BASE_URL}{reverse('accounts:unit_users')}"
+    sent = send_notice(
+        users=[new],
+        subject=_("您已成为单位管理员"),
+        body=_(
+            "%(old)s 已将“%(unit)s”的单位管理员移交给您。您现在负责添加和停用本单位的用户，"
+            "并可查看本单位用户的操作记录。"
+        )
+        % params
+        + link,
+    )
+    sent += send_notice(
+        users=[old],
+        subject=_("您已不再是单位管理员"),
+        body=_(
+            "您已将“%(unit)s”的单位管理员移交给 %(new)s。您仍可以办理本单位的备案和报告，"
+            "但不能再添加或停用本单位的用户。"
+        )
+        % params
+        + link,
+    )
+    return sent

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import auth, changes, organisations, two_factor
+from .views import auth, changes, organisations, two_factor, unit
 
 app_name = "accounts"
 
@@ -47,4 +47,12 @@ urlpatterns = [
     path(
         "organisations/changes/<int:pk>/withdraw/", changes.change_withdraw, name="change_withdraw"
     ),
+    # 单位用户: the unit administrator's colleagues, and the invitation link they receive.
+    path("unit/", unit.user_list, name="unit_users"),
+    path("unit/invite/", unit.user_invite, name="unit_user_invite"),
+    path("unit/<int:pk>/resend/", unit.user_resend, name="unit_user_resend"),
+    path("unit/<int:pk>/remove/", unit.user_remove, name="unit_user_remove"),
+    path("unit/<int:pk>/hand-over/", unit.admin_hand_over, name="unit_admin_hand_over"),
+    path("unit/activity/", unit.activity, name="unit_activity"),
+    path("invitation/<uidb64>/<token>/", unit.InvitationView.as_view(), name="invitation"),
 ]

@@ -18,6 +18,7 @@ USER_FIELDS = (
     "organisation",
     "jurisdiction",
     "is_liaison_officer",
+    "is_unit_admin",
     "is_active",
     "is_staff",
     "is_superuser",

@@ -317,6 +317,9 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # 30 and 31 minutes after the last request. Sessions stay in the database only: a copy in
 # a cache that missed a logout's delete (Redis briefly unreachable) would outlive it.
 SESSION_IDLE_MINUTES = env.int("PORTAL_SESSION_IDLE_MINUTES", default=30)
+# How long the link in a unit administrator's invitation of a colleague sets the password
+# (accounts.invitations); it also dies once used, and when the colleague is removed.
+PORTAL_INVITATION_DAYS = env.int("PORTAL_INVITATION_DAYS", default=7)
 SESSION_REFRESH_SECONDS = 60
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60 + SESSION_REFRESH_SECONDS
 SESSION_SAVE_EVERY_REQUEST = False

@@ -119,6 +119,8 @@ def seed_users(organisations: dict[str, Organisation]) -> list[User]:
                 "organisation": organisations[org_name] if org_name else None,
                 "jurisdiction": jurisdictions[county] if county else None,
                 "is_liaison_officer": liaison,
+                # Each demo unit's first (and only seeded) user is its administrator.
+                "is_unit_admin": role == Role.LEAD_UNIT,
                 "is_staff": role == Role.ADMIN,
                 "is_superuser": role == Role.ADMIN,
             },
@@ -128,3 +130,22 @@ def seed_users(organisations: dict[str, Organisation]) -> list[User]:
             user.save(update_fields=["password"])
         users.append(user)
     return users
+
+
+# A colleague the administrator of 保定瑞驰 has invited and who has not set a password yet
+# (单位用户: 待设置密码); the invitation e-mail is printed to the console in the demo.
+COLLEAGUE = {
+    "name": "赵小川",
+    "phone": "13900000001",
+    "email": "ruichi_zhao@demo.invalid",
+    "username": "ruichi_zhao",
+}
+
+
+def seed_colleagues() -> list[User]:
+    from accounts import unit_users
+
+    if User.objects.filter(username=COLLEAGUE["username"]).exists():
+        return []
+    admin = User.objects.get(username="lead_ruichi")
+    return [unit_users.colleague_invite(by=admin, values=COLLEAGUE)]

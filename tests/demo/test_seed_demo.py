@@ -48,6 +48,15 @@ def test_seed_demo_covers_every_state_and_is_idempotent():
     assert User.objects.get(username="security").role == "security_admin"
     assert re.search(r"安全管理员\s+security ", out.getvalue())
 
+    # 单位管理员: each seeded unit's first user administers it; 保定瑞驰 has invited a
+    # colleague who has not set a password yet.
+    for lead in User.objects.filter(role="lead_unit").exclude(username="ruichi_zhao"):
+        assert lead.is_unit_admin, lead
+    colleague = User.objects.get(username="ruichi_zhao")
+    assert colleague.organisation == User.objects.get(username="lead_ruichi").organisation
+    assert not colleague.is_unit_admin and not colleague.has_usable_password()
+    assert colleague.is_active
+
     again = io.StringIO()
     call_command("seed_demo", stdout=again)
     assert _counts() == first

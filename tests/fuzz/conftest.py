@@ -110,7 +110,9 @@ def build_world() -> SimpleNamespace:
     policy_v1()
 
     w = SimpleNamespace()
-    lead = LeadUnitUserFactory(organisation=OrganisationFactory(jurisdiction=jurisdiction()))
+    lead = LeadUnitUserFactory(
+        organisation=OrganisationFactory(jurisdiction=jurisdiction()), is_unit_admin=True
+    )
     other_lead = LeadUnitUserFactory(
         organisation=OrganisationFactory(jurisdiction=jurisdiction(OTHER_COUNTY))
     )
@@ -280,6 +282,24 @@ def build_world() -> SimpleNamespace:
     w.login_entry = record(
         subject=lead, action="login_failed", action_label="登录失败", actor=None, reason="x"
     )
+    # The lead unit's colleagues (单位用户): one who has not set a password yet, one who
+    # has (hand-over goes to them), and another unit's user.
+    from accounts import unit_users
+    from accounts.invitations import invitation_tokens
+
+    w.colleague_invited = unit_users.colleague_invite(
+        by=lead,
+        values={
+            "name": "刘待定",
+            "phone": "13800000001",
+            "email": "invited@example.test",
+            "username": "fuzz_invited",
+        },
+    )
+    w.colleague_active = LeadUnitUserFactory(organisation=w.organisation)
+    w.other_colleague = LeadUnitUserFactory(organisation=w.other_organisation)
+    w.invitation_uid = urlsafe_base64_encode(force_bytes(w.colleague_invited.pk))
+    w.invitation_token = invitation_tokens.make_token(w.colleague_invited)
     w.reset_uid = urlsafe_base64_encode(force_bytes(lead.pk))
     w.reset_token = default_token_generator.make_token(lead)
 

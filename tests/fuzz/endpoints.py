@@ -371,6 +371,41 @@ POSTS = [
         targets=pk_of("change_rejected", "change_home", "change_moving"),
         fields=lambda w: EXPECTED,
     ),
+    # 单位用户: the unit administrator's colleagues, and the invitation link
+    Post(
+        "accounts:unit_user_invite",
+        fields=lambda w: {
+            "name": S.text(),
+            "phone": S.choice(["13912345678", "12345", "1391234567x"]) | S.text(),
+            "email": email(),
+            "username": S.choice(["fuzz_new", w.lead.username, "bad name!"]) | S.text(),
+        },
+    ),
+    Post(
+        "accounts:unit_user_resend",
+        targets=pk_of("colleague_invited", "colleague_active", "other_colleague", "lead"),
+    ),
+    Post(
+        "accounts:unit_user_remove",
+        targets=pk_of("colleague_invited", "colleague_active", "other_colleague", "lead"),
+        fields=lambda w: {"reason": S.text()},
+    ),
+    Post(
+        "accounts:unit_admin_hand_over",
+        targets=pk_of("colleague_active", "colleague_invited", "other_colleague", "lead"),
+    ),
+    Post(
+        "accounts:invitation",
+        targets=lambda w: [
+            {"uidb64": w.invitation_uid, "token": "set-password"},
+            {"uidb64": "AAAA", "token": "bad-token"},
+        ],
+        fields=lambda w: {
+            "new_password1": S.choice(["Fuzz-new-password-2026", "123"]),
+            "new_password2": S.choice(["Fuzz-new-password-2026"]),
+        },
+        prepare=lambda w: f"/accounts/invitation/{w.invitation_uid}/{w.invitation_token}/",
+    ),
     # filings: the lead unit's application
     Post("filings:new", fields=lambda w: {"name": S.text()}),
     Post(
@@ -866,6 +901,16 @@ PAGES = [
     Page(
         "accounts:change_list",
         filters(state=STATE_PARAM, moves=lambda w: S.choice(["yes", "no", "1"])),
+    ),
+    Page("accounts:unit_users", filters()),
+    Page(
+        "accounts:unit_activity",
+        lambda w: {
+            "page": page(),
+            "actor": S.pk([w.lead.pk, w.colleague_active.pk, w.other_colleague.pk]),
+            "date_from": S.choice(["2026-01-01", "2026-13-45", "x"]),
+            "date_to": S.choice(["2030-12-31", "", "0"]),
+        },
     ),
     Page("filings:mine", filters()),
     Page(

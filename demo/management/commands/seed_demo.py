@@ -4,7 +4,7 @@ from django.db import transaction
 from demo import filings as filings_demo
 from demo import subsidies as subsidies_demo
 from demo import supervision as supervision_demo
-from demo.accounts import DEMO_PASSWORD, seed_organisations, seed_users
+from demo.accounts import COLLEAGUE, DEMO_PASSWORD, seed_colleagues, seed_organisations, seed_users
 
 
 class Command(BaseCommand):
@@ -14,6 +14,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             organisations = seed_organisations()
             users = seed_users(organisations)
+            seed_colleagues()
         # Outside any transaction: each seeder commits as it goes (a step, a round), as
         # requests would, so the services' own transactions and their notices are real.
         filings_summary = filings_demo.seed()
@@ -25,6 +26,11 @@ class Command(BaseCommand):
         for line in (filings_summary, supervision_summary, subsidies_summary):
             self.stdout.write(line)
         self.stdout.write(f"所有演示账号的密码 / password for every demo login: {DEMO_PASSWORD}")
+        self.stdout.write(
+            f"  （牵头单位账号均为本单位的单位管理员；{COLLEAGUE['username']} 是 lead_ruichi "
+            "邀请的同事，尚未设置密码 / each lead login is its unit's administrator; "
+            f"{COLLEAGUE['username']} is an invited colleague with no password yet）"
+        )
         seen_roles = set()
         for user in users:
             marker = "" if user.role in seen_roles else " *"
