@@ -169,8 +169,7 @@ def build_world() -> SimpleNamespace:
     from filings import services as filing_services
     from filings.models import AllianceMember
 
-    lead.is_unit_admin = True
-    lead.save(update_fields=["is_unit_admin"])
+    assert lead.is_unit_admin  # made so above
     w.membership = filing_services.member_add(
         filing=filing_in_state(Filing.State.DRAFT, lead_user=other_lead),
         by=other_lead,
