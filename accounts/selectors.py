@@ -1,6 +1,6 @@
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from .models import Organisation, OrganisationChange, Role, User
+from .models import Organisation, OrganisationChange, Registration, Role, User
 
 
 def organisations_visible_to(user: User) -> QuerySet[Organisation]:
@@ -53,3 +53,19 @@ def organisation_changes_queue(user: User) -> QuerySet[OrganisationChange]:
 
 def pending_organisation_changes(user: User) -> QuerySet[OrganisationChange]:
     return organisation_changes_visible_to(user).filter(state=OrganisationChange.State.PENDING)
+
+
+def registrations_visible_to(user: User) -> QuerySet[Registration]:
+    """Unit registrations a user may read: all for the municipal bureau (it alone decides
+    those outside Baoding); for a county, those naming its jurisdiction (归口审核)."""
+    qs = Registration.objects.select_related("jurisdiction", "derived_jurisdiction", "decided_by")
+    role = user.effective_role
+    if role in (Role.MUNICIPAL_STAFF, Role.ADMIN):
+        return qs
+    if role == Role.COUNTY_REVIEWER and user.jurisdiction_id:
+        return qs.filter(jurisdiction_id=user.jurisdiction_id)
+    return qs.none()
+
+
+def pending_registrations(user: User) -> QuerySet[Registration]:
+    return registrations_visible_to(user).filter(state=Registration.State.PENDING)
