@@ -148,7 +148,11 @@ def _jurisdiction_errors(cleaned: dict, chosen, reason: str, errors: dict):
 def _clean_unit(values: dict, errors: dict, *, exclude_pk=None) -> dict:
     texts = dict(values)
     texts["uscc"] = compact(texts.get("uscc") or "")
-    cleaned = _clean_fields(texts, (*UNIT_FIELDS, "applicant_name"), errors)
+    # The code is checked as a code (its length too), not as an 18-character column.
+    cleaned = _clean_fields(
+        texts, [f for f in (*UNIT_FIELDS, "applicant_name") if f != "uscc"], errors
+    )
+    cleaned["uscc"] = texts["uscc"]
     mobile = "".join(str(values.get("mobile") or "").split())
     if MOBILE.fullmatch(mobile):
         cleaned["mobile"] = mobile
