@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
 
-from .models import Jurisdiction, Organisation, OrganisationChange
+from .models import Jurisdiction, Organisation, OrganisationChange, Registration
 
 
 class OrganisationFilter(django_filters.FilterSet):
@@ -82,3 +82,35 @@ class UnitActivityFilter(django_filters.FilterSet):
     def __init__(self, *args, colleagues, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["actor"].queryset = colleagues
+
+
+class RegistrationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("单位名称或信用代码"), method="search")
+    state = django_filters.ChoiceFilter(label=_("状态"), choices=Registration.State.choices)
+    jurisdiction = django_filters.ModelChoiceFilter(
+        label=_("所在县（市、区）"), queryset=Jurisdiction.objects.all(), method="by_jurisdiction"
+    )
+    outside = django_filters.ChoiceFilter(label=_("保定市外"), choices=YES_NO, method="by_outside")
+
+    class Meta:
+        model = Registration
+        fields = ["q", "state", "jurisdiction", "outside"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A county sees its own jurisdiction only: the filters would say nothing.
+        if user is not None and not user.is_municipal_staff and not user.is_administrator:
+            del self.filters["jurisdiction"]
+            del self.filters["outside"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(uscc__icontains=value.upper()))
+
+    def by_jurisdiction(self, queryset, name, value):
+        return queryset.filter(jurisdiction=value) if value else queryset
+
+    def by_outside(self, queryset, name, value):
+        return queryset.filter(jurisdiction__isnull=value == "yes")

@@ -225,3 +225,140 @@ class RemovalForm(forms.Form):
         help_text=_("如“已调离本单位”。记入本单位的操作记录。"),
         error_messages={"required": _("请写明停用的原因，如“已调离本单位”。")},
     )
+
+
+# --- Unit registration (单位注册) -----------------------------------------------------------
+
+#: The jurisdiction select's first two choices: what the credit code says, or none.
+JURISDICTION_DERIVED, JURISDICTION_OUTSIDE = "", "outside"
+
+
+def _jurisdiction_choices():
+    yield JURISDICTION_DERIVED, _("按统一社会信用代码确定（推荐）")
+    yield JURISDICTION_OUTSIDE, _("保定市外（只能作为成员单位，不能牵头）")
+    for jurisdiction in Jurisdiction.objects.all():
+        yield str(jurisdiction.pk), jurisdiction.name
+
+
+def _registration_field(name: str, **kwargs):
+    from .models import Registration
+
+    return Registration._meta.get_field(name).formfield(**kwargs)
+
+
+class RegistrationCorrectionForm(forms.Form):
+    """The unit's facts and the applicant's name and mobile: what a returned registration
+    corrects. Checked in full by the service; here only types and required fields."""
+
+    name = _registration_field("name")
+    # Longer than the 18 characters: spaces and hyphens as people type them are removed
+    # by the service, which says what is wrong with the code.
+    uscc = _registration_field("uscc", help_text=USCC_HELP, max_length=40)
+    kind = _registration_field("kind")
+    industry = _registration_field("industry")
+    legal_representative = _registration_field("legal_representative")
+    address = _registration_field("address")
+    jurisdiction = forms.ChoiceField(
+        label=_("所在县（市、区）/开发区"),
+        required=False,
+        help_text=_(
+            "一般按信用代码第3–8位（登记管理机关行政区划码）确定，由该县（市、区）或开发区的科技主管部门审核。"
+            "与实际不符时可更正，但须写明理由。"
+        ),
+    )
+    jurisdiction_reason = forms.CharField(
+        label=_("更正所在县（市、区）的理由"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("只在选择的县（市、区）与按信用代码确定的不同时填写，审核人员会看到。"),
+    )
+    licence = forms.FileField(
+        label=_("营业执照或事业单位法人证书"),
+        required=False,
+        help_text=_("PDF、JPEG或PNG扫描件。"),
+    )
+    applicant_name = _registration_field("applicant_name")
+    mobile = _registration_field("mobile", help_text=_("11位手机号码。"), max_length=30)
+
+    licence_required = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].choices = list(_jurisdiction_choices())
+        self.fields["licence"].required = self.licence_required
+        if not self.licence_required:
+            self.fields["licence"].help_text = _("不重新上传则沿用原文件。PDF、JPEG或PNG扫描件。")
+
+    @classmethod
+    def for_registration(cls, registration):
+        from .registration import CORRECTABLE
+
+        initial = {f: getattr(registration, f) for f in CORRECTABLE if f != "jurisdiction"}
+        if registration.jurisdiction_id == registration.derived_jurisdiction_id:
+            initial["jurisdiction"] = JURISDICTION_DERIVED
+        elif registration.jurisdiction_id is None:
+            initial["jurisdiction"] = JURISDICTION_OUTSIDE
+        else:
+            initial["jurisdiction"] = str(registration.jurisdiction_id)
+        return cls(initial=initial)
+
+    def values(self) -> dict:
+        """The cleaned data as the services take it (the jurisdiction: ``DERIVED``, None
+        for outside Baoding, or a Jurisdiction)."""
+        from .registration import DERIVED
+
+        data = {k: v for k, v in self.cleaned_data.items() if k != "licence"}
+        choice = data.pop("jurisdiction") or JURISDICTION_DERIVED
+        if choice == JURISDICTION_DERIVED:
+            data["jurisdiction"] = DERIVED
+        elif choice == JURISDICTION_OUTSIDE:
+            data["jurisdiction"] = None
+        else:
+            data["jurisdiction"] = Jurisdiction.objects.filter(pk=int(choice)).first() or "?"
+        return data
+
+
+class RegistrationForm(RegistrationCorrectionForm):
+    """A new registration: the unit, the licence, and the applicant's account."""
+
+    email = _registration_field("email", help_text=_("用于确认注册和接收审核结果。"))
+    username = _registration_field(
+        "username", help_text=_("登录平台时使用，字母、数字和 @ . + - _。")
+    )
+    password1 = forms.CharField(
+        label=_("密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("至少10位；不能是常见密码，不能全是数字，不能与登录名、邮箱相近。"),
+    )
+    password2 = forms.CharField(
+        label=_("确认密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    licence_required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("两次输入的密码不一致，请重新输入。"))
+        return cleaned
+
+    def values(self) -> dict:
+        data = super().values()
+        data["password"] = data.pop("password1", "")
+        data.pop("password2", None)
+        return data
+
+
+class RegistrationDecisionForm(DecisionForm):
+    """Approving, returning or refusing a registration: one opinion, three buttons."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = _(
+            "退回或不予通过时必须写明理由：退回时写明需要修改的内容，申请人会收到。"
+        )

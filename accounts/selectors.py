@@ -1,6 +1,6 @@
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from .models import Organisation, OrganisationChange, Role, User
+from .models import Organisation, OrganisationChange, Registration, Role, User
 
 
 def organisations_visible_to(user: User) -> QuerySet[Organisation]:
@@ -79,3 +79,19 @@ def unit_activity(user: User):
         .select_related("actor", "content_type")
         .order_by("-at", "-pk")
     )
+
+
+def registrations_visible_to(user: User) -> QuerySet[Registration]:
+    """Unit registrations a user may read: all for the municipal bureau (it alone decides
+    those outside Baoding); for a county, those naming its jurisdiction (归口审核)."""
+    qs = Registration.objects.select_related("jurisdiction", "derived_jurisdiction", "decided_by")
+    role = user.effective_role
+    if role in (Role.MUNICIPAL_STAFF, Role.ADMIN):
+        return qs
+    if role == Role.COUNTY_REVIEWER and user.jurisdiction_id:
+        return qs.filter(jurisdiction_id=user.jurisdiction_id)
+    return qs.none()
+
+
+def pending_registrations(user: User) -> QuerySet[Registration]:
+    return registrations_visible_to(user).filter(state=Registration.State.PENDING)

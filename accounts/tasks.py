@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from core.notify import send_notice
 
-from .models import OrganisationChange, Role, User
+from .models import OrganisationChange, Registration, Role, User
 
 
 def _lead_unit_users(organisation_id):
@@ -79,6 +79,122 @@ def send_organisation_change_notice(change_id: int, event: str) -> int:
             + link,
         )
     return sent
+
+
+# --- Registrations (单位注册) -------------------------------------------------------------
+
+
+def _mail_applicant(registration, subject: str, body: str) -> int:
+    """The applicant has no account (no inbox) until approval: e-mail only."""
+    from django.core.mail import EmailMessage
+    from django.utils import translation
+
+    from core.notify import header_safe
+
+    with translation.override(settings.LANGUAGE_CODE):
+        message = EmailMessage(
+            subject=f"{settings.EMAIL_SUBJECT_PREFIX}{header_safe(subject)}",
+            body=str(body),
+            to=[registration.email],
+        )
+        return message.send()
+
+
+def _registration_reviewers(registration):
+    """The bureau that decides it: the county of its jurisdiction, or (outside Baoding)
+    the municipal bureau."""
+    if registration.jurisdiction_id is None:
+        return User.objects.filter(role=Role.MUNICIPAL_STAFF, is_active=True)
+    return _county_reviewers(registration.jurisdiction_id).filter(is_active=True)
+
+
+@shared_task(acks_late=True)
+def send_registration_notice(registration_id: int, event: str) -> int:
+    """The e-mail of each step of a registration: the confirmation link to the applicant,
+    the reviewers told of a registration to decide, the applicant told of the decision
+    (a return with the link to correct it; an approval with the login name)."""
+    from . import registration_links as links
+
+    registration = Registration.objects.select_related("jurisdiction").get(pk=registration_id)
+    params = {
+        "name": registration.name,
+        "applicant": registration.applicant_name,
+        "username": registration.username,
+        "reason": registration.decision_reason,
+        "hours": settings.PORTAL_REGISTRATION_CONFIRM_HOURS,
+        "jurisdiction": registration.jurisdiction.name
+        if registration.jurisdiction
+        else _("保定市外"),
+    }
+    if event == "submitted":
+        return _mail_applicant(
+            registration,
+            _("请确认单位注册邮箱"),
+            _(
+                "%(applicant)s，您好：\n\n您为“%(name)s”提交了单位注册申请。请在%(hours)s小时内"
+                "打开下面的链接确认邮箱，确认后申请才会提交给%(jurisdiction)s科技主管部门审核；"
+                "逾期未确认，申请自动失效，需要重新注册。\n\n"
+            )
+            % params
+            + links.confirm_url(registration)
+            + "\n\n"
+            + _("如果这不是您本人的操作，请忽略本邮件。"),
+        )
+    if event in ("pending", "resubmitted"):
+        path = reverse("accounts:registration_detail", args=[registration.pk])
+        subject = (
+            _("有单位注册申请待审核") if event == "pending" else _("单位注册申请已修改后重新提交")
+        )
+        return send_notice(
+            legal=False,
+            users=_registration_reviewers(registration),
+            subject=subject,
+            body=_("“%(name)s”（所在县（市、区）：%(jurisdiction)s）的单位注册申请待审核。")
+            % params
+            + f"\n\n{settings.PORTAL_BASE_URL}{path}",
+        )
+    if event == "approved":
+        login = f"{settings.PORTAL_BASE_URL}{reverse('accounts:login')}"
+        return _mail_applicant(
+            registration,
+            _("单位注册已通过"),
+            _(
+                "%(applicant)s，您好：\n\n“%(name)s”的单位注册已通过审核。请使用登录名"
+                "“%(username)s”和注册时设置的密码登录平台，您是该单位的单位管理员。\n\n"
+            )
+            % params
+            + login,
+        )
+    if event == "returned":
+        return _mail_applicant(
+            registration,
+            _("单位注册申请被退回修改"),
+            _(
+                "%(applicant)s，您好：\n\n“%(name)s”的单位注册申请被退回，请按审核意见修改后重新提交。"
+                "\n\n审核意见：%(reason)s\n\n修改链接（30天内有效）：\n"
+            )
+            % params
+            + links.status_url(registration),
+        )
+    if event == "refused":
+        return _mail_applicant(
+            registration,
+            _("单位注册申请未通过"),
+            _(
+                "%(applicant)s，您好：\n\n“%(name)s”的单位注册申请未通过审核。\n\n理由：%(reason)s"
+                "\n\n如有疑问，请联系%(jurisdiction)s科技主管部门或保定市科学技术局。"
+            )
+            % params,
+        )
+    raise ValueError(event)
+
+
+@shared_task
+def expire_unconfirmed_registrations() -> int:
+    """Beat, daily: registrations whose e-mail address was never confirmed expire."""
+    from .registration import expire_unconfirmed
+
+    return expire_unconfirmed()
 
 
 PASSWORD_RESET_SUBJECT = "accounts/email/password_reset_subject.txt"

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import auth, changes, organisations, two_factor, unit
+from .views import auth, changes, organisations, registration, registrations, two_factor, unit
 
 app_name = "accounts"
 
@@ -26,6 +26,31 @@ urlpatterns = [
             template_name="accounts/password_reset_complete.html"
         ),
         name="password_reset_complete",
+    ),
+    path("register/", registration.register, name="register"),
+    path("register/confirm/<str:token>/", registration.register_confirm, name="register_confirm"),
+    path("register/status/<str:token>/", registration.register_status, name="register_status"),
+    path("registrations/", registrations.registration_list, name="registration_list"),
+    path("registrations/<int:pk>/", registrations.registration_detail, name="registration_detail"),
+    path(
+        "registrations/<int:pk>/licence/",
+        registrations.registration_licence,
+        name="registration_licence",
+    ),
+    path(
+        "registrations/<int:pk>/approve/",
+        registrations.registration_approve,
+        name="registration_approve",
+    ),
+    path(
+        "registrations/<int:pk>/return/",
+        registrations.registration_return,
+        name="registration_return",
+    ),
+    path(
+        "registrations/<int:pk>/refuse/",
+        registrations.registration_refuse,
+        name="registration_refuse",
     ),
     path("two-factor/", two_factor.security, name="two_factor"),
     path("two-factor/enrol/", two_factor.enrol, name="two_factor_enrol"),

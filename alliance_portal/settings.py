@@ -279,7 +279,12 @@ PORTAL_THROTTLES = {
     "login-account": (env.int("PORTAL_LOGIN_FAILURES_PER_ACCOUNT", default=10), 900),
     "reset-address": (env.int("PORTAL_RESETS_PER_ADDRESS", default=5), 3600),
     "reset-account": (env.int("PORTAL_RESETS_PER_ACCOUNT", default=3), 3600),
+    # Unit registrations (单位注册) submitted from one client address.
+    "register-address": (env.int("PORTAL_REGISTRATIONS_PER_ADDRESS", default=3), 600),
 }
+# A unit registration whose e-mail address is not confirmed within this many hours
+# expires (the confirmation link stops working at the same age).
+PORTAL_REGISTRATION_CONFIRM_HOURS = env.int("PORTAL_REGISTRATION_CONFIRM_HOURS", default=48)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -426,6 +431,10 @@ CELERY_BEAT_SCHEDULE = {
     "prune-throttle-daily": {
         "task": "core.tasks.prune_throttle",
         "schedule": crontab(hour=3, minute=30),
+    },
+    "expire-unconfirmed-registrations-daily": {
+        "task": "accounts.tasks.expire_unconfirmed_registrations",
+        "schedule": crontab(hour=3, minute=45),
     },
     "dispatch-outbox-every-minute": {
         "task": "core.tasks.dispatch_outbox",

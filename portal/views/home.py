@@ -2,7 +2,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from accounts.models import Role
-from accounts.selectors import organisations_visible_to, pending_organisation_changes
+from accounts.selectors import (
+    organisations_visible_to,
+    pending_organisation_changes,
+    pending_registrations,
+)
 from filings import selectors as filing_selectors
 from filings.selectors import LATE_AFTER_DAYS
 
@@ -117,10 +121,12 @@ def home(request):
     if role == Role.COUNTY_REVIEWER:
         context["organisations"] = organisations_visible_to(user)[:20]
         context.update(_queue_summary(filing_selectors.county_queue(user)))
+        context["pending_registrations"] = pending_registrations(user).count()
         context.update(_supervision_summary(user))
     elif role == Role.MUNICIPAL_STAFF:
         context.update(_queue_summary(filing_selectors.municipal_queue(user)))
         context["pending_changes"] = pending_organisation_changes(user).count()
+        context["pending_registrations"] = pending_registrations(user).count()
         context.update(_supervision_summary(user))
     elif role == Role.LEAD_UNIT:
         context.update(_lead_unit_summary(user))

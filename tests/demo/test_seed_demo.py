@@ -10,7 +10,8 @@ import re
 import pytest
 from django.core.management import call_command
 
-from accounts.models import Organisation, User
+from accounts.models import Organisation, Registration, User
+from accounts.selectors import registrations_visible_to
 from audit.models import AuditEntry
 from filings.conformance import check_conformance
 from filings.models import Alliance, Category, Filing, FilingDocument, FilingMaterial
@@ -31,6 +32,7 @@ def _counts() -> dict[str, int]:
             AuditEntry,
             FilingDocument,
             FilingMaterial,
+            Registration,
         )
     }
 
@@ -100,3 +102,15 @@ def test_seed_demo_covers_every_state_and_is_idempotent():
     assert any(
         any(result.failed for result in check_conformance(draft.alliance)) for draft in drafts
     )
+
+    # Every county reviewer the demo seeds has a pending registration in the queue (one
+    # of them with a jurisdiction corrected from what its code says, and its reason).
+    reviewers = User.objects.filter(role="county_reviewer")
+    assert reviewers.count() == 5
+    for reviewer in reviewers:
+        queue = registrations_visible_to(reviewer).filter(state="pending")
+        assert queue.count() == 1, reviewer
+        registration = queue.get()
+        assert registration.email_confirmed_at and registration.licence_size > 0
+    corrected = [r for r in Registration.objects.all() if r.jurisdiction_corrected]
+    assert len(corrected) == 1 and corrected[0].jurisdiction_reason

@@ -59,8 +59,11 @@ def test_seed_demo_twice_on_a_fresh_postgresql_database(fresh_database, tmp_path
     for table in ("filings_filing", "supervision_annualsummary", "subsidies_score"):
         assert seeded[table] > 0, table
     assert seeded["subsidies_subsidyround"] == 2
+    # A pending registration (its e-mail confirmed) for each county reviewer seeded.
+    assert "单位注册演示数据：5 份待审核的单位注册" in first.stdout, first.stdout
+    assert seeded["accounts_registration"] == 5
 
     second = _manage(env, "seed_demo")
     assert second.returncode == 0, second.stderr[-5000:]
     assert postgres.row_counts(fresh_database) == seeded
-    assert second.stdout.count("未做修改") == 3, second.stdout
+    assert second.stdout.count("未做修改") == 4, second.stdout

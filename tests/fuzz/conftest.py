@@ -151,6 +151,46 @@ def build_world() -> SimpleNamespace:
         change=legal_change(lead, legal_representative="李四"), by=staff, reason="与执照不符"
     )
 
+    # Unit registrations (单位注册): unconfirmed, pending in the home county, pending
+    # outside Baoding (municipal only), returned; their signed links.
+    from accounts import registration as registration_services
+    from accounts import registration_decisions
+    from accounts.registration_links import confirm_token, status_token
+    from demo.accounts import demo_uscc
+
+    def registration(n, division=HOME_COUNTY, confirm=True):
+        created = registration_services.registration_submit(
+            values={
+                "name": f"模糊测试注册单位{n}",
+                "uscc": demo_uscc(f"fuzz-registration-{n}", authority="91", division=division),
+                "kind": "enterprise",
+                "industry": "C",
+                "legal_representative": "王五",
+                "address": "保定市",
+                "jurisdiction": registration_services.DERIVED,
+                "applicant_name": "李四",
+                "mobile": "13912345678",
+                "email": f"fuzz-registration-{n}@example.test",
+                "username": f"fuzz_registration_{n}",
+                "password": "Mohu-Ceshi-Mima-77",
+            },
+            licence=pdf_upload(),
+            client_ip=f"fuzz-world-{n}",
+        )
+        if confirm:
+            return registration_services.registration_confirm(confirm_token(created))
+        return created
+
+    w.registration_unconfirmed = registration(1, confirm=False)
+    w.registration_pending = registration(2)
+    w.registration_outside = registration(3, division="110105")
+    w.registration_returned = registration_decisions.registration_return(
+        registration=registration(4), by=staff, reason="请补充"
+    )
+    w.registration_confirm_token = confirm_token(w.registration_unconfirmed)
+    w.registration_status_token = status_token(w.registration_returned)
+    w.registration_pending_token = status_token(w.registration_pending)
+
     # Filings (Art. 10–11) in every state a decision starts from.
     def filing(state):
         return filing_in_state(

@@ -106,6 +106,32 @@ def organisation_fields(w, prefix=""):
     }
 
 
+def registration_fields(w):
+    """The registration form's unit and applicant fields (the correction form's too)."""
+    return {
+        "name": S.text(),
+        "uscc": uscc(w),
+        "kind": S.choice(Organisation.Kind.values),
+        "industry": S.choice(Organisation.Industry.values),
+        "legal_representative": S.text(),
+        "address": S.text(),
+        "jurisdiction": S.choice(["", "outside"]) | jurisdictions(),
+        "jurisdiction_reason": S.text(),
+        "licence": S.upload(),
+        "applicant_name": S.text(),
+        "mobile": S.choice(["13912345678", "0312-1234567", "1391234567x"]) | S.text(),
+    }
+
+
+def account_fields(w):
+    return {
+        "email": email(),
+        "username": S.choice([w.lead.username, "new_applicant"]) | S.text(),
+        "password1": S.choice(["Fuzz-registration-2026", "123"]) | S.text(),
+        "password2": S.choice(["Fuzz-registration-2026"]) | S.text(),
+    }
+
+
 def next_urls():
     return S.choice(["/", "/filings/mine/", "https://evil.example/", "//evil.example"])
 
@@ -405,6 +431,36 @@ POSTS = [
             "new_password2": S.choice(["Fuzz-new-password-2026"]),
         },
         prepare=lambda w: f"/accounts/invitation/{w.invitation_uid}/{w.invitation_token}/",
+    ),
+    # unit registration (单位注册): the public form and links, the bureau's decisions
+    Post(
+        "accounts:register",
+        fields=lambda w: {**registration_fields(w), **account_fields(w)},
+    ),
+    Post(
+        "accounts:register_confirm",
+        targets=lambda w: [
+            {"token": w.registration_confirm_token},
+            {"token": w.registration_status_token},
+            {"token": "1:abc:forged"},
+        ],
+    ),
+    Post(
+        "accounts:register_status",
+        targets=lambda w: [
+            {"token": w.registration_status_token},
+            {"token": w.registration_pending_token},
+            {"token": w.registration_confirm_token},
+        ],
+        fields=registration_fields,
+    ),
+    *(
+        Post(
+            f"accounts:registration_{name}",
+            targets=pk_of("registration_pending", "registration_outside", "registration_returned"),
+            fields=lambda w: {**EXPECTED, "reason": S.text()},
+        )
+        for name in ("approve", "return", "refuse")
     ),
     # filings: the lead unit's application
     Post("filings:new", fields=lambda w: {"name": S.text()}),
@@ -912,6 +968,14 @@ PAGES = [
             "date_to": S.choice(["2030-12-31", "", "0"]),
         },
     ),
+    Page(
+        "accounts:registration_list",
+        filters(
+            state=lambda w: S.choice(["pending", "returned", "unconfirmed", "x"]),
+            jurisdiction=jurisdiction_param,
+            outside=YES_NO,
+        ),
+    ),
     Page("filings:mine", filters()),
     Page(
         "filings:memberships",
@@ -1005,6 +1069,10 @@ READ_ONLY = {
     "accounts:password_reset_complete": lambda w: [{}],
     "accounts:organisation_detail": pk_of("organisation", "other_organisation", "home_unit"),
     "accounts:change_detail": pk_of("change_home", "change_moving", "change_rejected"),
+    "accounts:registration_detail": pk_of(
+        "registration_pending", "registration_outside", "registration_unconfirmed"
+    ),
+    "accounts:registration_licence": pk_of("registration_pending", "registration_outside"),
     "filings:application_form_pdf": pk_of("draft", "municipal_review"),
     "filings:detail": pk_of("draft", "county_review", "municipal_review"),
     "filings:material_download": _nested("material_pk", "draft", "material"),

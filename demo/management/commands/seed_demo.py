@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from demo import filings as filings_demo
+from demo import registrations as registrations_demo
 from demo import subsidies as subsidies_demo
 from demo import supervision as supervision_demo
 from demo.accounts import COLLEAGUE, DEMO_PASSWORD, seed_colleagues, seed_organisations, seed_users
@@ -20,10 +21,16 @@ class Command(BaseCommand):
         filings_summary = filings_demo.seed()
         supervision_summary = supervision_demo.seed()
         subsidies_summary = subsidies_demo.seed()
+        registrations_summary = registrations_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(f"演示数据就绪：{len(organisations)} 个单位，{len(users)} 个用户。")
         )
-        for line in (filings_summary, supervision_summary, subsidies_summary):
+        for line in (
+            filings_summary,
+            supervision_summary,
+            subsidies_summary,
+            registrations_summary,
+        ):
             self.stdout.write(line)
         self.stdout.write(f"所有演示账号的密码 / password for every demo login: {DEMO_PASSWORD}")
         self.stdout.write(

@@ -1,0 +1,136 @@
+"""The bureau's side of unit registrations (归口审核): the list, one registration's page
+with its licence, and the decisions (approve, return, refuse). County bureaus see their
+own jurisdiction's registrations only; municipal staff see all and alone decide those
+outside Baoding. Actions are POST-only and refuse a stale page (``expected_state``)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from audit.models import AuditEntry
+from core import transitions
+from core.downloads import attachment_response
+from core.refusals import REFUSALS, refusal_to_form, show_refusal
+
+from .. import registration_decisions as decisions
+from ..filters import RegistrationFilter
+from ..forms import RegistrationDecisionForm as DecisionForm
+from ..models import Organisation, Role
+from ..permissions import STAFF_ROLES, role_required
+from ..selectors import registrations_visible_to
+from ..uscc import is_baoding_division, uscc_division
+from .common import PAGE_SIZE
+
+READERS = (*STAFF_ROLES, Role.COUNTY_REVIEWER)
+DECIDERS = (Role.MUNICIPAL_STAFF, Role.COUNTY_REVIEWER)
+DECISIONS = {
+    "approve": (
+        decisions.registration_approve,
+        gettext_lazy("已批准注册，单位及其单位管理员账号已创建，申请人会收到邮件。"),
+    ),
+    "return_for_correction": (
+        decisions.registration_return,
+        gettext_lazy("已退回，申请人会收到修改链接和审核意见。"),
+    ),
+    "refuse": (
+        decisions.registration_refuse,
+        gettext_lazy("已不予通过，申请人会收到理由。"),
+    ),
+}
+
+
+def get_registration_for_user(user, pk):
+    return get_object_or_404(registrations_visible_to(user), pk=pk)
+
+
+@role_required(*READERS)
+def registration_list(request):
+    filterset = RegistrationFilter(
+        request.GET, queryset=registrations_visible_to(request.user), user=request.user
+    )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "accounts/registration/list.html", {"filter": filterset, "page_obj": page}
+    )
+
+
+def _render_detail(request, registration, *, form=None, status=200):
+    actions = {a.name: a for a in transitions.available(registration, request.user)}
+    decides = bool(actions.keys() & DECISIONS.keys())
+    existing = Organisation.objects.filter(uscc=registration.uscc).first()
+    context = {
+        "registration": registration,
+        "in_baoding": is_baoding_division(uscc_division(registration.uscc)),
+        "existing": existing if registration.organisation_id is None else None,
+        "actions": actions,
+        "decision_form": (form or DecisionForm(initial={"expected_state": registration.state}))
+        if decides
+        else None,
+        "timeline": AuditEntry.objects.for_object(registration),
+    }
+    return render(request, "accounts/registration/detail.html", context, status=status)
+
+
+@role_required(*READERS)
+def registration_detail(request, pk):
+    return _render_detail(request, get_registration_for_user(request.user, pk))
+
+
+@role_required(*READERS)
+def registration_licence(request, pk):
+    registration = get_registration_for_user(request.user, pk)
+    return attachment_response(registration.licence, registration.licence_name)
+
+
+def _decide(request, pk, name: str):
+    registration = get_registration_for_user(request.user, pk)
+    service, success = DECISIONS[name]
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        try:
+            decisions.registration_check_decision(
+                registration=registration,
+                by=request.user,
+                name=name,
+                expected_state=request.POST.get("expected_state") or None,
+            )
+        except REFUSALS as error:
+            show_refusal(request, error)
+        return _render_detail(request, registration, form=form)
+    try:
+        service(
+            registration=registration,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_state=form.cleaned_data["expected_state"] or None,
+        )
+    except ValidationError as error:
+        refusal_to_form(form, error)
+    except REFUSALS as error:
+        show_refusal(request, error)
+    else:
+        messages.success(request, success)
+        return redirect("accounts:registration_detail", pk=registration.pk)
+    # Refused: the page as it is now, with the opinion as typed.
+    return _render_detail(request, get_registration_for_user(request.user, pk), form=form)
+
+
+@require_POST
+@role_required(*DECIDERS)
+def registration_approve(request, pk):
+    return _decide(request, pk, "approve")
+
+
+@require_POST
+@role_required(*DECIDERS)
+def registration_return(request, pk):
+    return _decide(request, pk, "return_for_correction")
+
+
+@require_POST
+@role_required(*DECIDERS)
+def registration_refuse(request, pk):
+    return _decide(request, pk, "refuse")

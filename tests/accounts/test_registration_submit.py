@@ -1,0 +1,234 @@
+"""A unit registers itself (单位注册): the public form, what it refuses and says, the
+jurisdiction its credit code gives, and the throttle per client address."""
+
+import pytest
+from django.contrib.auth.hashers import check_password
+from django.core import mail
+from django.urls import reverse
+
+from accounts import registration as services
+from accounts.models import Registration
+from audit.models import AuditEntry
+from tests.factories import (
+    LeadUnitUserFactory,
+    OrganisationFactory,
+    image_bytes,
+    jurisdiction,
+)
+
+from .registration_helpers import HOME, OTHER, code, form_data, licence, submit
+
+pytestmark = pytest.mark.django_db
+URL = "/accounts/register/"
+FILE_AGAIN = "请重新选择营业执照或法人证书文件"
+
+
+@pytest.fixture
+def post(client, django_capture_on_commit_callbacks):
+    def send(data, file=None, address="192.0.2.10"):
+        payload = {**data, "licence": file if file is not None else licence()}
+        if file is False:
+            del payload["licence"]
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(URL, payload, REMOTE_ADDR=address)
+
+    return send
+
+
+def errors_on(response, field) -> list[str]:
+    return [str(e) for e in response.context["form"].errors.get(field, [])]
+
+
+def test_the_form_is_public_and_linked_from_the_login_page(client):
+    assert client.get(URL).status_code == 200
+    login = client.get("/accounts/login/").content.decode()
+    assert reverse("accounts:register") in login
+    assert 'data-testid="register-link"' in login  # the header, for anonymous visitors
+
+
+def test_a_registration_waits_for_the_email_to_be_confirmed(post):
+    data = form_data(uscc=code(HOME).lower())  # typed in lower case: compacted
+    response = post(data)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "请查收邮件" in page and data["email"] in page
+    registration = Registration.objects.get(username=data["username"])
+    assert registration.state == Registration.State.UNCONFIRMED
+    assert registration.uscc == data["uscc"].upper()
+    assert registration.jurisdiction == registration.derived_jurisdiction == jurisdiction(HOME)
+    assert registration.password != data["password1"]
+    assert check_password(data["password1"], registration.password)
+    assert registration.licence_type == "application/pdf"
+    # The confirmation e-mail, to the applicant, with the signed link.
+    [message] = mail.outbox
+    assert message.to == [data["email"]]
+    assert "请确认单位注册邮箱" in message.subject
+    assert "/accounts/register/confirm/" in message.body
+    entry = AuditEntry.objects.for_object(registration).get()
+    assert entry.action == "submit" and entry.actor is None
+    assert data["applicant_name"] in entry.reason and data["email"] in entry.reason
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"uscc": "91130602MA0000000"}, "uscc", "统一社会信用代码应为18位，您输入了17位"),
+        ({"uscc": "91130602MA00000000"}, "uscc", "校验码不符"),
+        ({"uscc": "91 1306 02MA0000 00001"}, "uscc", "统一社会信用代码应为18位，您输入了19位"),
+        ({"uscc": ""}, "uscc", "这个字段是必填项"),
+        ({"mobile": "0312-1234567"}, "mobile", "手机号码应为以1开头的11位数字"),
+        ({"mobile": "2391234567"}, "mobile", "手机号码应为以1开头的11位数字"),
+        ({"password1": "12345678901", "password2": "12345678901"}, "password1", "密码只包含数字"),
+        ({"password1": "short", "password2": "short"}, "password1", "密码太短：至少需要10位"),
+        ({"password2": "Another-2026!"}, "password2", "两次输入的密码不一致"),
+    ],
+)
+def test_bad_input_is_refused_with_what_to_fix_and_the_form_keeps_it(post, changes, field, message):
+    data = form_data(**changes)
+    response = post(data)
+
+    assert response.status_code == 200
+    assert any(message in e for e in errors_on(response, field)), errors_on(response, field)
+    assert not Registration.objects.exists()
+    page = response.content.decode()
+    assert f'value="{data["name"]}"' in page
+    assert f'value="{data["legal_representative"]}"' in page
+    assert FILE_AGAIN in page
+
+
+def test_a_licence_that_is_not_a_pdf_or_image_is_refused(post):
+    response = post(form_data(), file=licence("执照.pdf", b"<html>not a scan</html>"))
+    assert any("不是PDF、JPEG或PNG文件" in e for e in errors_on(response, "licence"))
+    assert not Registration.objects.exists()
+
+
+def test_a_missing_licence_is_refused(post):
+    response = post(form_data(), file=False)
+    assert errors_on(response, "licence")
+    assert not Registration.objects.exists()
+
+
+def test_an_image_licence_is_accepted(post):
+    post(form_data(), file=licence("执照.png", image_bytes("PNG"), "image/png"))
+    assert Registration.objects.get().licence_type == "image/png"
+
+
+def test_a_registered_unit_is_refused_with_its_administrator_to_contact(post):
+    organisation = OrganisationFactory(jurisdiction=jurisdiction(HOME))
+    LeadUnitUserFactory(organisation=organisation, last_name="赵", first_name="一")
+    LeadUnitUserFactory(
+        organisation=organisation, last_name="钱", first_name="二", is_unit_admin=True
+    )
+    response = post(form_data(uscc=organisation.uscc))
+
+    [error] = errors_on(response, "uscc")
+    assert organisation.name in error
+    assert "单位管理员 钱二" in error
+    assert not Registration.objects.exists()
+
+
+def test_a_unit_without_an_administrator_names_any_active_user(post):
+    organisation = OrganisationFactory(jurisdiction=jurisdiction(HOME))
+    LeadUnitUserFactory(organisation=organisation, last_name="孙", first_name="三")
+    [error] = errors_on(post(form_data(uscc=organisation.uscc)), "uscc")
+    assert "孙三" in error
+
+
+def test_a_member_unit_nobody_registered_for_may_register(post):
+    """A lead unit added it as a member (no user): its legal person registers it."""
+    organisation = OrganisationFactory(jurisdiction=jurisdiction(HOME))
+    post(form_data(uscc=organisation.uscc))
+    assert Registration.objects.get().uscc == organisation.uscc
+
+
+def test_a_code_with_an_open_registration_is_refused(post):
+    taken = submit()
+    [error] = errors_on(post(form_data(uscc=taken.uscc)), "uscc")
+    assert "已有一份注册申请在办理中" in error
+    assert Registration.objects.count() == 1
+
+
+def test_an_email_or_login_already_used_is_refused(post):
+    user = LeadUnitUserFactory(email="used@example.test", username="taken_name")
+    open_ = submit()
+    for n, (changes, field) in enumerate(
+        [
+            ({"email": "USED@example.test"}, "email"),
+            ({"email": open_.email}, "email"),
+            ({"username": user.username}, "username"),
+            ({"username": open_.username}, "username"),
+        ]
+    ):
+        response = post(form_data(**changes), address=f"192.0.2.{n + 1}")
+        assert any("已被" in e for e in errors_on(response, field)), (changes, response.context)
+    assert Registration.objects.count() == 1
+
+
+# --- The jurisdiction -----------------------------------------------------------------------
+
+
+def test_a_code_of_a_merged_district_goes_to_lianchi():
+    registration = submit(uscc=code("130603"))
+    assert registration.derived_jurisdiction == jurisdiction("130606")
+    assert registration.jurisdiction == jurisdiction("130606")
+
+
+def test_a_unit_outside_baoding_registers_as_a_possible_member_only(post):
+    data = form_data(uscc=code("110105"))
+    page = post(data).content.decode()
+    registration = Registration.objects.get()
+    assert registration.jurisdiction is None and registration.derived_jurisdiction is None
+    assert not registration.may_lead
+    assert "不能牵头组建联盟" in page
+
+
+def test_a_city_level_code_must_choose_its_county(post):
+    response = post(form_data(uscc=code("130600")))
+    assert any("请选择单位所在的县" in e for e in errors_on(response, "jurisdiction"))
+    # The page says what the typed code gives.
+    assert 'data-testid="derived-jurisdiction"' in response.content.decode()
+
+
+def test_another_jurisdiction_than_the_code_says_needs_a_reason(post):
+    other = jurisdiction(OTHER)
+    response = post(form_data(jurisdiction=str(other.pk)))
+    [error] = errors_on(response, "jurisdiction_reason")
+    assert "竞秀区" in error  # what the code says
+    assert "竞秀区" in response.content.decode()  # shown above the form too
+
+    post(form_data(jurisdiction=str(other.pk), jurisdiction_reason="已迁址至莲池区"))
+    registration = Registration.objects.get()
+    assert registration.jurisdiction == other
+    assert registration.derived_jurisdiction == jurisdiction(HOME)
+    assert registration.jurisdiction_corrected
+    assert registration.jurisdiction_reason == "已迁址至莲池区"
+    assert "已迁址至莲池区" in AuditEntry.objects.for_object(registration).get().reason
+
+
+def test_a_reason_is_dropped_when_the_code_s_own_jurisdiction_is_kept():
+    registration = submit(jurisdiction_reason="无关")
+    assert registration.jurisdiction_reason == ""
+
+
+# --- Throttle --------------------------------------------------------------------------------
+
+
+def test_a_fourth_submission_from_one_address_within_minutes_is_throttled(post, settings):
+    settings.PORTAL_THROTTLES = {**settings.PORTAL_THROTTLES, "register-address": (3, 600)}
+    post(form_data(mobile="bad"), address="198.51.100.1")  # refused ones count too
+    post(form_data(), address="198.51.100.1")
+    post(form_data(), address="198.51.100.1")
+    response = post(form_data(), address="198.51.100.1")
+
+    assert "提交注册过于频繁" in response.content.decode()
+    assert Registration.objects.count() == 2
+    post(form_data(), address="198.51.100.2")  # another address
+    assert Registration.objects.count() == 3
+
+
+def test_the_throttle_is_the_service_s_own(settings):
+    settings.PORTAL_THROTTLES = {**settings.PORTAL_THROTTLES, "register-address": (1, 600)}
+    submit(client_ip="203.0.113.5")
+    with pytest.raises(services.Throttled):
+        submit(client_ip="203.0.113.5")
