@@ -14,6 +14,7 @@ from core import outbox, transitions
 
 from .models import Organisation, Registration, Role, User
 from .models.changes import describe_changes, describe_values, fact_changes
+from .names import split_name
 from .registration import unit_administrator
 from .tasks import send_registration_notice
 
@@ -141,13 +142,19 @@ def _unit(registration, by) -> tuple[Organisation, str]:
 
 
 def _administrator(registration, organisation, by) -> User:
+    # A reused unit has only removed users; one of them may still carry the flag (removed
+    # in the Django admin), which would block the new administrator (one per unit).
+    User.objects.filter(organisation=organisation, is_active=False, is_unit_admin=True).update(
+        is_unit_admin=False
+    )
+    # The name as the applicant wrote it, split like a colleague's (accounts.names), so
+    # get_full_name() gives it back and both kinds of user are stored alike.
+    family, given = split_name(registration.applicant_name)
     user = User(
         username=registration.username,
         email=registration.email,
-        # The name as the applicant wrote it (family name first); get_full_name() joins
-        # last and first name, so the whole name in last_name reads right.
-        last_name=registration.applicant_name,
-        first_name="",
+        last_name=family,
+        first_name=given,
         phone=registration.mobile,
         role=Role.LEAD_UNIT,
         organisation=organisation,

@@ -180,7 +180,8 @@ def test_approval_gives_a_member_unit_nobody_registered_its_first_administrator(
     member = OrganisationFactory(
         name="成员单位旧名称", jurisdiction=jurisdiction(HOME), legal_representative="甲"
     )
-    inactive = LeadUnitUserFactory(organisation=member, is_active=False)
+    # Its former administrator was removed in the Django admin and kept the flag.
+    inactive = LeadUnitUserFactory(organisation=member, is_active=False, is_unit_admin=True)
     registration = pending(uscc=member.uscc, name="成员单位新名称", legal_representative="乙")
 
     decide(county, "approve", registration)
