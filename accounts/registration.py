@@ -22,7 +22,7 @@ from core import outbox, throttle, transitions
 from core.uploads import check_upload
 
 from . import registration_links as links
-from .models import Jurisdiction, Organisation, Registration, User
+from .models import Jurisdiction, Organisation, Registration, Role, User
 from .models.changes import describe_changes, describe_values, fact_changes
 from .models.registration import OPEN_STATES
 from .tasks import send_registration_notice
@@ -30,6 +30,7 @@ from .uscc import compact, is_baoding_division, uscc_division, uscc_problem
 
 State = Registration.State
 THROTTLE_SCOPE = "register-address"
+ATTEMPTS_SCOPE = "register-attempts"
 #: The jurisdiction the credit code gives, unless the applicant chooses another.
 DERIVED = "derived"
 # Districts merged into 莲池区 in 2015; codes issued before still carry them.
@@ -67,13 +68,33 @@ def derive_jurisdiction(code: str) -> Jurisdiction | None:
 
 def unit_administrator(organisation) -> User | None:
     """Whom to contact about a unit's accounts: its administrator, or else any active
-    user of the unit."""
-    users = organisation.users.filter(is_active=True).order_by("-is_unit_admin", "pk")
-    return users.first()
+    user of the unit. Unit users only: an evaluator employed by the unit is not one (the
+    unit may register although its experts have accounts)."""
+    users = organisation.users.filter(role=Role.LEAD_UNIT, is_active=True)
+    return users.order_by("-is_unit_admin", "pk").first()
+
+
+def had_unit_users(organisation) -> bool:
+    """A unit whose users were all removed is not free for the taking: its filings and
+    its log stay with it, and only the bureau gives it an account again."""
+    return organisation.users.filter(role=Role.LEAD_UNIT).exists()
 
 
 def person_name(user) -> str:
     return user.get_full_name() or user.username
+
+
+def masked_name(user) -> str:
+    """“赵*”, “欧阳**”: enough for a colleague to know whom to ask, not a stranger's full
+    name for anyone who types a company's public credit code."""
+    family = user.last_name.strip()
+    if not family:
+        return user.username[:1] + "*" * max(len(user.username) - 1, 1)
+    return family + "*" * max(len(user.first_name.strip()), 1)
+
+
+def existing_unit(code: str) -> Organisation | None:
+    return Organisation.objects.select_related("jurisdiction").filter(uscc=code).first()
 
 
 # --- Input ---------------------------------------------------------------------------------
@@ -98,14 +119,19 @@ def _code_refusal(code: str, *, exclude_pk=None) -> str | None:
     problem = uscc_problem(code)
     if problem:
         return problem
-    organisation = Organisation.objects.filter(uscc=code).first()
+    organisation = existing_unit(code)
     if organisation is not None:
         admin = unit_administrator(organisation)
         if admin is not None:
             return _(
                 "统一社会信用代码 %(code)s 已注册为“%(name)s”，该单位已有账号，不能再注册。"
                 "请联系该单位的单位管理员 %(admin)s 为您添加账号。"
-            ) % {"code": code, "name": organisation.name, "admin": person_name(admin)}
+            ) % {"code": code, "name": organisation.name, "admin": masked_name(admin)}
+        if had_unit_users(organisation):
+            return _(
+                "统一社会信用代码 %(code)s 已登记为“%(name)s”，该单位的账号已停用，"
+                "不能通过注册重新取得。请持营业执照或法人证书联系保定市科学技术局恢复账号。"
+            ) % {"code": code, "name": organisation.name}
     open_ = Registration.objects.filter(uscc=code, state__in=OPEN_STATES).exclude(pk=exclude_pk)
     if open_.exists():
         return _(
@@ -119,6 +145,25 @@ def _jurisdiction_errors(cleaned: dict, chosen, reason: str, errors: dict):
     """Sets the derived and the chosen jurisdiction; a chosen one that differs from what
     the code says needs a reason the reviewer reads."""
     derived = derive_jurisdiction(cleaned["uscc"])
+    organisation = existing_unit(cleaned["uscc"])
+    if organisation is not None:
+        # A unit the portal knows (a lead unit added it as a member) stays where it is
+        # registered: its own county decides, and a move is a change of its legal facts
+        # that the municipal bureau decides after approval (rules.may_decide_change).
+        known = organisation.jurisdiction
+        if chosen not in (DERIVED, known):
+            errors["jurisdiction"] = [
+                _(
+                    "该单位已在平台登记，所在县（市、区）为“%(name)s”，注册申请由其科技主管部门审核。"
+                    "如单位已迁址，请在注册通过后申请变更登记信息。"
+                )
+                % {"name": known.name if known else _("保定市外")}
+            ]
+            return
+        cleaned["derived_jurisdiction"] = derived
+        cleaned["jurisdiction"] = known
+        cleaned["jurisdiction_reason"] = ""
+        return
     if chosen == DERIVED:
         chosen = derived
     elif chosen is not None and not isinstance(chosen, Jurisdiction):
@@ -173,6 +218,8 @@ def _clean_account(values: dict, errors: dict) -> dict:
     cleaned = _clean_fields(values, ACCOUNT_FIELDS, errors)
     username = cleaned.get("username")
     if username is not None:
+        # As the login form reads it (NFKC): “ｌｅａｄ” typed full-width is “lead”.
+        username = cleaned["username"] = User.normalize_username(username)
         try:
             User._meta.get_field("username").run_validators(username)
         except ValidationError as error:
@@ -282,13 +329,20 @@ def _jurisdiction_note(registration) -> str:
 
 
 def registration_submit(*, values: dict, licence, client_ip: str) -> Registration:
-    """A new registration, waiting for its e-mail address to be confirmed. Every
-    submission from an address counts towards its throttle, accepted or not; the count
-    stays even when the input is refused."""
-    if not throttle.allowed(THROTTLE_SCOPE, client_ip):
+    """A new registration, waiting for its e-mail address to be confirmed.
+
+    Two limits per client address: registrations accepted (a second unit registered from
+    the same address within minutes), and attempts of any outcome, much higher — an
+    applicant who corrects one mistake after another is not locked out, a script that
+    probes credit codes, user names and addresses is."""
+    if not (
+        throttle.allowed(THROTTLE_SCOPE, client_ip) and throttle.allowed(ATTEMPTS_SCOPE, client_ip)
+    ):
         raise Throttled
+    throttle.count(ATTEMPTS_SCOPE, client_ip)
+    registration = _submit(values, licence)
     throttle.count(THROTTLE_SCOPE, client_ip)
-    return _submit(values, licence)
+    return registration
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from core import outbox, transitions
 from .models import Organisation, Registration, Role, User
 from .models.changes import describe_changes, describe_values, fact_changes
 from .names import split_name
-from .registration import unit_administrator
+from .registration import had_unit_users, unit_administrator
 from .tasks import send_registration_notice
 
 State = Registration.State
@@ -25,7 +25,6 @@ LABELS = {
     "return_for_correction": gettext_lazy("退回单位注册（修改后重新提交）"),
     "refuse": gettext_lazy("不予通过单位注册"),
     "register": gettext_lazy("登记单位"),
-    "applied": gettext_lazy("变更单位登记信息"),
     "user_create": gettext_lazy("创建用户"),
 }
 REASON_REQUIRED = {
@@ -69,6 +68,21 @@ def _approval_problems(registration) -> list[str]:
                     "admin": admin.get_full_name() or admin.username,
                 }
             )
+        elif had_unit_users(organisation):
+            problems.append(
+                _(
+                    "单位“%(name)s”此前有账号（已全部停用），其备案和记录不能通过注册交给新的申请人；"
+                    "恢复账号由保定市科学技术局办理。"
+                )
+                % {"name": organisation.name}
+            )
+        elif organisation.jurisdiction_id != registration.jurisdiction_id:
+            problems.append(
+                _(
+                    "单位“%(name)s”登记的所在县（市、区）已变化，请退回，申请人重新提交后由该县审核。"
+                )
+                % {"name": organisation.name}
+            )
     if User.objects.filter(username__iexact=registration.username).exists():
         problems.append(_("登录名“%(name)s”已被其他账号使用。") % {"name": registration.username})
     if User.objects.filter(email__iexact=registration.email).exists():
@@ -107,14 +121,13 @@ def _unit(registration, by) -> tuple[Organisation, str]:
             reason=text,
         )
         return organisation, in_log_language(lambda: _("新登记单位：%(values)s") % {"values": text})
-    # A unit a lead unit named as a member: the registration's facts are the legal
-    # person's own, so they replace what the lead unit typed.
-    old = {f: getattr(organisation, f) for f in LEGAL_FACTS}
-    new = _facts(registration)
-    changes = fact_changes(LEGAL_FACTS, old, new)
-    changed = [c.field for c in changes]
-    for field in changed:
-        setattr(organisation, field, new[field])
+    # A unit a lead unit named as a member. Its legal facts stay as they are: the alliances
+    # it belongs to were filed with them, and a change of them (a move to another county
+    # above all) is decided by the municipal bureau or the unit's own county through an
+    # OrganisationChange, which the new administrator can ask for once approved. What the
+    # registration says differently is written in the log for the record.
+    changes = unapplied_differences(registration, organisation)
+    changed = []
     if not organisation.address:
         organisation.address = registration.address
         changed.append("address")
@@ -125,28 +138,28 @@ def _unit(registration, by) -> tuple[Organisation, str]:
     if changed:
         organisation.save(update_fields=changed)
     text = in_log_language(lambda: describe_changes(changes))
-    if changes:
-        record(
-            subject=organisation,
-            action="legal_facts_change",
-            action_label=LABELS["applied"],
-            actor=by,
-            reason=text,
-        )
     return organisation, in_log_language(
         lambda: (
-            _("已有单位“%(name)s”（此前无账号）：%(changes)s")
-            % {"name": organisation.name, "changes": text or _("登记信息无变化")}
+            _("已有单位“%(name)s”（此前无账号），登记信息未改变%(changes)s")
+            % {
+                "name": organisation.name,
+                "changes": _("；注册所填不同之处：%(text)s") % {"text": text} if text else "",
+            }
         )
+    )
+
+
+def unapplied_differences(registration, organisation):
+    """Where the registration's facts differ from the known unit's (shown to the reviewer,
+    logged on approval, never applied by it)."""
+    return fact_changes(
+        LEGAL_FACTS,
+        {f: getattr(organisation, f) for f in LEGAL_FACTS},
+        _facts(registration),
     )
 
 
 def _administrator(registration, organisation, by) -> User:
-    # A reused unit has only removed users; one of them may still carry the flag (removed
-    # in the Django admin), which would block the new administrator (one per unit).
-    User.objects.filter(organisation=organisation, is_active=False, is_unit_admin=True).update(
-        is_unit_admin=False
-    )
     # The name as the applicant wrote it, split like a colleague's (accounts.names), so
     # get_full_name() gives it back and both kinds of user are stored alike.
     family, given = split_name(registration.applicant_name)

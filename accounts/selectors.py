@@ -83,15 +83,26 @@ def unit_activity(user: User):
 
 def registrations_visible_to(user: User) -> QuerySet[Registration]:
     """Unit registrations a user may read: all for the municipal bureau (it alone decides
-    those outside Baoding); for a county, those naming its jurisdiction (归口审核)."""
+    those outside Baoding); for a county, those naming its jurisdiction (归口审核), and
+    those its credit code places there that the applicant moved to another county (read
+    only: the county the code names sees where its units are being registered)."""
     qs = Registration.objects.select_related("jurisdiction", "derived_jurisdiction", "decided_by")
     role = user.effective_role
     if role in (Role.MUNICIPAL_STAFF, Role.ADMIN):
         return qs
     if role == Role.COUNTY_REVIEWER and user.jurisdiction_id:
-        return qs.filter(jurisdiction_id=user.jurisdiction_id)
+        return qs.filter(
+            Q(jurisdiction_id=user.jurisdiction_id)
+            | Q(derived_jurisdiction_id=user.jurisdiction_id)
+        )
     return qs.none()
 
 
 def pending_registrations(user: User) -> QuerySet[Registration]:
-    return registrations_visible_to(user).filter(state=Registration.State.PENDING)
+    """The registrations waiting for ``user``'s decision: a county's own; the municipal
+    bureau's own are those outside Baoding (it may decide any, but a county's queue is
+    the county's work, not the bureau's to-do)."""
+    pending = registrations_visible_to(user).filter(state=Registration.State.PENDING)
+    if user.effective_role == Role.COUNTY_REVIEWER:
+        return pending.filter(jurisdiction_id=user.jurisdiction_id)
+    return pending.filter(jurisdiction__isnull=True)

@@ -108,6 +108,18 @@ def _registration_reviewers(registration):
     return _county_reviewers(registration.jurisdiction_id).filter(is_active=True)
 
 
+def _correction_note(registration) -> str:
+    if not registration.jurisdiction_corrected or registration.derived_jurisdiction is None:
+        return ""
+    return "\n" + _(
+        "按统一社会信用代码，该单位属“%(derived)s”；申请人更正为“%(chosen)s”，理由：%(reason)s"
+    ) % {
+        "derived": registration.derived_jurisdiction.name,
+        "chosen": registration.jurisdiction.name if registration.jurisdiction else _("保定市外"),
+        "reason": registration.jurisdiction_reason,
+    }
+
+
 @shared_task(acks_late=True)
 def send_registration_notice(registration_id: int, event: str) -> int:
     """The e-mail of each step of a registration: the confirmation link to the applicant,
@@ -115,7 +127,9 @@ def send_registration_notice(registration_id: int, event: str) -> int:
     (a return with the link to correct it; an approval with the login name)."""
     from . import registration_links as links
 
-    registration = Registration.objects.select_related("jurisdiction").get(pk=registration_id)
+    registration = Registration.objects.select_related("jurisdiction", "derived_jurisdiction").get(
+        pk=registration_id
+    )
     params = {
         "name": registration.name,
         "applicant": registration.applicant_name,
@@ -145,12 +159,20 @@ def send_registration_notice(registration_id: int, event: str) -> int:
         subject = (
             _("有单位注册申请待审核") if event == "pending" else _("单位注册申请已修改后重新提交")
         )
+        # The county the credit code names hears of a registration moved away from it.
+        moved_from = (
+            _county_reviewers(registration.derived_jurisdiction_id).filter(is_active=True)
+            if registration.jurisdiction_corrected and registration.derived_jurisdiction_id
+            else ()
+        )
         return send_notice(
             legal=False,
             users=_registration_reviewers(registration),
+            cc_users=list(moved_from),
             subject=subject,
             body=_("“%(name)s”（所在县（市、区）：%(jurisdiction)s）的单位注册申请待审核。")
             % params
+            + _correction_note(registration)
             + f"\n\n{settings.PORTAL_BASE_URL}{path}",
         )
     if event == "approved":

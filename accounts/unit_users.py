@@ -91,7 +91,8 @@ def _clean_colleague(values: dict) -> dict:
         errors["phone"] = [_("请填写11位手机号码，如 13812345678。")]
     username_field = User._meta.get_field("username")
     try:
-        username = username_field.clean(text["username"], None)
+        # NFKC, as the login form reads it: “ｌｅａｄ” typed full-width is “lead”.
+        username = username_field.clean(User.normalize_username(text["username"]), None)
     except ValidationError:
         username = ""
         errors["username"] = [

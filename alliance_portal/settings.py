@@ -281,6 +281,8 @@ PORTAL_THROTTLES = {
     "reset-account": (env.int("PORTAL_RESETS_PER_ACCOUNT", default=3), 3600),
     # Unit registrations (单位注册) submitted from one client address.
     "register-address": (env.int("PORTAL_REGISTRATIONS_PER_ADDRESS", default=3), 600),
+    # …and submissions of any outcome (corrections after a refused form included).
+    "register-attempts": (env.int("PORTAL_REGISTRATION_ATTEMPTS_PER_ADDRESS", default=20), 600),
 }
 # A unit registration whose e-mail address is not confirmed within this many hours
 # expires (the confirmation link stops working at the same age).

@@ -170,6 +170,16 @@ def alliance_create(*, by, name: str) -> Filing:
     if not by.is_lead_unit:
         raise PermissionDenied
     lead = by.organisation
+    if lead.jurisdiction_id is None and not lead.registered_in_baoding:
+        # Art. 9(1): the lead unit is registered in Baoding. A unit from elsewhere has an
+        # account to confirm its memberships (Art. 9(3)), not to lead.
+        raise ValidationError(
+            _(
+                "“%(name)s”不是在保定市注册的单位，不能牵头组建联盟（第九条第一项）；"
+                "可以作为成员单位参加联盟，由牵头单位添加后在“参加的联盟”中确认。"
+            )
+            % {"name": lead.name}
+        )
     alliance = Alliance.objects.create(name=name, lead_unit=lead)
     AllianceMember.objects.create(
         alliance=alliance,

@@ -6,6 +6,7 @@ outside Baoding. Actions are POST-only and refuse a stale page (``expected_state
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -18,7 +19,7 @@ from core.refusals import REFUSALS, refusal_to_form, show_refusal
 from .. import registration_decisions as decisions
 from ..filters import RegistrationFilter
 from ..forms import RegistrationDecisionForm as DecisionForm
-from ..models import Organisation, Role
+from ..models import Organisation, Registration, Role
 from ..permissions import STAFF_ROLES, role_required
 from ..selectors import registrations_visible_to
 from ..uscc import is_baoding_division, uscc_division
@@ -61,10 +62,25 @@ def _render_detail(request, registration, *, form=None, status=200):
     actions = {a.name: a for a in transitions.available(registration, request.user)}
     decides = bool(actions.keys() & DECISIONS.keys())
     existing = Organisation.objects.filter(uscc=registration.uscc).first()
+    if registration.organisation_id is not None:
+        existing = None
     context = {
         "registration": registration,
         "in_baoding": is_baoding_division(uscc_division(registration.uscc)),
-        "existing": existing if registration.organisation_id is None else None,
+        "existing": existing,
+        "differences": decisions.unapplied_differences(registration, existing) if existing else (),
+        # What the reviewer should know before deciding: this code's earlier registrations
+        # (a refusal elsewhere), and known units with the same name or a code differing
+        # only in its last two characters (a second account for one legal person).
+        "earlier": Registration.objects.filter(uscc=registration.uscc)
+        .exclude(pk=registration.pk)
+        .select_related("jurisdiction", "decided_by")
+        .order_by("-created_at")[:10],
+        "similar": Organisation.objects.filter(
+            Q(name=registration.name) | Q(uscc__startswith=registration.uscc[:16])
+        )
+        .exclude(uscc=registration.uscc)
+        .select_related("jurisdiction")[:10],
         "actions": actions,
         "decision_form": (form or DecisionForm(initial={"expected_state": registration.state}))
         if decides

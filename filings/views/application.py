@@ -143,7 +143,11 @@ def my_filings(request):
 def alliance_new(request):
     form = AllianceNewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        filing = services.alliance_create(by=request.user, name=form.cleaned_data["name"])
+        try:
+            filing = services.alliance_create(by=request.user, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            form.add_error(None, error)
+            return render(request, "filings/application/new.html", {"form": form})
         messages.success(
             request,
             _("已创建联盟“%(name)s”的备案申请草稿，请继续填写。") % {"name": filing.alliance.name},

@@ -64,6 +64,19 @@ def test_confirming_sends_it_to_the_county_of_its_jurisdiction(
     assert list(actions) == ["submit", "confirm_email"]
 
 
+def test_the_county_the_code_names_hears_of_a_registration_moved_away(
+    client, django_capture_on_commit_callbacks
+):
+    home_county = CountyReviewerFactory(jurisdiction=jurisdiction(HOME))
+    other_county = CountyReviewerFactory(jurisdiction=jurisdiction(OTHER))
+    registration = submit(jurisdiction=jurisdiction(OTHER), jurisdiction_reason="已迁址")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(confirm_url(confirm_token(registration)))
+    told = Notification.objects.get(user=home_county)
+    assert "申请人更正为“莲池区”，理由：已迁址" in told.body
+    assert Notification.objects.filter(user=other_county).exists()
+
+
 def test_outside_baoding_the_municipal_bureau_is_told(client, django_capture_on_commit_callbacks):
     staff = MunicipalStaffFactory()
     county = CountyReviewerFactory(jurisdiction=jurisdiction(HOME))

@@ -8,12 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from accounts import registration_decisions as decisions
-from accounts.models import Organisation, Registration, User
+from accounts.models import Organisation, Registration
 from audit.models import AuditEntry
 from core.transitions import StaleRecord, TransitionRefused
 from tests.factories import (
     AdminFactory,
     CountyReviewerFactory,
+    EvaluatorFactory,
     LeadUnitUserFactory,
     MunicipalStaffFactory,
     OrganisationFactory,
@@ -32,6 +33,12 @@ from .registration_helpers import (
 
 pytestmark = pytest.mark.django_db
 State = Registration.State
+
+
+def registrations_pending_for(user):
+    from accounts.selectors import pending_registrations
+
+    return list(pending_registrations(user))
 
 
 @pytest.fixture
@@ -90,8 +97,14 @@ def test_a_corrected_jurisdiction_goes_to_the_chosen_county_with_its_reason(
     client, county, other_county
 ):
     registration = pending(jurisdiction=jurisdiction(OTHER), jurisdiction_reason="已迁址至莲池区")
-    client.force_login(county)  # the county the code names
-    assert client.get(url("detail", registration)).status_code == 404
+    # The county the code names reads it (where its units are being registered) but does
+    # not decide it, and does not count it as waiting for it.
+    client.force_login(county)
+    assert client.get(url("detail", registration)).status_code == 200
+    assert not registrations_pending_for(county)
+    assert (
+        client.post(url("approve", registration), {"expected_state": "pending"}).status_code == 403
+    )
     client.force_login(other_county)
     page = client.get(url("detail", registration)).content.decode()
     assert 'data-testid="jurisdiction-corrected"' in page
@@ -176,26 +189,49 @@ def test_approval_creates_the_unit_and_its_administrator_who_can_log_in(client, 
     assert AuditEntry.objects.for_object(user).filter(action="user_create").count() == 1
 
 
-def test_approval_gives_a_member_unit_nobody_registered_its_first_administrator(county, decide):
+def test_approval_gives_a_member_unit_nobody_registered_its_first_administrator(
+    client, county, decide
+):
     member = OrganisationFactory(
         name="成员单位旧名称", jurisdiction=jurisdiction(HOME), legal_representative="甲"
     )
-    # Its former administrator was removed in the Django admin and kept the flag.
-    inactive = LeadUnitUserFactory(organisation=member, is_active=False, is_unit_admin=True)
+    # An evaluator it employs is no unit user.
+    EvaluatorFactory(organisation=member)
     registration = pending(uscc=member.uscc, name="成员单位新名称", legal_representative="乙")
+    client.force_login(county)
+    page = client.get(url("detail", registration)).content.decode()
+    assert 'data-testid="differences"' in page and "已登记“甲”，注册填写“乙”" in page
 
     decide(county, "approve", registration)
 
     member.refresh_from_db()
     assert Organisation.objects.filter(uscc=member.uscc).count() == 1
-    assert (member.name, member.legal_representative) == ("成员单位新名称", "乙")
+    # Its legal facts are not rewritten by a registration: the alliances it belongs to
+    # were filed with them; a change goes through an OrganisationChange.
+    assert (member.name, member.legal_representative) == ("成员单位旧名称", "甲")
     assert member.users.get(is_unit_admin=True).username == registration.username
-    assert not User.objects.get(pk=inactive.pk).is_unit_admin
     entry = AuditEntry.objects.for_object(registration).get(action="approve")
-    assert "“成员单位旧名称” → “成员单位新名称”" in entry.reason
-    assert "“甲” → “乙”" in entry.reason
-    change = AuditEntry.objects.for_object(member).get()
-    assert change.action == "legal_facts_change"
+    assert "登记信息未改变" in entry.reason and "“甲” → “乙”" in entry.reason
+    assert not AuditEntry.objects.for_object(member).filter(action="legal_facts_change").exists()
+
+
+def test_a_unit_whose_users_were_removed_after_the_registration_cannot_be_claimed(county):
+    member = OrganisationFactory(jurisdiction=jurisdiction(HOME))
+    registration = pending(uscc=member.uscc)
+    LeadUnitUserFactory(organisation=member, is_active=False)
+    with pytest.raises(ValidationError, match="已全部停用"):
+        decisions.registration_approve(registration=registration, by=county)
+
+
+def test_the_reviewer_sees_earlier_registrations_and_look_alike_units(client, county, staff):
+    refused = pending()
+    decisions.registration_refuse(registration=refused, by=staff, reason="假冒单位")
+    again = pending(uscc=refused.uscc, name="同名科技有限公司")
+    OrganisationFactory(name="同名科技有限公司", jurisdiction=jurisdiction(HOME))
+    client.force_login(county)
+    page = client.get(url("detail", again)).content.decode()
+    assert 'data-testid="earlier-registrations"' in page and "假冒单位" in page
+    assert 'data-testid="similar-units"' in page
 
 
 def test_approval_is_refused_when_the_unit_got_an_account_meanwhile(county, decide, client):
@@ -326,8 +362,9 @@ def test_the_queue_filters_and_counts_on_the_home_page(client, staff, county):
     ).content.decode()
     assert "乙注册单位" in by_county and "甲注册单位" not in by_county
     assert outside.pk
+    # The bureau's own to-do: the one outside Baoding (the counties' are theirs).
     home = client.get("/").content.decode()
-    assert "3 份单位注册申请待审核" in home
+    assert "1 份单位注册申请待审核" in home and "outside=yes" in home
 
     client.force_login(county)
     page = client.get("/accounts/registrations/").content.decode()

@@ -10,6 +10,7 @@ from accounts import registration as services
 from accounts.models import Registration
 from audit.models import AuditEntry
 from tests.factories import (
+    EvaluatorFactory,
     LeadUnitUserFactory,
     OrganisationFactory,
     image_bytes,
@@ -124,7 +125,8 @@ def test_a_registered_unit_is_refused_with_its_administrator_to_contact(post):
 
     [error] = errors_on(response, "uscc")
     assert organisation.name in error
-    assert "单位管理员 钱二" in error
+    # Named so a colleague knows whom to ask, masked for a stranger who typed a public code.
+    assert "单位管理员 钱* " in error and "钱二" not in error
     assert not Registration.objects.exists()
 
 
@@ -132,7 +134,48 @@ def test_a_unit_without_an_administrator_names_any_active_user(post):
     organisation = OrganisationFactory(jurisdiction=jurisdiction(HOME))
     LeadUnitUserFactory(organisation=organisation, last_name="孙", first_name="三")
     [error] = errors_on(post(form_data(uscc=organisation.uscc)), "uscc")
-    assert "孙三" in error
+    assert "孙*" in error and "孙三" not in error
+
+
+def test_a_unit_with_an_evaluator_only_may_register_and_the_expert_is_not_named(post):
+    """An evaluator's employer is no unit user: the university registers, and a visitor
+    does not learn who its expert is."""
+    organisation = OrganisationFactory(jurisdiction=jurisdiction(HOME))
+    EvaluatorFactory(organisation=organisation, last_name="陈", first_name="教授")
+    response = post(form_data(uscc=organisation.uscc))
+    assert "陈" not in response.content.decode()
+    assert Registration.objects.get().uscc == organisation.uscc
+
+
+def test_a_unit_whose_users_were_all_removed_cannot_be_claimed_by_registering(post):
+    organisation = OrganisationFactory(jurisdiction=jurisdiction(HOME))
+    LeadUnitUserFactory(organisation=organisation, is_active=False)
+    [error] = errors_on(post(form_data(uscc=organisation.uscc)), "uscc")
+    assert "账号已停用" in error and "恢复账号" in error
+    assert not Registration.objects.exists()
+
+
+def test_a_known_unit_is_reviewed_by_its_own_county_and_cannot_be_moved_by_registering(post):
+    organisation = OrganisationFactory(jurisdiction=jurisdiction(HOME))
+    [error] = errors_on(
+        post(
+            form_data(
+                uscc=organisation.uscc,
+                jurisdiction=str(jurisdiction(OTHER).pk),
+                jurisdiction_reason="已迁址",
+            )
+        ),
+        "jurisdiction",
+    )
+    assert "已在平台登记" in error and "申请变更登记信息" in error
+    post(form_data(uscc=organisation.uscc))
+    registration = Registration.objects.get()
+    assert registration.jurisdiction == organisation.jurisdiction
+
+
+def test_a_full_width_user_name_is_stored_as_the_login_form_reads_it(post):
+    post(form_data(username="ｌｅａｄ＿ｗｉｄｅ"))
+    assert Registration.objects.get().username == "lead_wide"
 
 
 def test_a_member_unit_nobody_registered_for_may_register(post):
@@ -214,17 +257,35 @@ def test_a_reason_is_dropped_when_the_code_s_own_jurisdiction_is_kept():
 # --- Throttle --------------------------------------------------------------------------------
 
 
-def test_a_fourth_submission_from_one_address_within_minutes_is_throttled(post, settings):
-    settings.PORTAL_THROTTLES = {**settings.PORTAL_THROTTLES, "register-address": (3, 600)}
-    post(form_data(mobile="bad"), address="198.51.100.1")  # refused ones count too
-    post(form_data(), address="198.51.100.1")
-    post(form_data(), address="198.51.100.1")
+def test_a_fourth_registration_from_one_address_within_minutes_is_throttled(post, settings):
+    settings.PORTAL_THROTTLES = {
+        **settings.PORTAL_THROTTLES,
+        "register-address": (3, 600),
+        "register-attempts": (20, 600),
+    }
+    # An applicant correcting one mistake after another is not locked out by them.
+    for _attempt in range(5):
+        post(form_data(mobile="bad"), address="198.51.100.1")
+    for _registration in range(3):
+        post(form_data(), address="198.51.100.1")
+    assert Registration.objects.count() == 3
     response = post(form_data(), address="198.51.100.1")
 
     assert "提交注册过于频繁" in response.content.decode()
-    assert Registration.objects.count() == 2
-    post(form_data(), address="198.51.100.2")  # another address
     assert Registration.objects.count() == 3
+    post(form_data(), address="198.51.100.2")  # another address
+    assert Registration.objects.count() == 4
+
+
+def test_many_refused_attempts_from_one_address_are_throttled(post, settings):
+    """A script probing credit codes, user names or e-mail addresses is slowed down."""
+    settings.PORTAL_THROTTLES = {**settings.PORTAL_THROTTLES, "register-attempts": (4, 600)}
+    for _attempt in range(4):
+        response = post(form_data(mobile="bad"), address="198.51.100.9")
+        assert "提交注册过于频繁" not in response.content.decode()
+    response = post(form_data(), address="198.51.100.9")
+    assert "提交注册过于频繁" in response.content.decode()
+    assert not Registration.objects.exists()
 
 
 def test_the_throttle_is_the_service_s_own(settings):

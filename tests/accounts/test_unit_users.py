@@ -125,6 +125,15 @@ def test_duplicate_user_name_and_email_are_refused_whatever_the_case(admin, coll
     assert other_unit_user.organisation_id != admin.organisation_id
 
 
+def test_a_full_width_user_name_is_stored_and_checked_as_the_login_form_reads_it(admin):
+    LeadUnitUserFactory(username="zhang_san")
+    with pytest.raises(ValidationError) as caught:
+        unit_users.colleague_invite(by=admin, values=values(username="ｚｈａｎｇ＿ｓａｎ"))
+    assert caught.value.message_dict["username"] == ["用户名“zhang_san”已被使用，请换一个。"]
+    invited = unit_users.colleague_invite(by=admin, values=values(username="ｌｉ＿ｓｉ"))
+    assert invited.username == "li_si"
+
+
 def test_a_removed_users_name_is_still_taken(admin, colleague):
     unit_users.colleague_remove(by=admin, user=colleague, reason="调离")
     with pytest.raises(ValidationError) as caught:

@@ -525,3 +525,19 @@ def test_a_unit_registered_by_a_lead_unit_is_audited(client, filing, lead):
     )
     organisation = Organisation.objects.get(uscc=code)
     assert AuditEntry.objects.for_object(organisation).filter(actor=lead).exists()
+
+
+def test_a_unit_outside_baoding_cannot_start_an_alliance_as_its_lead(client):
+    """Art. 9(1): it registered to confirm its memberships; leading is refused at once
+    with the reason, not at submission after the whole application was typed."""
+    outsider = LeadUnitUserFactory(organisation=OrganisationFactory(jurisdiction=None))
+    assert not outsider.organisation.registered_in_baoding
+    client.force_login(outsider)
+    response = client.post(reverse("filings:new"), {"name": "京外牵头联盟"})
+    assert response.status_code == 200
+    assert "不能牵头组建联盟（第九条第一项）" in response.content.decode()
+    assert not Alliance.objects.exists()
+    # A Baoding unit still can.
+    client.force_login(LeadUnitUserFactory())
+    assert client.post(reverse("filings:new"), {"name": "保定牵头联盟"}).status_code == 302
+    assert Alliance.objects.get().name == "保定牵头联盟"
