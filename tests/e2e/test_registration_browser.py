@@ -106,7 +106,7 @@ def mailed_path(mailoutbox, to: str, prefix: str) -> str:
     """The path of the newest link starting with ``prefix`` mailed to ``to``."""
     for message in reversed(mailoutbox):
         if to in message.to:
-            found = re.search(rf"https?://[^/\s]+({re.escape(prefix)}\S+)", message.body)
+            found = re.search(rf"https?://[^/\s]+({re.escape(prefix)}\S*)", message.body)
             if found:
                 return found.group(1)
     raise AssertionError(f"no mail to {to} with a link {prefix}…: {[m.to for m in mailoutbox]}")
@@ -200,6 +200,10 @@ def approve_registration(page, base, reviewer):
     page.get_by_test_id("registration-table").get_by_role("link", name=UNIT_NAME).click()
     page.wait_for_load_state()
     assert "涿州市" in page.get_by_test_id("unit-facts").inner_text()
+    licence = page.get_by_test_id("licence-link")
+    assert licence.inner_text() == "营业执照.pdf"
+    scan = page.request.get(f"{base}{licence.get_attribute('href')}")
+    assert scan.ok and scan.body() == PDF_BYTES
     page.get_by_test_id("decision").get_by_role("textbox").fill(
         "营业执照与填报信息一致，同意注册。"
     )
@@ -210,8 +214,10 @@ def approve_registration(page, base, reviewer):
     log_out(page, base)
 
 
-def add_colleague(page, base):
-    """Step 4: the new administrator signs in and adds a colleague in 单位用户."""
+def add_colleague(page, base, mailoutbox):
+    """Step 4: told by e-mail, the new administrator signs in and adds a colleague in
+    单位用户."""
+    assert mailed_path(mailoutbox, APPLICANT["email"], "/accounts/login/")
     sign_in(page, base, APPLICANT_LOGIN, APPLICANT_PASSWORD)
     page.get_by_test_id("nav-unit-users").click()
     page.get_by_test_id("invite-link").click()
@@ -373,7 +379,7 @@ def test_a_registered_enterprise_files_an_alliance_through_its_colleague(
     register_unit(page, base, licence_file)
     confirm_email(page, base, mailoutbox)
     approve_registration(page, base, reviewers["own"])
-    add_colleague(page, base)
+    add_colleague(page, base, mailoutbox)
     accept_invitation(page, base, mailoutbox)
     file_alliance(page, base, licence_file)
 
@@ -412,7 +418,7 @@ def test_a_reviewer_of_another_county_never_sees_the_registration_nor_the_filing
 
     # Approved by its own county, its alliance filed: still not in the other queue.
     approve_registration(page, base, reviewers["own"])
-    add_colleague(page, base)
+    add_colleague(page, base, mailoutbox)
     accept_invitation(page, base, mailoutbox)
     file_alliance(page, base, licence_file)
     log_out(page, base)
