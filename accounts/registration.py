@@ -257,17 +257,9 @@ def _clean_account(values: dict, errors: dict) -> dict:
         )
         validate_password(password, user=probe)
     except ValidationError as error:
-        errors["password"] = [_password_message(e) for e in error.error_list]
+        errors["password"] = error.messages
     cleaned["password"] = password
     return cleaned
-
-
-def _password_message(error) -> str:
-    # Django's own message for a short password reaches Chinese pages in English (its
-    # plural form has no zh-hans translation): say it ourselves.
-    if error.code == "password_too_short":
-        return _("密码太短：至少需要%(min)d位。") % {"min": error.params["min_length"]}
-    return error.messages[0]
 
 
 def _check_licence(licence, errors: dict, *, required: bool):
