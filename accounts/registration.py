@@ -298,6 +298,13 @@ def _save(registration):
         ) from None
 
 
+def applicant_as_actor(registration) -> str:
+    """Who acted, in the log, for the applicant's own steps (no account yet)."""
+    return in_log_language(
+        lambda: _("%(name)s（注册申请人）") % {"name": registration.applicant_name}
+    )[:150]
+
+
 def _applicant(registration) -> str:
     return _("申请人：%(name)s（%(email)s，%(mobile)s）") % {
         "name": registration.applicant_name,
@@ -353,6 +360,7 @@ def _submit(values: dict, licence) -> Registration:
         action="submit",
         action_label=LABELS["submit"],
         actor=None,
+        actor_name=applicant_as_actor(registration),
         target=registration.state,
         reason=in_log_language(
             lambda: "；".join(
@@ -404,6 +412,7 @@ def registration_confirm(token: str) -> Registration:
         None,
         label=LABELS["confirm_email"],
         log_reason=in_log_language(lambda: _applicant(registration)),
+        actor_name=applicant_as_actor(registration),
     )
     outbox.enqueue(send_registration_notice, registration.pk, "pending")
     return registration
@@ -450,6 +459,7 @@ def registration_resubmit(*, token: str, values: dict, licence=None) -> Registra
         None,
         label=LABELS["resubmit"],
         log_reason=in_log_language(describe),
+        actor_name=applicant_as_actor(registration),
     )
     outbox.enqueue(send_registration_notice, registration.pk, "resubmitted")
     return registration

@@ -144,8 +144,21 @@ def in_log_language(build):
         return build()
 
 
-def record(*, subject, action: str, action_label: str, actor, source="", target="", reason=""):
-    """Append one entry about ``subject`` (or None). Call it inside the service's transaction."""
+def record(
+    *,
+    subject,
+    action: str,
+    action_label: str,
+    actor,
+    source="",
+    target="",
+    reason="",
+    actor_name: str = "",
+):
+    """Append one entry about ``subject`` (or None). Call it inside the service's transaction.
+
+    ``actor_name`` names someone who acted without an account (a unit's applicant, through
+    a signed link); entries with neither an actor nor a name are the system's."""
     from django.db import transaction
     from django.utils import translation
 
@@ -164,7 +177,7 @@ def record(*, subject, action: str, action_label: str, actor, source="", target=
         target=target,
         actor=actor,
         actor_role=getattr(actor, "effective_role", "") if actor else "",
-        actor_name=(actor.get_full_name() or actor.username) if actor else "系统",
+        actor_name=(actor.get_full_name() or actor.username) if actor else (actor_name or "系统"),
         reason=reason,
         ip=_client_address.get(),
     )

@@ -136,7 +136,9 @@ def state_refusal(obj, label=None, *, field: str = "state") -> str:
     return _("当前状态为“%(state)s”，不能执行该操作。") % {"state": shown}
 
 
-def perform(obj, name: str, by, *, label, log_reason: str = "", field="state", **kwargs):
+def perform(
+    obj, name: str, by, *, label, log_reason: str = "", field="state", actor_name="", **kwargs
+):
     source = getattr(obj, field)
     getattr(obj, name)(**kwargs)
     obj.save()
@@ -148,10 +150,31 @@ def perform(obj, name: str, by, *, label, log_reason: str = "", field="state", *
         source=source,
         target=getattr(obj, field),
         reason=log_reason,
+        actor_name=actor_name,
     )
     return obj
 
 
-def run(obj, name: str, by, *, label, explain=None, log_reason: str = "", field="state", **kwargs):
+def run(
+    obj,
+    name: str,
+    by,
+    *,
+    label,
+    explain=None,
+    log_reason: str = "",
+    field="state",
+    actor_name="",
+    **kwargs,
+):
     check(obj, name, by, explain=explain, label=label, field=field)
-    return perform(obj, name, by, label=label, log_reason=log_reason, field=field, **kwargs)
+    return perform(
+        obj,
+        name,
+        by,
+        label=label,
+        log_reason=log_reason,
+        field=field,
+        actor_name=actor_name,
+        **kwargs,
+    )

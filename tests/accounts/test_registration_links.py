@@ -60,8 +60,11 @@ def test_confirming_sends_it_to_the_county_of_its_jurisdiction(
     assert "正在审核" in page and "可以牵头组建联盟" in page
     assert Notification.objects.filter(user=home_county, subject="有单位注册申请待审核").exists()
     assert not Notification.objects.filter(user=other_county).exists()
-    actions = AuditEntry.objects.for_object(registration).values_list("action", flat=True)
-    assert list(actions) == ["submit", "confirm_email"]
+    entries = AuditEntry.objects.for_object(registration)
+    assert [e.action for e in entries] == ["submit", "confirm_email"]
+    # The applicant's own steps name the applicant, not “系统”.
+    assert {e.actor_name for e in entries} == {f"{registration.applicant_name}（注册申请人）"}
+    assert all(e.actor_id is None for e in entries)
 
 
 def test_the_county_the_code_names_hears_of_a_registration_moved_away(
