@@ -130,3 +130,28 @@ def test_two_tabs_editing_the_same_draft_do_not_silently_lose_a_change(page, liv
     other.wait_for_load_state()
     assert "该记录已被他人修改" in other.locator("body").inner_text()
     assert Alliance.objects.get(pk=filing.alliance.pk).innovation_goals == first_goals
+
+
+def test_the_lead_units_navigation_fits_a_laptop_screen(page, live_server):
+    """The walk: with 参加的联盟 (and its badge) and 单位用户 the lead unit's bar was 1,288 px
+    wide at 1,280 px and pushed the language button off-screen. They share one menu now."""
+    from filings import services as filing_services
+
+    lead = LeadUnitUserFactory(is_unit_admin=True)
+    # Another lead unit added it to its draft: the badge of a membership to confirm.
+    other = LeadUnitUserFactory()
+    filing_services.member_add(
+        filing=draft_filing(lead_user=other),
+        by=other,
+        organisation=lead.organisation,
+        role="member",
+        task_division="联合攻关",
+    )
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, live_server, lead)
+    assert page.get_by_test_id("nav-unit-menu").inner_text().endswith("1")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 1280
+    page.get_by_test_id("nav-unit-menu").click()
+    page.get_by_test_id("nav-unit-users").click()
+    page.wait_for_url(f"{live_server.url}/accounts/unit/")

@@ -219,6 +219,7 @@ def add_colleague(page, base, mailoutbox):
     单位用户."""
     assert mailed_path(mailoutbox, APPLICANT["email"], "/accounts/login/")
     sign_in(page, base, APPLICANT_LOGIN, APPLICANT_PASSWORD)
+    page.get_by_test_id("nav-unit-menu").click()
     page.get_by_test_id("nav-unit-users").click()
     page.get_by_test_id("invite-link").click()
     page.get_by_label("姓名").fill(COLLEAGUE["name"])
