@@ -36,6 +36,7 @@ DERIVED = "derived"
 # Districts merged into 莲池区 in 2015; codes issued before still carry them.
 MERGED_DIVISIONS = {"130603": "130606", "130604": "130606"}
 MOBILE = re.compile(r"1\d{10}")
+ASCII_USERNAME = re.compile(r"[A-Za-z0-9@.+_-]+")
 UNIT_FIELDS = ("name", "uscc", "kind", "industry", "legal_representative", "address")
 APPLICANT_FIELDS = ("applicant_name", "mobile")
 ACCOUNT_FIELDS = ("email", "username")
@@ -75,9 +76,14 @@ def unit_administrator(organisation) -> User | None:
 
 
 def had_unit_users(organisation) -> bool:
-    """A unit whose users were all removed is not free for the taking: its filings and
-    its log stay with it, and only the bureau gives it an account again."""
-    return organisation.users.filter(role=Role.LEAD_UNIT).exists()
+    """A unit whose users were all removed — or moved to another unit or role — is not
+    free for the taking: its filings and its log stay with it, and only the bureau gives
+    it an account again. A unit that leads an alliance had a user (who filed it), whatever
+    became of that user."""
+    return (
+        organisation.users.filter(role=Role.LEAD_UNIT).exists()
+        or organisation.led_alliances.exists()
+    )
 
 
 def person_name(user) -> str:
@@ -86,11 +92,13 @@ def person_name(user) -> str:
 
 def masked_name(user) -> str:
     """“赵*”, “欧阳**”: enough for a colleague to know whom to ask, not a stranger's full
-    name for anyone who types a company's public credit code."""
-    family = user.last_name.strip()
-    if not family:
-        return user.username[:1] + "*" * max(len(user.username) - 1, 1)
-    return family + "*" * max(len(user.first_name.strip()), 1)
+    name for anyone who types a company's public credit code. A name not split into
+    family and given name (“Zhao Min”, typed whole) shows its first character only."""
+    family, given = user.last_name.strip(), user.first_name.strip()
+    if not family or not given:
+        shown = (family + given) or user.username
+        return shown[:1] + "*" * max(len(shown) - 1, 1)
+    return family + "*" * len(given)
 
 
 def existing_unit(code: str) -> Organisation | None:
@@ -166,6 +174,17 @@ def _jurisdiction_errors(cleaned: dict, chosen, reason: str, errors: dict):
         return
     if chosen == DERIVED:
         chosen = derived
+    if chosen is not None and not uscc_division(cleaned["uscc"]).startswith("13"):
+        # Registered outside Hebei: not in Baoding, whatever county it names (Art. 9(1)).
+        # (A Hebei provincial or city authority's code may be a Baoding unit's: the
+        # reviewer checks the licence.)
+        errors["jurisdiction"] = [
+            _(
+                "统一社会信用代码显示单位在河北省外登记，不是保定市的单位，不能选择保定市的县（市、区）；"
+                "请选择“保定市外”（可以作为成员单位参加联盟）。"
+            )
+        ]
+        return
     elif chosen is not None and not isinstance(chosen, Jurisdiction):
         errors["jurisdiction"] = [_("请从列表中选择县（市、区）或开发区。")]
         return
@@ -217,9 +236,13 @@ def _clean_unit(values: dict, errors: dict, *, exclude_pk=None) -> dict:
 def _clean_account(values: dict, errors: dict) -> dict:
     cleaned = _clean_fields(values, ACCOUNT_FIELDS, errors)
     username = cleaned.get("username")
-    if username is not None:
+    if username:
         # As the login form reads it (NFKC): “ｌｅａｄ” typed full-width is “lead”.
         username = cleaned["username"] = User.normalize_username(username)
+        if not ASCII_USERNAME.fullmatch(username):
+            # Django allows any letter; a Cyrillic “е” in “lеad” would pass for “lead”.
+            errors["username"] = [_("登录名只能使用英文字母、数字和 @ . + - _。")]
+            username = None
         try:
             User._meta.get_field("username").run_validators(username)
         except ValidationError as error:
@@ -334,14 +357,18 @@ def registration_submit(*, values: dict, licence, client_ip: str) -> Registratio
     the same address within minutes), and attempts of any outcome, much higher — an
     applicant who corrects one mistake after another is not locked out, a script that
     probes credit codes, user names and addresses is."""
-    if not (
-        throttle.allowed(THROTTLE_SCOPE, client_ip) and throttle.allowed(ATTEMPTS_SCOPE, client_ip)
-    ):
+    if throttle.take(ATTEMPTS_SCOPE, client_ip) is None:
         raise Throttled
-    throttle.count(ATTEMPTS_SCOPE, client_ip)
-    registration = _submit(values, licence)
-    throttle.count(THROTTLE_SCOPE, client_ip)
-    return registration
+    # The registration's place is taken before the work (hashing, storing the file), and
+    # given back if the input is refused: simultaneous submissions cannot all pass.
+    place = throttle.take(THROTTLE_SCOPE, client_ip)
+    if place is None:
+        raise Throttled
+    try:
+        return _submit(values, licence)
+    except BaseException:
+        throttle.release(place)
+        raise
 
 
 @transaction.atomic

@@ -24,6 +24,9 @@ from .names import split_name
 from .security_admin import end_sessions_of
 from .tasks import send_unit_admin_handed_over, send_unit_invitation
 
+#: What a user name may hold (the help text says so): ASCII only, no look-alike letters.
+ASCII_USERNAME = re.compile(r"[A-Za-z0-9@.+_-]+")
+
 LABELS = {
     "invite": gettext_lazy("添加单位用户"),
     "resend": gettext_lazy("重发单位用户邀请"),
@@ -93,6 +96,9 @@ def _clean_colleague(values: dict) -> dict:
     try:
         # NFKC, as the login form reads it: “ｌｅａｄ” typed full-width is “lead”.
         username = username_field.clean(User.normalize_username(text["username"]), None)
+        # Django allows any letter; a Cyrillic “о” in “cоunty” would pass for “county”.
+        if not ASCII_USERNAME.fullmatch(username):
+            raise ValidationError("not ascii")
     except ValidationError:
         username = ""
         errors["username"] = [

@@ -35,8 +35,27 @@ def allowed(scope: str, key: str) -> bool:
     return recent(scope, key) < limit
 
 
-def count(scope: str, key: str) -> None:
-    ThrottleEvent.objects.create(scope=scope, key=_digest(scope, key))
+def count(scope: str, key: str) -> ThrottleEvent:
+    return ThrottleEvent.objects.create(scope=scope, key=_digest(scope, key))
+
+
+def take(scope: str, key: str) -> ThrottleEvent | None:
+    """Count one attempt, then say whether it is within the limit: the event to undo
+    (``release``) if the attempt comes to nothing, or None when over the limit (nothing
+    counted). Counting first, each attempt sees those that came before it, so attempts
+    sent at the same moment cannot all pass a check made before any of them counted.
+    Call it outside a transaction (its row must be visible to the others at once)."""
+    limit, _window = settings.PORTAL_THROTTLES[scope]
+    event = count(scope, key)
+    if recent(scope, key) > limit:
+        event.delete()
+        return None
+    return event
+
+
+def release(event: ThrottleEvent | None) -> None:
+    if event is not None:
+        ThrottleEvent.objects.filter(pk=event.pk).delete()
 
 
 def prune() -> int:

@@ -170,7 +170,9 @@ def alliance_create(*, by, name: str) -> Filing:
     if not by.is_lead_unit:
         raise PermissionDenied
     lead = by.organisation
-    if lead.jurisdiction_id is None and not lead.registered_in_baoding:
+    if lead.province_code != "13" or (
+        lead.jurisdiction_id is None and not lead.registered_in_baoding
+    ):
         # Art. 9(1): the lead unit is registered in Baoding. A unit from elsewhere has an
         # account to confirm its memberships (Art. 9(3)), not to lead.
         raise ValidationError(

@@ -4,15 +4,17 @@ jurisdiction its credit code gives, and the throttle per client address."""
 import pytest
 from django.contrib.auth.hashers import check_password
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts import registration as services
-from accounts.models import Registration
+from accounts.models import Registration, User
 from audit.models import AuditEntry
 from tests.factories import (
     EvaluatorFactory,
     LeadUnitUserFactory,
     OrganisationFactory,
+    filed_alliance,
     image_bytes,
     jurisdiction,
 )
@@ -293,3 +295,72 @@ def test_the_throttle_is_the_service_s_own(settings):
     submit(client_ip="203.0.113.5")
     with pytest.raises(services.Throttled):
         submit(client_ip="203.0.113.5")
+
+
+def test_a_unit_that_leads_an_alliance_cannot_be_claimed_after_its_user_moved_away(post):
+    """The re-test: the unit's only user became an evaluator in the admin; the unit still
+    leads its alliances, so it had a user, and is not free for the taking."""
+    lead = LeadUnitUserFactory()
+    unit = lead.organisation
+    filed_alliance(lead_user=lead)
+    User.objects.filter(pk=lead.pk).update(role="evaluator")
+    [error] = errors_on(post(form_data(uscc=unit.uscc)), "uscc")
+    assert "账号已停用" in error
+    assert not Registration.objects.exists()
+
+
+def test_a_unit_registered_outside_hebei_cannot_name_a_baoding_county(post):
+    data = form_data(
+        uscc=code("110105"),
+        jurisdiction=str(jurisdiction(HOME).pk),
+        jurisdiction_reason="在竞秀区办公",
+    )
+    [error] = errors_on(post(data), "jurisdiction")
+    assert "河北省外登记" in error
+    # A Hebei provincial authority's code may be a Baoding unit's (the reviewer checks).
+    post(
+        form_data(
+            uscc=code("130000"),
+            jurisdiction=str(jurisdiction(HOME).pk),
+            jurisdiction_reason="省市场监管局登记",
+        )
+    )
+    assert Registration.objects.get().jurisdiction == jurisdiction(HOME)
+
+
+@pytest.mark.parametrize("username", ["lеad_cyrillic", "用户名", "a b"])
+def test_a_user_name_is_ascii_only(post, username):
+    [error] = errors_on(post(form_data(username=username)), "username")
+    assert "英文字母、数字" in error
+    assert not Registration.objects.exists()
+
+
+def test_the_throttle_counts_before_the_work(settings):
+    """Simultaneous submissions cannot all pass a check made before any counted: the
+    place is taken first (core.throttle.take) and given back when the input is refused."""
+    from core import throttle
+
+    settings.PORTAL_THROTTLES = {**settings.PORTAL_THROTTLES, "register-address": (2, 600)}
+    first = throttle.take("register-address", "198.51.100.77")
+    second = throttle.take("register-address", "198.51.100.77")
+    assert first and second
+    assert throttle.take("register-address", "198.51.100.77") is None
+    throttle.release(second)
+    assert throttle.take("register-address", "198.51.100.77") is not None
+    # A refused registration gives its place back.
+    with pytest.raises(ValidationError):
+        submit(client_ip="198.51.100.78", mobile="bad")
+    assert throttle.recent("register-address", "198.51.100.78") == 0
+
+
+@pytest.mark.parametrize(
+    ("last", "first", "shown"),
+    [
+        ("赵", "敏", "赵*"),
+        ("欧阳", "明月", "欧阳**"),
+        ("Zhao Min", "", "Z*******"),
+        ("赵 敏", "", "赵**"),
+    ],
+)
+def test_the_administrators_name_is_masked_however_it_was_typed(last, first, shown):
+    assert services.masked_name(LeadUnitUserFactory(last_name=last, first_name=first)) == shown

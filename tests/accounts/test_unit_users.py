@@ -338,3 +338,9 @@ def test_the_database_refuses_a_second_administrator(admin, colleague):
     colleague.is_unit_admin = True
     with pytest.raises(IntegrityError), transaction.atomic():
         colleague.save(update_fields=["is_unit_admin"])
+
+
+def test_a_look_alike_user_name_is_refused(admin):
+    with pytest.raises(ValidationError) as caught:
+        unit_users.colleague_invite(by=admin, values=values(username="cоunty_x"))  # Cyrillic о
+    assert "字母、数字" in caught.value.message_dict["username"][0]

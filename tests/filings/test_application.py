@@ -541,3 +541,18 @@ def test_a_unit_outside_baoding_cannot_start_an_alliance_as_its_lead(client):
     client.force_login(LeadUnitUserFactory())
     assert client.post(reverse("filings:new"), {"name": "保定牵头联盟"}).status_code == 302
     assert Alliance.objects.get().name == "保定牵头联盟"
+
+
+def test_a_unit_registered_outside_hebei_cannot_lead_whatever_county_it_names(client):
+    outsider = LeadUnitUserFactory(
+        organisation=OrganisationFactory(
+            jurisdiction=None, uscc=demo_uscc("京外单位", authority="91", division="110105")
+        )
+    )
+    Organisation.objects.filter(pk=outsider.organisation_id).update(
+        jurisdiction=jurisdiction("130602")
+    )
+    client.force_login(outsider)
+    response = client.post(reverse("filings:new"), {"name": "京外牵头联盟"})
+    assert "不能牵头组建联盟（第九条第一项）" in response.content.decode()
+    assert not Alliance.objects.exists()
