@@ -24,4 +24,10 @@ def role_required(*roles: str):
     return decorator
 
 
-STAFF_ROLES = (Role.MUNICIPAL_STAFF, Role.ADMIN)
+#: The bureau's business staff: filings, alliances, supervision, subsidies, statistics.
+#: Not the system administrator (三员分立, 等保2.0): the administrator keeps users, roles,
+#: jurisdictions, units and policy versions, and reads a business record only when given
+#: a business role for it — a change of role, which the user audit records.
+STAFF_ROLES = (Role.MUNICIPAL_STAFF,)
+#: Who reads and keeps the account side — units, their changes and registrations.
+ACCOUNT_STAFF_ROLES = (Role.MUNICIPAL_STAFF, Role.ADMIN)

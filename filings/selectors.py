@@ -28,7 +28,7 @@ def filings_visible_to(user) -> QuerySet[Filing]:
     if not user.is_authenticated:
         return qs.none()
     role = user.effective_role
-    if role in (Role.MUNICIPAL_STAFF, Role.ADMIN):
+    if role == Role.MUNICIPAL_STAFF:
         # Drafts are the lead unit's own work until submitted.
         return qs.exclude(state=Filing.State.DRAFT)
     if role == Role.COUNTY_REVIEWER:
@@ -43,7 +43,7 @@ def alliances_visible_to(user) -> QuerySet[Alliance]:
     if not user.is_authenticated:
         return qs.none()
     role = user.effective_role
-    if role in (Role.MUNICIPAL_STAFF, Role.ADMIN):
+    if role == Role.MUNICIPAL_STAFF:
         return qs
     if role == Role.COUNTY_REVIEWER:
         return qs.filter(lead_unit__jurisdiction_id=user.jurisdiction_id)

@@ -18,7 +18,7 @@ from .conflicts import recusal, recused_flag
 from .eligibility import apply_problems
 from .models import Application, Assignment, Award, Objection, Score, SubsidyRound
 
-STAFF = (Role.MUNICIPAL_STAFF, Role.ADMIN)
+STAFF = (Role.MUNICIPAL_STAFF,)  # not the system administrator (accounts.permissions)
 PUBLISHED = (SubsidyRound.State.NOTICE, SubsidyRound.State.FINAL)
 # What a lead unit may read of its application's history: its own steps. Assignments and
 # scores name the evaluators, so they stay with the bureau.

@@ -57,7 +57,7 @@ def cases_visible_to(user) -> QuerySet[RevocationCase]:
 def symposia_visible_to(user) -> QuerySet[Symposium]:
     if not user.is_authenticated:
         return Symposium.objects.none()
-    if user.effective_role in (Role.MUNICIPAL_STAFF, Role.ADMIN):
+    if user.effective_role == Role.MUNICIPAL_STAFF:
         return Symposium.objects.all()
     invited = SymposiumInvitation.objects.filter(
         symposium=OuterRef("pk"), alliance__in=alliances_visible_to(user)

@@ -19,7 +19,8 @@ from ..filters import OrganisationChangeFilter
 from ..forms import DecisionForm, ExpectedStateForm
 from ..models import Organisation, OrganisationChange, Role
 from ..models.changes import fact_display, fact_label
-from ..permissions import STAFF_ROLES, role_required
+from ..permissions import ACCOUNT_STAFF_ROLES as STAFF_ROLES
+from ..permissions import role_required
 from ..selectors import organisation_changes_queue
 from .common import PAGE_SIZE, get_change_for_user
 

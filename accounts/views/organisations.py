@@ -15,7 +15,8 @@ from ..filters import OrganisationFilter
 from ..forms import ContactForm, OrganisationChangeForm, OrganisationForm
 from ..models import Organisation, OrganisationChange, Role
 from ..models.changes import fact_display, fact_label
-from ..permissions import STAFF_ROLES, role_required
+from ..permissions import ACCOUNT_STAFF_ROLES as STAFF_ROLES
+from ..permissions import role_required
 from ..selectors import organisation_changes_visible_to, organisations_visible_to
 from .common import PAGE_SIZE, get_organisation_for_user
 

@@ -20,7 +20,8 @@ from .. import registration_decisions as decisions
 from ..filters import RegistrationFilter
 from ..forms import RegistrationDecisionForm as DecisionForm
 from ..models import Organisation, Registration, Role
-from ..permissions import STAFF_ROLES, role_required
+from ..permissions import ACCOUNT_STAFF_ROLES as STAFF_ROLES
+from ..permissions import role_required
 from ..selectors import registrations_visible_to
 from ..uscc import is_baoding_division, uscc_division
 from .common import PAGE_SIZE

@@ -395,7 +395,9 @@ def version_publish(request, pk):
     )
 
 
-@admin_only
+# Read-only: the municipal staff read a version's rules too, and try it on an alliance
+# (a business read the system administrator does not make, 三员分立).
+@role_required(Role.ADMIN, Role.MUNICIPAL_STAFF)
 def version_preview(request, pk):
     """The Art. 9 checklist and the Art. 10 materials a lead unit would see under this
     version, optionally checked against one alliance's particulars."""
@@ -411,6 +413,9 @@ def version_preview(request, pk):
     if alliance is not None:
         checks = check_conformance(alliance, version=version)
     context = {
+        # Trying a version on an alliance reads a business record: only for whom the
+        # scoped selector gives any (not the system administrator, 三员分立).
+        "can_try": visible.exists(),
         "version": version,
         "conditions": list(version.conditions.all()),
         "materials": list(version.materials.all()),

@@ -102,3 +102,36 @@ def test_a_weak_password_is_refused(monkeypatch):
     with pytest.raises(CommandError):
         call_command("separated_role", "weak", "auditor", "--password-stdin", stdout=io.StringIO())
     assert not User.objects.filter(username="weak").exists()
+
+
+def test_the_system_administrator_reads_no_business_record(client):
+    """三员分立 (issue 14): the system administrator keeps users, roles, jurisdictions, units
+    and policy versions; filings, alliances, supervision and subsidies are not theirs to
+    read unless given a business role for it (a role change the user audit records)."""
+    from django.urls import reverse
+
+    from tests.factories import AdminFactory, MunicipalStaffFactory, filed_alliance
+
+    alliance = filed_alliance()
+    admin = AdminFactory()
+    client.force_login(admin)
+    home = client.get(reverse("portal:home")).content.decode()
+    assert reverse("filings:municipal_queue") not in home
+    assert reverse("portal:policy_list") in home
+    for url in (
+        reverse("filings:municipal_queue"),
+        reverse("supervision:alliance_list"),
+        reverse("subsidies:round_list"),
+        reverse("portal:dashboard"),
+    ):
+        assert client.get(url).status_code == 403, url
+    assert client.get(reverse("supervision:alliance_detail", args=[alliance.pk])).status_code in (
+        403,
+        404,
+    )
+    # The account side stays theirs.
+    assert client.get(reverse("accounts:organisation_list")).status_code == 200
+    assert client.get(reverse("accounts:registration_list")).status_code == 200
+    # A municipal staff member reads them.
+    client.force_login(MunicipalStaffFactory())
+    assert client.get(reverse("supervision:alliance_detail", args=[alliance.pk])).status_code == 200

@@ -44,9 +44,10 @@ ALLOWED = {
     "lead": lambda f: f.created_by,
     "county": own_county,
     "staff": lambda f: MunicipalStaffFactory(),
-    "admin": lambda f: AdminFactory(),
 }
 REFUSED = {
+    # The system administrator reads no business record (三员分立).
+    "admin": lambda f: AdminFactory(),
     "other_lead": lambda f: LeadUnitUserFactory(),
     "other_county": lambda f: CountyReviewerFactory(jurisdiction=jurisdiction("130683")),
     "evaluator": lambda f: EvaluatorFactory(),

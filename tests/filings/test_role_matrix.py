@@ -79,7 +79,8 @@ ROLE_OF = {"lead": "lead_unit", "county": "county_reviewer", "staff": "municipal
 # Who can see a filing at all: drafts are the lead unit's own; other units, other
 # jurisdictions and evaluators see nothing (404, never a hint that it exists).
 SEES_DRAFTS = {"lead"}
-SEES_SUBMITTED = {"lead", "county", "staff", "admin"}
+# Not the system administrator (三员分立): no business records without a business role.
+SEES_SUBMITTED = {"lead", "county", "staff"}
 
 
 @pytest.fixture(autouse=True)

@@ -86,7 +86,6 @@ def _urls(version):
         reverse("portal:policy_new"),
         reverse("portal:policy_detail", args=[version.pk]),
         reverse("portal:policy_edit", args=[version.pk]),
-        reverse("portal:policy_preview", args=[version.pk]),
         reverse("portal:policy_publish", args=[version.pk]),
         reverse("portal:policy_part_new", args=[version.pk, "conditions"]),
         reverse("portal:policy_part_edit", args=[version.pk, "conditions", row.pk]),
@@ -103,6 +102,17 @@ def test_only_the_system_administrator_reaches_the_pages(client, draft, factory)
         assert client.post(url, _particulars()).status_code == 403, url
     assert PolicyVersion.objects.count() == 2
     assert draft.conditions.count() == policy_v1().conditions.count()
+
+
+@pytest.mark.parametrize(
+    ("factory", "status"),
+    [(MunicipalStaffFactory, 200), (CountyReviewerFactory, 403), (LeadUnitUserFactory, 403)],
+)
+def test_the_preview_is_read_by_the_administrator_and_the_municipal_staff(
+    client, draft, factory, status
+):
+    client.force_login(factory())
+    assert client.get(reverse("portal:policy_preview", args=[draft.pk])).status_code == status
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client, draft):
@@ -208,6 +218,12 @@ def test_the_preview_checks_an_alliance_against_the_draft(client, admin, draft):
     services.condition_save(version=draft, by=admin, key="data_security", data=data)
     alliance = filed_alliance(name="雄安新材料产业创新战略联盟")
     url = reverse("portal:policy_preview", args=[draft.pk])
+    # The system administrator reads no business record (三员分立): no alliance to try.
+    page = client.get(url, {"q": "新材料", "alliance": alliance.pk}).content.decode()
+    assert 'data-testid="preview-no-alliances"' in page
+    assert "雄安新材料" not in page and 'data-testid="checklist"' not in page
+    # The municipal staff try it.
+    client.force_login(MunicipalStaffFactory())
     found = client.get(url, {"q": "新材料"}).content.decode()
     assert f"alliance={alliance.pk}" in found
     page = client.get(url, {"alliance": alliance.pk}).content.decode()

@@ -144,18 +144,18 @@ PAGES = [
     (
         "round list",
         lambda w: reverse("subsidies:round_list"),
-        _expect(staff=200, admin=200, lead=200, other_lead=200),
+        _expect(staff=200, lead=200, other_lead=200),
     ),
     ("new round", lambda w: reverse("subsidies:round_new"), _expect(staff=200)),
     (
         "round detail",
         lambda w: reverse("subsidies:round_detail", args=[w["eval_round"].pk]),
-        _expect(staff=200, admin=200, lead=200, other_lead=200),
+        _expect(staff=200, lead=200, other_lead=200),
     ),
     (
         "round in preparation",
         lambda w: reverse("subsidies:round_detail", args=[w["draft_round"].pk]),
-        _expect(staff=200, admin=200, lead=404, other_lead=404),
+        _expect(staff=200, lead=404, other_lead=404),
     ),
     (
         "round edit",
@@ -170,12 +170,12 @@ PAGES = [
     (
         "ranking",
         lambda w: reverse("subsidies:ranking", args=[w["eval_round"].pk]),
-        _expect(staff=200, admin=200),
+        _expect(staff=200),
     ),
     (
         "ranking export",
         lambda w: reverse("subsidies:ranking_export", args=[w["eval_round"].pk]),
-        _expect(staff=200, admin=200),
+        _expect(staff=200),
     ),
     (
         "objection form",
@@ -190,22 +190,22 @@ PAGES = [
     (
         "award notice",
         lambda w: reverse("subsidies:award_notice", args=[w["award"].pk]),
-        _expect(staff=200, admin=200, lead=200, auditor=403, security_admin=403, rest=404),
+        _expect(staff=200, lead=200, auditor=403, security_admin=403, rest=404),
     ),
     (
         "application list",
         lambda w: reverse("subsidies:application_list"),
-        _expect(staff=200, admin=200, lead=200, other_lead=200),
+        _expect(staff=200, lead=200, other_lead=200),
     ),
     (
         "submitted application",
         lambda w: reverse("subsidies:application_detail", args=[w["application"].pk]),
-        _expect(staff=200, admin=200, lead=200, other_lead=404, assigned=200, stranger=404),
+        _expect(staff=200, lead=200, other_lead=404, assigned=200, stranger=404),
     ),
     (
         "draft application",
         lambda w: reverse("subsidies:application_detail", args=[w["draft_app"].pk]),
-        _expect(staff=404, admin=404, lead=200, other_lead=404, assigned=404, stranger=404),
+        _expect(staff=404, admin=403, lead=200, other_lead=404, assigned=404, stranger=404),
     ),
     (
         "application edit",
@@ -217,14 +217,14 @@ PAGES = [
         lambda w: reverse(
             "subsidies:evidence_download", args=[w["application"].pk, w["evidence"].pk]
         ),
-        _expect(staff=200, admin=200, lead=200, other_lead=404, assigned=200, stranger=404),
+        _expect(staff=200, lead=200, other_lead=404, assigned=200, stranger=404),
     ),
     (
         "evidence of a draft",
         lambda w: reverse(
             "subsidies:evidence_download", args=[w["draft_app"].pk, w["draft_evidence"].pk]
         ),
-        _expect(staff=404, admin=404, lead=200, other_lead=404, assigned=404, stranger=404),
+        _expect(staff=404, admin=403, lead=200, other_lead=404, assigned=404, stranger=404),
     ),
     ("public results", lambda w: reverse("subsidies:results"), _expect(rest=200, anonymous=200)),
     (

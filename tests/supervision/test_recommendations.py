@@ -106,14 +106,15 @@ def test_staff_marks_a_filed_alliance_with_an_audit_entry(client, staff):
     assert entry.actor == staff and entry.reason == "联盟运行成效突出"
 
 
-def test_admin_may_recommend_too(client):
+def test_the_system_administrator_does_not_recommend(client):
+    """三员分立: the system administrator keeps accounts and policy, not business records."""
     alliance = filed_alliance()
     client.force_login(AdminFactory())
     response = client.post(
         new_url(alliance), {"kind": PROGRAMME, "note": "推荐", "recommended_on": "2026-02-03"}
     )
-    assert response.status_code == 302
-    assert ProvincialRecommendation.objects.filter(alliance=alliance).count() == 1
+    assert response.status_code == 403
+    assert not ProvincialRecommendation.objects.filter(alliance=alliance).exists()
 
 
 def test_missing_note_is_an_error_next_to_the_field_and_input_is_kept(client, staff):

@@ -108,10 +108,11 @@ def _is_login_redirect(response):
 # --- Pages (GET) -------------------------------------------------------------------------------
 
 # The security auditor reads the logs only, the security administrator manages lockouts,
-# two-factor resets and sessions only: 403 on every business page for both.
-READ_SUBMITTED = [200, 404, 200, 404, 200, 200, 403, 403, 403, "login"]
-READ_LIST = [200, 200, 200, 200, 200, 200, 403, 403, 403, "login"]
-READ_DRAFT = [200, 404, 404, 404, 404, 404, 403, 403, 403, "login"]
+# two-factor resets and sessions only, and the system administrator keeps accounts and
+# policy (三员分立): 403 on every business page for all three.
+READ_SUBMITTED = [200, 404, 200, 404, 200, 403, 403, 403, 403, "login"]
+READ_LIST = [200, 200, 200, 200, 200, 403, 403, 403, 403, "login"]
+READ_DRAFT = [200, 404, 404, 404, 404, 403, 403, 403, 403, "login"]
 LEAD_ONLY = [200, 404, 403, 403, 403, 403, 403, 403, 403, "login"]
 
 PAGES = {
