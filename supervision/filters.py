@@ -48,11 +48,14 @@ class AllianceFilter(django_filters.FilterSet):
         model = Alliance
         fields = ["q", "status", "category", "jurisdiction", "liaison"]
 
-    def __init__(self, *args, show_jurisdiction=True, **kwargs):
+    def __init__(self, *args, show_jurisdiction=True, show_liaison=True, **kwargs):
         super().__init__(*args, **kwargs)
         if not show_jurisdiction:
             # A county reviewer or lead unit sees one jurisdiction only.
             del self.filters["jurisdiction"]
+        if not show_liaison:
+            # Whether a liaison officer is assigned is the bureau's question (Art. 16).
+            del self.filters["liaison"]
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -49,6 +49,7 @@ def alliance_list(request):
         request.GET,
         queryset=selectors.supervised_alliances(user),
         show_jurisdiction=user.effective_role in STAFF_ROLES,
+        show_liaison=user.effective_role != Role.LEAD_UNIT,
     )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
