@@ -39,6 +39,8 @@ def ranking_workbook(round_, ranked: list[RankedApplication], criteria) -> bytes
         ws,
         [_("排名"), _("联盟名称"), _("牵头单位"), _("类别"), *experts]
         + [
+            # Which expert each 专家n column is, for this row (panels differ per application).
+            _("专家1、2…依次为"),
             _("有效评分数"),
             _("评审得分"),
             _("极差"),
@@ -63,6 +65,7 @@ def ranking_workbook(round_, ranked: list[RankedApplication], criteria) -> bytes
                     alliance.lead_unit.name,
                     alliance.category_title,
                     *totals,
+                    "、".join(s.evaluator_name for s in counted),
                     row.count,
                     float(row.panel) if row.panel is not None else None,
                     float(row.spread) if row.spread is not None else None,

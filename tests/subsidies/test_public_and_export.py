@@ -111,14 +111,16 @@ def test_ranking_export_matches_the_database(client):
 
     rows = list(workbook["排名"].iter_rows(values_only=True))
     assert rows[0] == (
-        "排名", "联盟名称", "牵头单位", "类别", "专家1",
+        "排名", "联盟名称", "牵头单位", "类别", "专家1", "专家1、2…依次为",
         "有效评分数", "评审得分", "极差", "补贴金额（元）", "须回避的专家（评分不计入）",
     )  # fmt: skip
     body = rows[1:]
     assert len(body) == len(applications) == round_.applications.filter(state="submitted").count()
     awards = dict(Award.objects.values_list("application__alliance__name", "amount_yuan"))
     expected = {row.application.alliance.name: row for row in ranking(round_)}
-    for rank, name, lead_unit, category, total, count, panel, spread, amount, recused in body:
+    names = {e.get_full_name() for e in evaluators}
+    for rank, name, lead_unit, category, total, who, count, panel, spread, amount, recused in body:
+        assert who in names  # which expert 专家1 is, for this row
         assert recused is None  # nobody had to recuse
         assert amount == awards.get(name)
         assert (rank, count) == (expected[name].rank, 1)
@@ -143,10 +145,13 @@ def test_export_has_a_column_per_evaluator_when_panels_differ(client):
         io.BytesIO(client.get(reverse("subsidies:ranking_export", args=[round_.pk])).getvalue())
     )
     header, *rows = list(workbook["排名"].iter_rows(values_only=True))
-    assert header[4:7] == ("专家1", "专家2", "专家3")
+    assert header[4:8] == ("专家1", "专家2", "专家3", "专家1、2…依次为")
     by_name = {r[1]: r for r in rows}
-    assert by_name[first.alliance.name][4:10] == (60, 70, 80, 3, 70, 20)
-    assert by_name[second.alliance.name][4:8] == (90, None, None, 1)
+    assert by_name[first.alliance.name][4:7] == (60, 70, 80)
+    assert by_name[first.alliance.name][8:11] == (3, 70, 20)
+    assert len(by_name[first.alliance.name][7].split("、")) == 3
+    assert by_name[second.alliance.name][4:7] == (90, None, None)
+    assert len(by_name[second.alliance.name][7].split("、")) == 1
 
 
 @pytest.mark.parametrize("who", ["lead", "evaluator", "county"])
