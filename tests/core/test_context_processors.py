@@ -36,3 +36,24 @@ def test_a_signed_in_page_names_the_portal(client):
     client.force_login(LeadUnitUserFactory())
     brand, title = brand_and_title(client, "portal:home")
     assert brand == NAME and NAME in title
+
+
+def test_every_page_template_names_itself_in_the_title():
+    """The title reads “页面 · 平台名”: every template that extends the base layout gives
+    its own title (the separator was never shown: ``self.title`` is Jinja, not Django)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "templates"
+    missing = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.html")
+        if '{% extends "base.html" %}' in path.read_text()
+        and not re.search(r"{% block title %}\s*\S", path.read_text())
+    ]
+    assert missing == []
+
+
+@override_settings(ALLOWED_HOSTS=["127.0.0.1"], LANGUAGE_CODE="zh-hans")
+def test_the_title_separates_the_page_from_the_portal(client):
+    _brand, title = brand_and_title(client, "accounts:login")
+    assert title == f"登录 · {NAME}"
