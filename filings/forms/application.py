@@ -42,6 +42,9 @@ ALLIANCE_SECTIONS = [
         [
             "decision_body",
             "executive_body",
+            # Printed on the 备案申请书 (they read “—” while the form lacked them).
+            "chairperson",
+            "secretary_general",
             "liable_entity",
             "office_address",
             "office_fulltime_staff",

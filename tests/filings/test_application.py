@@ -556,3 +556,27 @@ def test_a_unit_registered_outside_hebei_cannot_lead_whatever_county_it_names(cl
     response = client.post(reverse("filings:new"), {"name": "京外牵头联盟"})
     assert "不能牵头组建联盟（第九条第一项）" in response.content.decode()
     assert not Alliance.objects.exists()
+
+
+def test_the_chairperson_and_secretary_general_are_entered_and_printed(client, filing):
+    """Issue 15 item 9: the 备案申请书 prints 理事长 / 秘书长, which the form did not ask."""
+    html = client.get(reverse("filings:edit", args=[filing.pk])).content.decode()
+    assert 'name="chairperson"' in html and 'name="secretary_general"' in html
+    response = client.post(
+        reverse("filings:edit", args=[filing.pk]),
+        {
+            "save": "1",
+            "name": filing.alliance.name,
+            "chairperson": "王理事",
+            "secretary_general": "李秘书",
+        },
+    )
+    assert response.status_code == 302
+    alliance = Alliance.objects.get(pk=filing.alliance_id)
+    assert (alliance.chairperson, alliance.secretary_general) == ("王理事", "李秘书")
+    from django.template.loader import render_to_string
+
+    printed = render_to_string(
+        "pdf/application_form.html", {"alliance": alliance, "filing": filing}
+    )
+    assert "王理事 / 李秘书" in printed
