@@ -10,3 +10,27 @@ def query_with(context, **changes):
     for key, value in changes.items():
         params[key] = value
     return params.urlencode()
+
+
+@register.filter
+def wan(amount):
+    """500000 → 50万元 (core.money)."""
+    from core.money import wan as in_wan
+
+    return in_wan(amount)
+
+
+@register.filter
+def money(amount):
+    """500000 → ￥500,000.00 (core.money)."""
+    from core.money import money as as_money
+
+    return as_money(amount)
+
+
+@register.filter
+def capital(amount):
+    """500000 → 伍拾万元整 (core.money)."""
+    from core.money import capital as in_capital
+
+    return in_capital(amount)

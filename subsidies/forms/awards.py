@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .common import DATE, DATE_ERRORS, int_errors
+from .common import DATE, DATE_ERRORS, YuanField, int_errors
 
 
 class AwardForm(forms.Form):
@@ -34,6 +34,6 @@ class DisbursementForm(forms.Form):
     disbursed_on = forms.DateField(
         label=_("拨付日期"), widget=DATE, initial=timezone.localdate, error_messages=DATE_ERRORS
     )
-    disbursed_yuan = forms.IntegerField(
+    disbursed_yuan = YuanField(
         label=_("拨付金额（元）"), min_value=1, error_messages=int_errors(_("拨付金额"))
     )

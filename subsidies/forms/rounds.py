@@ -9,7 +9,7 @@ from accounts.models import User
 
 from .. import selectors
 from ..services import ROUND_FIELDS, window_error
-from .common import DATE, DATE_ERRORS, int_errors
+from .common import DATE, DATE_ERRORS, YuanField, int_errors
 
 
 class RoundForm(forms.Form):
@@ -17,7 +17,7 @@ class RoundForm(forms.Form):
         label=_("年度"), min_value=2018, max_value=2100, error_messages=int_errors(_("年度"))
     )
     title = forms.CharField(label=_("批次名称"), max_length=200)
-    budget_yuan = forms.IntegerField(
+    budget_yuan = YuanField(
         label=_("补贴总预算（元）"),
         min_value=1,  # the version's lower bound: see __init__
         max_value=10**11,  # far above any municipal budget; keeps typos out of the database

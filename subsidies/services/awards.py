@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.models import in_log_language, record
 from core import transitions
+from core.money import parse_yuan
 
 from ..models import Application, Award, Objection, SubsidyRound
 from .rounds import lock_round, require_staff
@@ -53,12 +54,11 @@ def check_disbursement_record(*, round_, by) -> None:
 
 def _whole_yuan(amount_yuan, version) -> int:
     """A whole number of yuan within the round's version's Art. 15 bounds."""
+    # “500,000”, “５００，０００” and “500000元” are 500000; anything else is refused, not guessed.
     try:
-        amount = int(str(amount_yuan).strip())
+        amount = parse_yuan(amount_yuan)
     except (TypeError, ValueError):
         raise ValidationError(_("补贴金额须为整数（元）。")) from None
-    if str(amount_yuan).strip() != str(amount):
-        raise ValidationError(_("补贴金额须为整数（元）。"))
     low, high = version.subsidy_min_yuan, version.subsidy_max_yuan
     if not (low <= amount <= high):
         raise ValidationError(

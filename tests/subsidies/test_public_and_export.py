@@ -179,3 +179,38 @@ def test_export_requires_login(client):
     response = client.get(reverse("subsidies:ranking_export", args=[round_.pk]))
     assert response.status_code == 302 and "/accounts/login/" in response.url
     assert SubsidyRound.objects.count() == 1
+
+
+def test_amounts_are_typed_with_separators_and_read_in_wan_and_in_words(client):
+    """Issue 15 item 10: “500,000” is accepted; pages show 40万元; the notice states the
+    figure and the amount in words (大写)."""
+    from django.template.loader import render_to_string
+
+    from subsidies.forms.rounds import RoundForm
+    from tests.factories import policy_v1
+
+    form = RoundForm(
+        {
+            "year": "2027",
+            "title": "千分位批次",
+            "budget_yuan": "1,000,000",
+            "evaluators_per_application": "3",
+            "notice_working_days": "7",
+        },
+        version=policy_v1(),
+    )
+    form.is_valid()
+    assert "budget_yuan" not in form.errors and form.cleaned_data["budget_yuan"] == 1_000_000
+
+    staff = MunicipalStaffFactory()
+    round_, _applications, _evaluators = round_with_awards(
+        staff, title="万元批次", amounts=[400_000, 0, 150_000], publish=True
+    )
+    page = client.get(reverse("subsidies:results")).content.decode()
+    assert "40万元" in page and "15万元" in page
+    award = Award.objects.get(amount_yuan=400_000)
+    notice = render_to_string(
+        "pdf/award_notice.html",
+        {"award": award, "alliance": award.application.alliance, "round": round_},
+    )
+    assert "人民币肆拾万元整（￥400,000.00）" in notice

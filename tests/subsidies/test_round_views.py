@@ -364,6 +364,18 @@ def test_award_amounts_out_of_bounds_are_refused_next_to_the_field(client):
     assert not Award.objects.exists()
 
 
+def test_an_award_amount_may_be_typed_with_thousands_separators(client):
+    staff = MunicipalStaffFactory()
+    round_ = subsidy_round(staff=staff)
+    application = submitted_application(round_)
+    evaluate(round_, staff, {application: [80]})
+    client.force_login(staff)
+    url = reverse("subsidies:award_set", args=[application.pk])
+    response = client.post(url, {f"a{application.pk}-amount": "３００，０００"})
+    assert response.status_code == 302
+    assert Award.objects.get().amount_yuan == 300_000
+
+
 def test_award_over_the_remaining_budget_is_refused(client):
     staff = MunicipalStaffFactory()
     round_ = subsidy_round(staff=staff, budget_yuan=600_000)
