@@ -1,7 +1,11 @@
+import re
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,7 +28,38 @@ def notification_detail(request, pk):
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
-    return render(request, "portal/notification.html", {"notification": notification})
+    text, links = portal_links(notification.body)
+    return render(
+        request,
+        "portal/notification.html",
+        {"notification": notification, "text": text, "links": links},
+    )
+
+
+#: An absolute link in a notice's text (the e-mail needs one; it is built from
+#: PORTAL_BASE_URL, which may differ from the host the reader uses now).
+ABSOLUTE_LINK = re.compile(r"https?://[^\s/]+(/[^\s]*)")
+
+
+def portal_links(body: str) -> tuple[str, list[str]]:
+    """The notice's text without the links to the portal's own pages, and those pages'
+    paths (shown as 查看 buttons, relative: they work on whatever host the reader is on).
+    Links to anything else stay in the text."""
+    links = []
+
+    def take(match):
+        path = match.group(1)
+        try:
+            resolve(urlsplit(path).path)
+        except Resolver404:
+            return match.group(0)
+        if path.startswith("//"):
+            return match.group(0)
+        links.append(path)
+        return ""
+
+    text = ABSOLUTE_LINK.sub(take, body)
+    return text.strip(), links
 
 
 @login_required

@@ -56,3 +56,26 @@ def test_mark_read_is_post_only(client):
     user = LeadUnitUserFactory()
     client.force_login(user)
     assert client.get("/inbox/read-all/").status_code == 405
+
+
+def test_a_notice_links_to_the_portal_with_a_button_that_works_on_any_host(client):
+    """Issue 15 item 7: the e-mail's absolute link (built from PORTAL_BASE_URL, which may
+    name another host than the reader's) becomes a relative 查看 button in the inbox;
+    links elsewhere stay text."""
+    import re
+
+    from django.urls import reverse
+
+    lead = LeadUnitUserFactory()
+    notice = Notification.objects.create(
+        user=lead,
+        subject="请修改备案申请",
+        body="请按意见修改。\n\nhttp://127.0.0.1:8000/filings/5/\n参考 https://example.org/guide/",
+        legal=True,
+    )
+    client.force_login(lead)
+    page = client.get(reverse("portal:notification", args=[notice.pk])).content.decode()
+    buttons = re.findall(r'href="([^"]+)" data-testid="notice-link"', page)
+    assert buttons == ["/filings/5/"]
+    assert "127.0.0.1:8000" not in page
+    assert 'href="https://example.org/guide/"' in page  # not the portal's: left as a link
