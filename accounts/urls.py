@@ -28,6 +28,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("register/", registration.register, name="register"),
+    path("register/sent/", registration.register_sent, name="register_sent"),
     path("register/confirm/<str:token>/", registration.register_confirm, name="register_confirm"),
     path("register/status/<str:token>/", registration.register_status, name="register_status"),
     path("registrations/", registrations.registration_list, name="registration_list"),

@@ -48,13 +48,29 @@ def register(request):
         except REFUSALS as error:
             refusal_to_form(form, _on_form_fields(error))
         else:
-            return render(
-                request,
-                "accounts/registration/sent.html",
-                {"registration": registration, "hours": settings.PORTAL_REGISTRATION_CONFIRM_HOURS},
-            )
+            # Redirect after the POST: refreshing the page must not submit it again.
+            request.session[SENT_KEY] = registration.pk
+            return redirect("accounts:register_sent")
     context = {"form": form, **_derived_preview(form)}
     return render(request, "accounts/registration/form.html", context, status=200)
+
+
+#: The registration this browser just submitted (for the “请查收邮件” page only).
+SENT_KEY = "registration_sent"
+
+
+@require_http_methods(["GET"])
+def register_sent(request):
+    """“请查收邮件” for the registration this browser submitted; nothing for anyone else."""
+    pk = request.session.get(SENT_KEY)
+    registration = Registration.objects.filter(pk=pk).first() if isinstance(pk, int) else None
+    if registration is None:
+        return redirect("accounts:register")
+    return render(
+        request,
+        "accounts/registration/sent.html",
+        {"registration": registration, "hours": settings.PORTAL_REGISTRATION_CONFIRM_HOURS},
+    )
 
 
 def _on_form_fields(error):

@@ -35,11 +35,21 @@ def post(client, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=True):
             return client.post(URL, payload, REMOTE_ADDR=address)
 
+    send.client = client
     return send
 
 
 def errors_on(response, field) -> list[str]:
     return [str(e) for e in response.context["form"].errors.get(field, [])]
+
+
+def test_the_sent_page_shows_only_this_browsers_registration(client):
+    assert client.get(reverse("accounts:register_sent")).url == URL
+    registration = submit()
+    session = client.session
+    session["registration_sent"] = registration.pk
+    session.save()
+    assert registration.email in client.get(reverse("accounts:register_sent")).content.decode()
 
 
 def test_the_form_is_public_and_linked_from_the_login_page(client):
@@ -53,9 +63,11 @@ def test_a_registration_waits_for_the_email_to_be_confirmed(post):
     data = form_data(uscc=code(HOME).lower())  # typed in lower case: compacted
     response = post(data)
 
-    assert response.status_code == 200
-    page = response.content.decode()
+    # Redirected after the POST: a refresh shows the page again, it does not re-submit.
+    assert response.status_code == 302 and response.url == reverse("accounts:register_sent")
+    page = post.client.get(response.url).content.decode()
     assert "请查收邮件" in page and data["email"] in page
+    assert post.client.get(response.url).status_code == 200
     registration = Registration.objects.get(username=data["username"])
     assert registration.state == Registration.State.UNCONFIRMED
     assert registration.uscc == data["uscc"].upper()
@@ -221,7 +233,8 @@ def test_a_code_of_a_merged_district_goes_to_lianchi():
 
 def test_a_unit_outside_baoding_registers_as_a_possible_member_only(post):
     data = form_data(uscc=code("110105"))
-    page = post(data).content.decode()
+    response = post(data)
+    page = post.client.get(response.url).content.decode()
     registration = Registration.objects.get()
     assert registration.jurisdiction is None and registration.derived_jurisdiction is None
     assert not registration.may_lead

@@ -1067,6 +1067,7 @@ READ_ONLY = {
     "accounts:two_factor": lambda w: [{}],
     "accounts:password_reset_done": lambda w: [{}],
     "accounts:password_reset_complete": lambda w: [{}],
+    "accounts:register_sent": lambda w: [{}],
     "accounts:organisation_detail": pk_of("organisation", "other_organisation", "home_unit"),
     "accounts:change_detail": pk_of("change_home", "change_moving", "change_rejected"),
     "accounts:registration_detail": pk_of(
