@@ -3,7 +3,6 @@ decisions (approve, reject; the unit may withdraw). Actions are POST-only and re
 stale page (``expected_state``)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
 from core import transitions
-from core.refusals import REFUSALS, refusal_to_form, show_refusal
+from core.refusals import REFUSALS, show_refusal
 
 from .. import services
 from ..filters import OrganisationChangeFilter
@@ -22,7 +21,7 @@ from ..models.changes import fact_display, fact_label
 from ..permissions import ACCOUNT_STAFF_ROLES as STAFF_ROLES
 from ..permissions import role_required
 from ..selectors import organisation_changes_queue
-from .common import PAGE_SIZE, get_change_for_user
+from .common import PAGE_SIZE, decide_with_opinion, get_change_for_user
 
 READERS = (*STAFF_ROLES, Role.COUNTY_REVIEWER, Role.LEAD_UNIT)
 DECIDERS = (Role.MUNICIPAL_STAFF, Role.COUNTY_REVIEWER)
@@ -83,36 +82,22 @@ def change_detail(request, pk):
 
 
 def _decide(request, pk, name: str):
-    change = get_change_for_user(request.user, pk)
     service, success = DECISIONS[name]
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        try:
-            services.organisation_change_check_decision(
-                change=change,
-                by=request.user,
-                name=name,
-                expected_state=request.POST.get("expected_state") or None,
-            )
-        except REFUSALS as error:
-            show_refusal(request, error)
-        return _render_detail(request, change, form=form)
-    try:
-        service(
-            change=change,
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-            expected_state=form.cleaned_data["expected_state"] or None,
-        )
-    except ValidationError as error:
-        refusal_to_form(form, error)
-    except REFUSALS as error:
-        show_refusal(request, error)
-    else:
-        messages.success(request, success)
-        return redirect("accounts:change_detail", pk=change.pk)
-    # Refused: the page as it is now, with the opinion as typed.
-    return _render_detail(request, get_change_for_user(request.user, pk), form=form)
+    return decide_with_opinion(
+        request,
+        pk,
+        get=get_change_for_user,
+        check=lambda change, by, expected: services.organisation_change_check_decision(
+            change=change, by=by, name=name, expected_state=expected
+        ),
+        service=lambda change, by, reason, expected: service(
+            change=change, by=by, reason=reason, expected_state=expected
+        ),
+        success=success,
+        render_detail=_render_detail,
+        detail="accounts:change_detail",
+        form=DecisionForm(request.POST),
+    )
 
 
 @require_POST

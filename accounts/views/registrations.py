@@ -3,18 +3,15 @@ with its licence, and the decisions (approve, return, refuse). County bureaus se
 own jurisdiction's registrations only; municipal staff see all and alone decide those
 outside Baoding. Actions are POST-only and refuse a stale page (``expected_state``)."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
 from core import transitions
 from core.downloads import attachment_response
-from core.refusals import REFUSALS, refusal_to_form, show_refusal
 
 from .. import registration_decisions as decisions
 from ..filters import RegistrationFilter
@@ -24,7 +21,7 @@ from ..permissions import ACCOUNT_STAFF_ROLES as STAFF_ROLES
 from ..permissions import role_required
 from ..selectors import registrations_visible_to
 from ..uscc import is_baoding_division, uscc_division
-from .common import PAGE_SIZE
+from .common import PAGE_SIZE, decide_with_opinion
 
 READERS = (*STAFF_ROLES, Role.COUNTY_REVIEWER)
 DECIDERS = (Role.MUNICIPAL_STAFF, Role.COUNTY_REVIEWER)
@@ -103,36 +100,22 @@ def registration_licence(request, pk):
 
 
 def _decide(request, pk, name: str):
-    registration = get_registration_for_user(request.user, pk)
     service, success = DECISIONS[name]
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        try:
-            decisions.registration_check_decision(
-                registration=registration,
-                by=request.user,
-                name=name,
-                expected_state=request.POST.get("expected_state") or None,
-            )
-        except REFUSALS as error:
-            show_refusal(request, error)
-        return _render_detail(request, registration, form=form)
-    try:
-        service(
-            registration=registration,
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-            expected_state=form.cleaned_data["expected_state"] or None,
-        )
-    except ValidationError as error:
-        refusal_to_form(form, error)
-    except REFUSALS as error:
-        show_refusal(request, error)
-    else:
-        messages.success(request, success)
-        return redirect("accounts:registration_detail", pk=registration.pk)
-    # Refused: the page as it is now, with the opinion as typed.
-    return _render_detail(request, get_registration_for_user(request.user, pk), form=form)
+    return decide_with_opinion(
+        request,
+        pk,
+        get=get_registration_for_user,
+        check=lambda registration, by, expected: decisions.registration_check_decision(
+            registration=registration, by=by, name=name, expected_state=expected
+        ),
+        service=lambda registration, by, reason, expected: service(
+            registration=registration, by=by, reason=reason, expected_state=expected
+        ),
+        success=success,
+        render_detail=_render_detail,
+        detail="accounts:registration_detail",
+        form=DecisionForm(request.POST),
+    )
 
 
 @require_POST
