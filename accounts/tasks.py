@@ -2,6 +2,7 @@ from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.notify import send_notice
 
@@ -43,21 +44,23 @@ def send_organisation_change_notice(change_id: int, event: str) -> int:
         return send_notice(
             legal=False,
             users=_deciders(change),
-            subject=_("有单位登记信息变更申请待审核"),
-            body=_("“%(name)s”申请变更登记信息：%(changes)s。理由：%(reason)s") % params + link,
+            subject=lambda: _("有单位登记信息变更申请待审核"),
+            body=lambda: (
+                _("“%(name)s”申请变更登记信息：%(changes)s。理由：%(reason)s") % params + link
+            ),
         )
     unit_messages = {
         "approve": (
-            _("单位登记信息变更已批准"),
-            _("“%(name)s”的登记信息变更申请已批准：%(changes)s。"),
+            gettext_lazy("单位登记信息变更已批准"),
+            gettext_lazy("“%(name)s”的登记信息变更申请已批准：%(changes)s。"),
         ),
         "reject": (
-            _("单位登记信息变更申请未予批准"),
-            _("“%(name)s”的登记信息变更申请未予批准（%(changes)s）。理由：%(reason)s"),
+            gettext_lazy("单位登记信息变更申请未予批准"),
+            gettext_lazy("“%(name)s”的登记信息变更申请未予批准（%(changes)s）。理由：%(reason)s"),
         ),
         "record": (
-            _("单位登记信息已由市科技局变更"),
-            _("市科技局已变更“%(name)s”的登记信息：%(changes)s。依据：%(reason)s"),
+            gettext_lazy("单位登记信息已由市科技局变更"),
+            gettext_lazy("市科技局已变更“%(name)s”的登记信息：%(changes)s。依据：%(reason)s"),
         ),
     }
     if event in unit_messages:
@@ -65,18 +68,20 @@ def send_organisation_change_notice(change_id: int, event: str) -> int:
         sent += send_notice(
             users=_lead_unit_users(change.organisation_id),
             subject=subject,
-            body=body % params + link,
+            body=lambda: body % params + link,
         )
     if event in ("approve", "record") and change.moves_jurisdiction:
         sent += send_notice(
             legal=False,
             users=_county_reviewers(change.old_jurisdiction_id, change.new_jurisdiction_id),
-            subject=_("单位所在县（市、区）已变更"),
-            body=_(
-                "“%(name)s”的登记信息已变更：%(changes)s。该单位牵头的联盟随之归入新的县（市、区），此后提交的备案申请由新的县（市、区）初审。"
-            )
-            % params
-            + link,
+            subject=lambda: _("单位所在县（市、区）已变更"),
+            body=lambda: (
+                _(
+                    "“%(name)s”的登记信息已变更：%(changes)s。该单位牵头的联盟随之归入新的县（市、区），此后提交的备案申请由新的县（市、区）初审。"
+                )
+                % params
+                + link
+            ),
         )
     return sent
 
@@ -157,7 +162,9 @@ def send_registration_notice(registration_id: int, event: str) -> int:
     if event in ("pending", "resubmitted"):
         path = reverse("accounts:registration_detail", args=[registration.pk])
         subject = (
-            _("有单位注册申请待审核") if event == "pending" else _("单位注册申请已修改后重新提交")
+            gettext_lazy("有单位注册申请待审核")
+            if event == "pending"
+            else gettext_lazy("单位注册申请已修改后重新提交")
         )
         # The county the credit code names hears of a registration moved away from it.
         moved_from = (
@@ -170,10 +177,11 @@ def send_registration_notice(registration_id: int, event: str) -> int:
             users=_registration_reviewers(registration),
             cc_users=list(moved_from),
             subject=subject,
-            body=_("“%(name)s”（所在县（市、区）：%(jurisdiction)s）的单位注册申请待审核。")
-            % params
-            + _correction_note(registration)
-            + f"\n\n{settings.PORTAL_BASE_URL}{path}",
+            body=lambda: (
+                _("“%(name)s”（所在县（市、区）：%(jurisdiction)s）的单位注册申请待审核。") % params
+                + _correction_note(registration)
+                + f"\n\n{settings.PORTAL_BASE_URL}{path}"
+            ),
         )
     if event == "approved":
         login = f"{settings.PORTAL_BASE_URL}{reverse('accounts:login')}"
@@ -315,22 +323,26 @@ def _tell_hand_over(old, new) -> int:
     link = f"\n\n{settings.PORTAL_BASE_URL}{reverse('accounts:unit_users')}"
     sent = send_notice(
         users=[new],
-        subject=_("您已成为单位管理员"),
-        body=_(
-            "%(old)s 已将“%(unit)s”的单位管理员移交给您。您现在负责添加和停用本单位的用户，"
-            "并可查看本单位用户的操作记录。"
-        )
-        % params
-        + link,
+        subject=lambda: _("您已成为单位管理员"),
+        body=lambda: (
+            _(
+                "%(old)s 已将“%(unit)s”的单位管理员移交给您。您现在负责添加和停用本单位的用户，"
+                "并可查看本单位用户的操作记录。"
+            )
+            % params
+            + link
+        ),
     )
     sent += send_notice(
         users=[old],
-        subject=_("您已不再是单位管理员"),
-        body=_(
-            "您已将“%(unit)s”的单位管理员移交给 %(new)s。您仍可以办理本单位的备案和报告，"
-            "但不能再添加或停用本单位的用户。"
-        )
-        % params
-        + link,
+        subject=lambda: _("您已不再是单位管理员"),
+        body=lambda: (
+            _(
+                "您已将“%(unit)s”的单位管理员移交给 %(new)s。您仍可以办理本单位的备案和报告，"
+                "但不能再添加或停用本单位的用户。"
+            )
+            % params
+            + link
+        ),
     )
     return sent

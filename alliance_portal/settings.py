@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's own widget templates, found by TemplatesSetting (FORM_RENDERER below).
+    "django.forms",
     "django_fsm",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -109,6 +111,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through the project's templates, so templates/django/forms/widgets/
+# select_option.html can say （请选择） where Django prints "---------".
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------------------
 DATABASES = {

@@ -50,6 +50,14 @@ def client_address(address):
         _client_address.reset(token)
 
 
+def in_reader_language(text: str) -> str:
+    """A Chinese text stored as it was written (a label, a field's name) in the active
+    language, when the catalogue has it; otherwise as it is."""
+    from django.utils.translation import gettext
+
+    return gettext(text) if text else text
+
+
 class AuditEntryQuerySet(models.QuerySet):
     def for_object(self, obj):
         return self.filter(
@@ -122,6 +130,12 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit entries cannot be deleted")
+
+    @property
+    def shown_label(self) -> str:
+        """The label in the reader's language. The entry keeps the Chinese one it was
+        recorded with (the official record); it was a message id, so the catalogue has it."""
+        return in_reader_language(self.action_label)
 
 
 class AuditChainHead(models.Model):

@@ -13,6 +13,10 @@ class Notification(models.Model):
     )
     subject = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"))
+    # The same notice in English, for a reader of the English interface (blank when the
+    # sender wrote one fixed text). The e-mail is the Chinese one.
+    subject_en = models.CharField(_("英文标题"), max_length=200, blank=True)
+    body_en = models.TextField(_("英文内容"), blank=True)
     # Legal notices (decisions, notices, deadlines) are e-mailed even to users who opted out.
     legal = models.BooleanField(_("必要通知"), default=True)
     emailed = models.BooleanField(_("已发送邮件"), default=False)
@@ -27,6 +31,19 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+    def _in_reader_language(self, chinese: str, english: str) -> str:
+        from django.utils.translation import get_language
+
+        return english if english and (get_language() or "").startswith("en") else chinese
+
+    @property
+    def shown_subject(self) -> str:
+        return self._in_reader_language(self.subject, self.subject_en)
+
+    @property
+    def shown_body(self) -> str:
+        return self._in_reader_language(self.body, self.body_en)
 
 
 class OutboxMessage(models.Model):

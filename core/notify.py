@@ -6,9 +6,12 @@ Call it from Celery tasks, never inside a request's transaction (services enqueu
 task with ``transaction.on_commit``).
 """
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.utils import translation
+from django.utils.functional import Promise
 
 from .models import Notification
 
@@ -20,10 +23,40 @@ def header_safe(text) -> str:
     return " ".join(str(text).split())[:200]
 
 
-def inbox_entries(users, subject: str, body: str, *, legal: bool) -> list[Notification]:
+# A notice's subject or body: a fixed string, a lazy translation, or a function that
+# writes it in the active language (``lambda: _("…") % params``); the last two are
+# rendered once in Chinese and once in English.
+Text = str | Promise | Callable[[], str]
+
+
+def in_both(text: Text) -> tuple[str, str]:
+    """(Chinese, English) of ``text``; the English is blank when it is the same."""
+    if isinstance(text, Promise):
+        text = text.__str__
+    if not callable(text):
+        return str(text), ""
+    with translation.override(settings.LANGUAGE_CODE):
+        chinese = str(text())
+    with translation.override("en"):
+        english = str(text())
+    return chinese, "" if english == chinese else english
+
+
+def inbox_entries(users, subject: Text, body: Text, *, legal: bool) -> list[Notification]:
     """Unsaved inbox rows (bulk-create them with the batch they belong to)."""
-    subject = header_safe(subject)
-    return [Notification(user=u, subject=subject, body=body, legal=legal) for u in users]
+    (subject, subject_en), (body, body_en) = in_both(subject), in_both(body)
+    subject, subject_en = header_safe(subject), header_safe(subject_en)
+    return [
+        Notification(
+            user=u,
+            subject=subject,
+            body=body,
+            subject_en=subject_en,
+            body_en=body_en,
+            legal=legal,
+        )
+        for u in users
+    ]
 
 
 def wants_email(user, *, legal: bool) -> bool:
@@ -31,13 +64,13 @@ def wants_email(user, *, legal: bool) -> bool:
 
 
 def send_notice(
-    *, users, subject: str, body: str, cc_users=(), legal: bool = True, connection=None
+    *, users, subject: Text, body: Text, cc_users=(), legal: bool = True, connection=None
 ) -> int:
     """Send one e-mail per recipient (no shared To: list: recipients stay private)."""
     users = [u for u in users if u.is_active]
     cc_users = [u for u in cc_users if u.is_active and u not in users]
-    subject, body = header_safe(subject), str(body)
     entries = inbox_entries(users + cc_users, subject, body, legal=legal)
+    subject, body = (entries[0].subject, entries[0].body) if entries else ("", "")
     cc = [u.email for u in cc_users if wants_email(u, legal=legal)]
     with translation.override(settings.LANGUAGE_CODE):
         messages = [

@@ -15,12 +15,16 @@ def send_assignment_notice(assignment_id: int) -> int:
     return send_notice(
         legal=False,
         users=[assignment.evaluator],
-        subject=_("补贴评审任务：%(round)s") % {"round": assignment.application.round.title},
-        body=_(
-            "您被邀请评审“%(round)s”的一份补贴申请。请登录平台，先声明无利益冲突，再查看申请并评分。"
-        )
-        % {"round": assignment.application.round.title}
-        + f"\n\n{settings.PORTAL_BASE_URL}/",
+        subject=lambda: (
+            _("补贴评审任务：%(round)s") % {"round": assignment.application.round.title}
+        ),
+        body=lambda: (
+            _(
+                "您被邀请评审“%(round)s”的一份补贴申请。请登录平台，先声明无利益冲突，再查看申请并评分。"
+            )
+            % {"round": assignment.application.round.title}
+            + f"\n\n{settings.PORTAL_BASE_URL}/"
+        ),
     )
 
 
@@ -40,12 +44,14 @@ def send_recusal_notice(assignment_id: int) -> int:
     }
     return send_notice(
         users=list(User.objects.filter(role=Role.MUNICIPAL_STAFF, is_active=True)),
-        subject=_("评审专家须回避：%(alliance)s") % params,
-        body=_(
-            "评审专家%(evaluator)s所在单位已成为“%(alliance)s”的成员单位。依照回避要求，"
-            "该专家已不能查看和评分“%(round)s”中该联盟的申请，其已提交的评分不计入排名。"
-            "请另行指派评审专家。"
-        )
-        % params
-        + f"\n\n{settings.PORTAL_BASE_URL}/subsidies/",
+        subject=lambda: _("评审专家须回避：%(alliance)s") % params,
+        body=lambda: (
+            _(
+                "评审专家%(evaluator)s所在单位已成为“%(alliance)s”的成员单位。依照回避要求，"
+                "该专家已不能查看和评分“%(round)s”中该联盟的申请，其已提交的评分不计入排名。"
+                "请另行指派评审专家。"
+            )
+            % params
+            + f"\n\n{settings.PORTAL_BASE_URL}/subsidies/"
+        ),
     )

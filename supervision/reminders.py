@@ -94,30 +94,37 @@ def alliances_owing(year: int):
     )
 
 
-def _lead_unit_text(alliance, step: Step) -> tuple[str, str]:
-    params = {
-        "name": alliance.name,
-        "year": step.year,
-        "due": date_format(step.due, "DATE_FORMAT"),
-        "measures": policy_selectors.summary_version(step.year).title,
-    }
-    if step.overdue:
-        subject = _("【逾期】请尽快提交%(year)s年度工作总结") % params
-        body = (
-            _(
+def _lead_unit_text(alliance, step: Step):
+    """The reminder's subject and body, each a function of the active language (the
+    inbox keeps both the Chinese and the English text; the e-mail is the Chinese)."""
+    measures = policy_selectors.summary_version(step.year).title
+
+    def params():
+        due = date_format(step.due, "DATE_FORMAT")
+        return {"name": alliance.name, "year": step.year, "due": due, "measures": measures}
+
+    def subject():
+        if step.overdue:
+            return _("【逾期】请尽快提交%(year)s年度工作总结") % params()
+        return _("请于%(due)s前提交%(year)s年度工作总结") % params()
+
+    def body():
+        if step.overdue:
+            text = _(
                 "“%(name)s”的%(year)s年度工作总结应于%(due)s前提交，目前已逾期。"
                 "根据《%(measures)s》第十二条，请尽快登录平台提交。"
             )
-            % params
-        )
-    else:
-        subject = _("请于%(due)s前提交%(year)s年度工作总结") % params
-        body = (
-            _("“%(name)s”的%(year)s年度工作总结应于%(due)s前通过平台提交（第十二条第一项）。")
-            % params
-        )
-    body += f"\n\n{settings.PORTAL_BASE_URL}/"
+        else:
+            text = _(
+                "“%(name)s”的%(year)s年度工作总结应于%(due)s前通过平台提交（第十二条第一项）。"
+            )
+        return text % params() + f"\n\n{settings.PORTAL_BASE_URL}/"
+
     return subject, body
+
+
+def _copied(subject):
+    return lambda: _("【抄送】") + subject()
 
 
 def _send_batch(alliances, step: Step) -> tuple[int, int, int]:
@@ -149,7 +156,7 @@ def _send_batch(alliances, step: Step) -> tuple[int, int, int]:
             inbox += inbox_entries(users, subject, body, legal=True)
             officer = alliance.liaison_officer if step.overdue else None
             if officer is not None:
-                inbox += inbox_entries([officer], _("【抄送】") + subject, body, legal=True)
+                inbox += inbox_entries([officer], _copied(subject), body, legal=True)
             logs.append(
                 ReminderLog(
                     key=keys[alliance.pk],
@@ -178,15 +185,21 @@ def _send_digest(step: Step, overdue_names: list[str]) -> int:
     staff = list(User.objects.filter(role=Role.MUNICIPAL_STAFF, is_active=True))
     if not staff or not overdue_names:
         return 0
-    subject = _("%(year)s年度工作总结逾期情况（%(n)d个联盟）") % {
-        "year": step.year,
-        "n": len(overdue_names),
-    }
     lines = "\n".join(f"· {name}" for name in overdue_names)
-    body = (
-        _("以下已备案联盟尚未提交%(year)s年度工作总结：") % {"year": step.year} + f"\n{lines}\n\n"
-    )
-    body += f"{settings.PORTAL_BASE_URL}/supervision/compliance/?year={step.year}"
+
+    def subject():
+        return _("%(year)s年度工作总结逾期情况（%(n)d个联盟）") % {
+            "year": step.year,
+            "n": len(overdue_names),
+        }
+
+    def body():
+        return (
+            _("以下已备案联盟尚未提交%(year)s年度工作总结：") % {"year": step.year}
+            + f"\n{lines}\n\n"
+            + f"{settings.PORTAL_BASE_URL}/supervision/compliance/?year={step.year}"
+        )
+
     try:
         with transaction.atomic():
             ReminderLog.objects.create(

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.permissions import STAFF_ROLES
-from audit.models import AuditEntry
+from audit.models import AuditEntry, in_reader_language
 from filings.models import Alliance
 from filings.selectors import alliances_visible_to, with_category_version
 from policy import selectors as policy_selectors
@@ -130,7 +130,7 @@ def alliance_history(alliance) -> list[dict]:
     items = [
         {
             "at": change.changed_at,
-            "label": change.field_label,
+            "label": in_reader_language(change.field_label),
             "old": change.old_value,
             "new": change.new_value,
             "report": change.event_report,
@@ -143,7 +143,7 @@ def alliance_history(alliance) -> list[dict]:
     items += [
         {
             "at": entry.at,
-            "label": entry.action_label,
+            "label": entry.shown_label,
             "reason": entry.reason,
             "actor": entry.actor_name,
         }

@@ -129,9 +129,12 @@ def send_record_notification(kind: str, pk: int, event: str) -> int:
         "title": getattr(obj, "title", ""),
         "reason": getattr(obj, "last_reason", ""),
         "number": getattr(obj, "notice_number", ""),
-        "deadline": date_format(obj.statement_deadline, "DATE_FORMAT") if kind == "case" else "",
     }
-    text = body % params + _link(url_name, pk)
+
+    def text():  # in the active language, the deadline's date too
+        deadline = date_format(obj.statement_deadline, "DATE_FORMAT") if kind == "case" else ""
+        return body % {**params, "deadline": deadline} + _link(url_name, pk)
+
     if to_bureau:
         # Work for the bureau, not a decision about anyone: users may opt out of the e-mail.
         return send_notice(
@@ -147,18 +150,23 @@ def send_symposium_invitations(symposium_id: int, alliance_ids: list[int]) -> in
     symposium = Symposium.objects.get(pk=symposium_id)
     sent = 0
     for alliance in Alliance.objects.filter(pk__in=alliance_ids).select_related("liaison_officer"):
-        body = _("诚邀“%(name)s”参加%(title)s。\n时间：%(when)s\n地点：%(where)s\n\n%(agenda)s") % {
-            "name": alliance.name,
-            "title": symposium.title,
-            "when": date_format(timezone.localtime(symposium.starts_at), "DATETIME_FORMAT"),
-            "where": symposium.location,
-            "agenda": symposium.agenda,
-        }
+
+        def body(alliance=alliance):
+            return _(
+                "诚邀“%(name)s”参加%(title)s。\n时间：%(when)s\n地点：%(where)s\n\n%(agenda)s"
+            ) % {
+                "name": alliance.name,
+                "title": symposium.title,
+                "when": date_format(timezone.localtime(symposium.starts_at), "DATETIME_FORMAT"),
+                "where": symposium.location,
+                "agenda": symposium.agenda,
+            } + _link("supervision:symposium_detail", symposium.pk)
+
         sent += send_notice(
             legal=False,
             users=_lead_unit_users(alliance),
-            subject=_("座谈会邀请：%(title)s") % {"title": symposium.title},
-            body=body + _link("supervision:symposium_detail", symposium.pk),
+            subject=lambda: _("座谈会邀请：%(title)s") % {"title": symposium.title},
+            body=body,
             cc_users=_cc(alliance),
         )
     return sent
@@ -174,15 +182,23 @@ def send_liaison_assignment(alliance_id: int) -> int:
     sent = send_notice(
         legal=False,
         users=[officer],
-        subject=_("您被指定为联盟科技联络员"),
-        body=_("您已被指定为“%(name)s”的科技联络员（第十六条）。") % {"name": alliance.name} + link,
+        subject=lambda: _("您被指定为联盟科技联络员"),
+        body=lambda: (
+            _("您已被指定为“%(name)s”的科技联络员（第十六条）。") % {"name": alliance.name} + link
+        ),
     )
     sent += send_notice(
         legal=False,
         users=_lead_unit_users(alliance),
-        subject=_("联盟科技联络员已指定"),
-        body=_("市科技局已指定%(officer)s为“%(name)s”的科技联络员，联系电话：%(phone)s。")
-        % {"officer": officer.get_full_name(), "name": alliance.name, "phone": officer.phone or "—"}
-        + link,
+        subject=lambda: _("联盟科技联络员已指定"),
+        body=lambda: (
+            _("市科技局已指定%(officer)s为“%(name)s”的科技联络员，联系电话：%(phone)s。")
+            % {
+                "officer": officer.get_full_name(),
+                "name": alliance.name,
+                "phone": officer.phone or "—",
+            }
+            + link
+        ),
     )
     return sent

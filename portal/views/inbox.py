@@ -28,7 +28,7 @@ def notification_detail(request, pk):
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
-    text, links = portal_links(notification.body)
+    text, links = portal_links(notification.shown_body)
     return render(
         request,
         "portal/notification.html",

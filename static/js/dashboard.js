@@ -14,6 +14,11 @@
     if (canvas) { new Chart(canvas, config); }
   }
   function labels(rows) { return rows.map(function (r) { return r.label; }); }
+  // A long name (保定国家高新技术产业开发区) on lines of 7 characters: Chart.js caps the
+  // axis's width and cut the first characters on a narrow screen.
+  function wrapped(rows) {
+    return labels(rows).map(function (l) { return l.length > 7 ? l.match(/.{1,7}/g) : l; });
+  }
   function values(rows, key) { return rows.map(function (r) { return r[key || "value"]; }); }
 
   draw("chart-category", {
@@ -27,7 +32,7 @@
   });
   draw("chart-jurisdiction", {
     type: "bar",
-    data: { labels: labels(data.by_jurisdiction), datasets: [{ label: data.labels.alliances, data: values(data.by_jurisdiction), backgroundColor: palette[1] }] },
+    data: { labels: wrapped(data.by_jurisdiction), datasets: [{ label: data.labels.alliances, data: values(data.by_jurisdiction), backgroundColor: palette[1] }] },
     options: { indexAxis: "y", plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } }
   });
   draw("chart-filings", {

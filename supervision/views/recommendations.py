@@ -46,6 +46,43 @@ def recommendation_list(request):
 
 
 @role_required(*STAFF_ROLES)
+def recommendation_candidates(request):
+    """Which alliances may be recommended (Art. 17: filed ones), each with what speaks for
+    it — last year's annual summary and earlier recommendations — and a 推荐 button."""
+    from django.db.models import Count, Max, OuterRef, Subquery
+    from django.utils import timezone
+
+    from ..models import AnnualSummary
+
+    last_year = timezone.localdate().year - 1
+    summary = AnnualSummary.objects.filter(alliance=OuterRef("pk"), year=last_year)
+    alliances = (
+        alliances_visible_to(request.user)
+        .filter(status=Alliance.Status.FILED)
+        .select_related("lead_unit")
+        .annotate(
+            summary_state=Subquery(summary.values("state")[:1]),
+            times_recommended=Count("provincial_recommendations"),
+            last_recommended=Max("provincial_recommendations__recommended_on"),
+        )
+        .order_by("name", "pk")
+    )
+    query = (request.GET.get("q") or "").strip()[:100]
+    if query:
+        alliances = alliances.filter(name__icontains=query)
+    page = Paginator(with_category_version(alliances), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    states = dict(AnnualSummary.State.choices)
+    for alliance in page.object_list:
+        alliance.summary_label = states.get(alliance.summary_state, _("未提交"))
+    return render(
+        request,
+        "supervision/recommendations/candidates.html",
+        {"page_obj": page, "q": query, "summary_year": last_year},
+    )
+
+
+@role_required(*STAFF_ROLES)
 def recommendation_new(request, alliance_pk):
     alliance = get_object_or_404(alliances_visible_to(request.user), pk=alliance_pk)
     form = RecommendationForm(request.POST or None)

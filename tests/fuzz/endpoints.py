@@ -1015,6 +1015,7 @@ PAGES = [
             kind=lambda w: S.choice(ProvincialRecommendation.Kind.values), year=lambda w: year()
         ),
     ),
+    Page("recommendations:candidates", filters()),
     Page("recommendations:export_excel", filters(year=lambda w: year())),
     Page("recommendations:export_pdf", filters(year=lambda w: year())),
     Page("subsidies:round_list", filters()),

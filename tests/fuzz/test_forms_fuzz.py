@@ -336,3 +336,26 @@ def test_reported_500_is_fixed(url_name, target, role, payload, referer, world, 
     assert response.status_code < 500, describe_500(
         response, method="POST", url=url, role=role, payload=data
     )
+
+
+# --- Wording: no select shows Django's "---------" (issue 15, item 14) ------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_page_offers_the_dashes_placeholder(role, world, client_as):
+    """Every form and list page each role can open: a select's empty choice reads （请选择）
+    in a form and 全部 in a filter, never Django's "---------"."""
+    client = client_as(role)
+    urls = [reverse(p.url_name) for p in PAGES]
+    urls += [u for e in POSTS for u in urls_of(e, world)[:1]]
+    for url_name, targets in READ_ONLY.items():
+        urls += [reverse(url_name, kwargs=t) for t in targets(world)[:1]]
+    shown = []
+    for url in urls:
+        response = send(client, lambda c, url=url: c.get(url))
+        if response.streaming or response.status_code != 200:
+            continue
+        if b"---------" in response.content:
+            shown.append(url)
+    assert shown == []
+    assert len(urls) > 50

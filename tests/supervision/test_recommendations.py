@@ -168,7 +168,13 @@ def test_other_roles_get_403_everywhere(client, factory):
         alliance = filed_alliance(lead_user=user)  # even the alliance's own lead unit
     client.force_login(user)
     base = "/supervision/recommendations/"
-    for url in (base, new_url(alliance), base + "export.xlsx", base + "export.pdf"):
+    for url in (
+        base,
+        base + "candidates/",
+        new_url(alliance),
+        base + "export.xlsx",
+        base + "export.pdf",
+    ):
         assert client.get(url).status_code == 403, url
     response = client.post(
         new_url(alliance), {"kind": FILING, "note": "推荐", "recommended_on": "2026-02-03"}
@@ -180,7 +186,13 @@ def test_other_roles_get_403_everywhere(client, factory):
 def test_anonymous_is_sent_to_login(client):
     alliance = filed_alliance()
     base = "/supervision/recommendations/"
-    for url in (base, new_url(alliance), base + "export.xlsx", base + "export.pdf"):
+    for url in (
+        base,
+        base + "candidates/",
+        new_url(alliance),
+        base + "export.xlsx",
+        base + "export.pdf",
+    ):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
 
@@ -289,3 +301,41 @@ def test_the_year_filter_offers_all_years_so_filtering_by_kind_keeps_every_year(
         recommended["rows"][1].pk,
         recommended["rows"][2].pk,
     }
+
+
+def test_the_list_leads_to_the_alliances_that_may_be_recommended(
+    client, staff, recommended, django_assert_max_num_queries
+):
+    """Art. 17 from the list: 新增推荐 opens the filed alliances (not a revoked one), each
+    with last year's summary and earlier recommendations, and a 推荐 button to the form."""
+    revoked = filed_alliance(name="已取消备案的联盟")
+    Alliance.objects.filter(pk=revoked.pk).update(status=Alliance.Status.REVOKED)
+    client.force_login(staff)
+    listing = client.get("/supervision/recommendations/").content.decode()
+    assert 'href="/supervision/recommendations/candidates/"' in listing
+    with django_assert_max_num_queries(12):
+        html = client.get("/supervision/recommendations/candidates/").content.decode()
+    assert "已取消备案的联盟" not in html
+    for key in ("a", "b"):
+        assert f'href="{new_url(recommended[key])}"' in html
+    a_row = re.search(r"<tr>\s*<td><a [^>]*>保定电力装备[^<]*</a>.*?</tr>", html, re.S).group(0)
+    assert "2次，最近2026-01-05" in a_row and "未提交" in a_row
+    narrowed = client.get("/supervision/recommendations/candidates/", {"q": "氢能"})
+    assert new_url(recommended["b"]) in narrowed.content.decode()
+    assert new_url(recommended["a"]) not in narrowed.content.decode()
+
+
+def test_the_candidates_page_does_not_grow_in_queries(client, staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staff)
+    url = "/supervision/recommendations/candidates/"
+    filed_alliance()
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for _ in range(5):
+        filed_alliance()
+    with CaptureQueriesContext(connection) as six:
+        assert client.get(url).status_code == 200
+    assert len(six.captured_queries) == len(one.captured_queries)
