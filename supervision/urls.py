@@ -63,4 +63,9 @@ urlpatterns = [
         cases.evidence_download,
         name="case_evidence",
     ),
+    path(
+        "cases/<int:pk>/statement-files/<int:attachment_pk>/",
+        cases.statement_file_download,
+        name="case_statement_file",
+    ),
 ]

@@ -313,6 +313,27 @@ def subsidy_round(*, state="open", year=2027, budget_yuan=1_000_000, staff=None,
     return subsidy_services.round_start_evaluation(round_=round_, by=staff)
 
 
+def publish_in_notice(round_, by):
+    """Publish ``round_`` (under evaluation) through the service so that today lies inside
+    its 公示: published on the latest earlier day whose notice period has begun by today,
+    so objections received today (never a date after today) can be recorded."""
+    from core.workdays import add_working_days
+    from subsidies import services as subsidy_services
+
+    today = timezone.localdate()
+    day = today - datetime.timedelta(days=1)
+    while add_working_days(day, 1) > today:  # weekends and holidays before today
+        day -= datetime.timedelta(days=1)
+    at = datetime.datetime.combine(
+        day, datetime.time(10), tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")
+    )
+    with time_machine.travel(at, tick=False):
+        round_ = subsidy_services.round_publish(round_=round_, by=by)
+    if not round_.notice_starts_on <= today <= round_.notice_ends_on:
+        raise AssertionError("the notice period should include today")
+    return round_
+
+
 def eligible_alliance(round_year=2027, **kwargs):
     """A filed alliance whose previous year's summary is accepted."""
     from supervision.models import AnnualSummary

@@ -137,8 +137,13 @@ def award_remove(*, award, by) -> int:
 def _objection_errors(round_, objector_name, objector_contact, content, received_on) -> dict:
     errors = {}
     starts, ends = round_.notice_starts_on, round_.notice_ends_on
+    today = timezone.localdate()
     if not isinstance(received_on, datetime.date):
         errors["received_on"] = _("请输入有效日期，如2027-03-01。")
+    elif received_on > today:  # a date typed by staff: what has been received, not planned
+        errors["received_on"] = _("收到日期不能晚于今天（%(today)s）。") % {
+            "today": date_format(today, "DATE_FORMAT")
+        }
     elif received_on > ends or received_on < (starts or received_on):
         errors["received_on"] = _("异议须在公示期（%(s)s至%(e)s）内提出。") % {
             "s": date_format(starts, "DATE_FORMAT") if starts else "",

@@ -1,7 +1,9 @@
 """Forms of revocation cases (Art. 13): opening, dissolution, statement, decision."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from ..models import RevocationGround
@@ -69,6 +71,19 @@ class StatementForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": _("请填写陈述申辩意见。")},
     )
+    files = MultipleFileField(
+        label=_("附件"),
+        required=False,
+        help_text=_(
+            "可选，可多选（最多10个）；PDF、JPEG或PNG文件，每个不超过%(limit)s。"
+            "提交未成功时，请重新选择附件。"
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = filesizeformat(settings.UPLOAD_MAX_BYTES)
+        self.fields["files"].help_text = self.fields["files"].help_text % {"limit": limit}
 
 
 class DecisionForm(forms.Form):

@@ -7,7 +7,7 @@ from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation
+from accounts.models import Jurisdiction, Organisation
 from core.crispy import inert
 from filings.models import AllianceMember
 from policy import selectors as policy_selectors
@@ -18,7 +18,13 @@ from ..services.events import ADDRESS_FIELDS, MEMBER_FIELDS, NEW_ORG_FIELDS, PER
 
 Kind = EventReport.Kind
 CHANGE_SECTIONS = {
-    Kind.MEMBER_CHANGE: ("member_action", "member_uscc", "member_role", "member_task_division"),
+    Kind.MEMBER_CHANGE: (
+        "member_action",
+        "member_uscc",
+        "member_role",
+        "member_task_division",
+        "member_charter_signed",
+    ),
     Kind.PERSONNEL_CHANGE: PERSONNEL_FIELDS,
     Kind.ADDRESS_CHANGE: ADDRESS_FIELDS,
 }
@@ -64,6 +70,17 @@ class EventReportForm(forms.ModelForm):
     new_org_legal_representative = forms.CharField(
         label=_("法定代表人"), max_length=50, required=False
     )
+    new_org_jurisdiction = forms.ModelChoiceField(
+        label=_("所在县（市、区）/开发区"),
+        queryset=Jurisdiction.objects.all(),
+        required=False,
+        empty_label=_("（按统一社会信用代码识别）"),
+        help_text=_(
+            "保定市内单位按信用代码的登记机关识别，无需选择；识别不了时（如市级登记机关）"
+            "请选择，市外单位留空。"
+        ),
+        error_messages={"invalid_choice": _("请从列表中选择县（市、区）或开发区。")},
+    )
 
     class Meta:
         model = EventReport
@@ -80,6 +97,12 @@ class EventReportForm(forms.ModelForm):
             "event_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 6}),
             "member_task_division": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "member_charter_signed": _(
+                "新增成员单位时填写（第九条第三项）：请上传新成员法定代表人签署的协议（章程）"
+                "签署页作为附件；未签署的不能提交报告。"
+            ),
         }
         error_messages = {
             "title": {"required": _("请填写标题。")},
@@ -115,7 +138,11 @@ class EventReportForm(forms.ModelForm):
             extra = ()
             if kind == Kind.MEMBER_CHANGE:
                 note = _("新增的单位尚未在平台登记时，请同时填写以下单位信息：")
-                extra = (HTML(f'<p class="text-muted small">{note}</p>'), *NEW_ORG_FIELDS)
+                extra = (
+                    HTML(f'<p class="text-muted small">{note}</p>'),
+                    *NEW_ORG_FIELDS,
+                    "new_org_jurisdiction",
+                )
             sections.append(
                 Fieldset(
                     inert(only % {"kind": offered[kind]}),  # a version's title: data

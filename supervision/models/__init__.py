@@ -2,7 +2,12 @@ from .changes import AllianceChange
 from .events import EventAttachment, EventReport
 from .recommendation import ProvincialRecommendation
 from .reminders import ReminderLog
-from .revocation import RevocationAttachment, RevocationCase, RevocationGround
+from .revocation import (
+    RevocationAttachment,
+    RevocationCase,
+    RevocationGround,
+    StatementAttachment,
+)
 from .summaries import AnnualSummary, SummaryAttachment
 from .symposia import Symposium, SymposiumInvitation
 
@@ -16,6 +21,7 @@ __all__ = [
     "RevocationAttachment",
     "RevocationCase",
     "RevocationGround",
+    "StatementAttachment",
     "SummaryAttachment",
     "Symposium",
     "SymposiumInvitation",

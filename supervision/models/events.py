@@ -74,6 +74,11 @@ class EventReport(ConcurrentTransitionMixin, models.Model):
         _("成员角色"), max_length=20, choices=AllianceMember.Role.choices, blank=True
     )
     member_task_division = models.TextField(_("新成员任务分工"), blank=True)
+    # Art. 9(3): the newcomer's legal representative has signed the charter, as the lead
+    # unit states it (required to submit an addition); the member row records it.
+    member_charter_signed = models.BooleanField(
+        _("新成员单位法定代表人已签署联盟协议（章程）"), default=False
+    )
     # Personnel change
     position = models.CharField(_("变更职务"), max_length=30, choices=Position.choices, blank=True)
     new_person_name = models.CharField(_("新任人员姓名"), max_length=50, blank=True)

@@ -127,3 +127,15 @@ class RevocationAttachment(Attachment):
     class Meta(Attachment.Meta):
         verbose_name = _("证据材料")
         verbose_name_plural = _("证据材料")
+
+
+class StatementAttachment(Attachment):
+    """A file the lead unit attaches to its 陈述申辩 (submitted with it, never changed)."""
+
+    case = models.ForeignKey(
+        RevocationCase, on_delete=models.CASCADE, related_name="statement_files"
+    )
+
+    class Meta(Attachment.Meta):
+        verbose_name = _("陈述申辩附件")
+        verbose_name_plural = _("陈述申辩附件")

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Organisation
+from accounts.models import Jurisdiction, Organisation
+from accounts.registration import derive_jurisdiction
 from accounts.services import organisation_register_named
 from accounts.uscc import compact, uscc_problem
 from core import outbox, transitions
@@ -44,7 +45,9 @@ LABELS = {
 }
 EDITABLE = (EventReport.State.DRAFT, EventReport.State.RETURNED)
 NEW_MEMBER_ROLES = ("", AllianceMember.Role.MEMBER, AllianceMember.Role.COUNCIL)
-MEMBER_FIELDS = ("member_action", "member_role", "member_task_division")
+MEMBER_FIELDS = ("member_action", "member_role", "member_task_division", "member_charter_signed")
+#: What a field holds when the report does not say it (a text field, or the signature).
+BLANK = {"member_charter_signed": False}
 PERSONNEL_FIELDS = ("position", "new_person_name")
 ADDRESS_FIELDS = ("new_office_address",)
 REPORT_FIELDS = ("kind", "title", "event_date", "description")
@@ -63,7 +66,17 @@ KIND_FIELDS = (*MEMBER_FIELDS, *PERSONNEL_FIELDS, *ADDRESS_FIELDS)
 #: What a lead unit may write: the report's own fields, and the member unit by its credit
 #: code (with the unit's details when it is not registered yet). Never the state, the
 #: alliance, the author or a timestamp.
-INPUT_FIELDS = (*REPORT_FIELDS, *KIND_FIELDS, "member_uscc", *NEW_ORG_FIELDS)
+INPUT_FIELDS = (
+    *REPORT_FIELDS,
+    *KIND_FIELDS,
+    "member_uscc",
+    *NEW_ORG_FIELDS,
+    "new_org_jurisdiction",
+)
+NOT_SIGNED = gettext_lazy(
+    "新成员单位的法定代表人须签署联盟协议（章程）后方可加入（第九条第三项）。"
+    "请在签署后勾选“新成员单位法定代表人已签署联盟协议（章程）”，并上传签署页作为附件。"
+)
 
 
 def _lock(report, expected_state=None):
@@ -194,6 +207,27 @@ def _member_change(alliance, data, errors: _Errors):
     return _new_organisation(code, data, errors)
 
 
+def _new_jurisdiction(code, chosen, errors: _Errors):
+    """The county (县（市、区）/开发区) of a unit to register: the one its credit code gives
+    (as a unit's registration derives it), else the one the lead unit chose, else none (a
+    unit outside Baoding). A choice that contradicts the code is refused."""
+    if chosen is not None and not isinstance(chosen, Jurisdiction):
+        errors.add("new_org_jurisdiction", _("请从列表中选择县（市、区）或开发区。"))
+        return None
+    derived = derive_jurisdiction(code)
+    if derived is not None and chosen is not None and chosen != derived:
+        errors.add(
+            "new_org_jurisdiction",
+            _(
+                "统一社会信用代码%(code)s的登记机关属于%(derived)s，所在县（市、区）应为"
+                "%(derived)s，请改选或留空（按信用代码识别）。"
+            )
+            % {"code": code, "derived": derived.name},
+        )
+        return None
+    return derived or chosen
+
+
 def _new_organisation(code, data, errors: _Errors):
     """The unit to register with the report (unsaved), or None with ``errors``."""
     given = [errors.require(data, name, message) for name, (_f, message) in NEW_ORG_FIELDS.items()]
@@ -202,7 +236,8 @@ def _new_organisation(code, data, errors: _Errors):
         for name, (field, _message) in NEW_ORG_FIELDS.items()
         if data.get(name)
     }
-    organisation = Organisation(uscc=code, **values)
+    jurisdiction = _new_jurisdiction(code, data.get("new_org_jurisdiction"), errors)
+    organisation = Organisation(uscc=code, jurisdiction=jurisdiction, **values)
     missing = {field for field, _message in NEW_ORG_FIELDS.values()} - set(values)
     try:
         organisation.clean_fields(exclude=["jurisdiction", *missing])
@@ -222,7 +257,7 @@ def _put_input(report: EventReport, data: dict):
     data = accepted_fields(data, INPUT_FIELDS, "event_create/event_save")
     errors = _Errors()
     for name in REPORT_FIELDS + KIND_FIELDS:
-        value = data.get(name, None if name == "event_date" else "")
+        value = data.get(name, None if name == "event_date" else BLANK.get(name, ""))
         setattr(report, name, value.strip() if isinstance(value, str) else value)
     try:
         # Types, choices and lengths, as the model declares them.
@@ -248,6 +283,7 @@ def _put_input(report: EventReport, data: dict):
         organisation = _member_change(alliance, data, errors)
         if report.member_action != Action.ADD:
             report.member_role, report.member_task_division = "", ""
+            report.member_charter_signed = False
     elif report.kind == Kind.PERSONNEL_CHANGE:
         errors.require(data, "position", _("请选择变更的职务。"))
         errors.require(data, "new_person_name", _("请填写新任人员姓名。"))
@@ -260,7 +296,7 @@ def _put_input(report: EventReport, data: dict):
     # A report carries only the fields of its own kind.
     if report.kind != Kind.MEMBER_CHANGE:
         for name in MEMBER_FIELDS:
-            setattr(report, name, "")
+            setattr(report, name, BLANK.get(name, ""))
         organisation = None
     if report.kind != Kind.PERSONNEL_CHANGE:
         for name in PERSONNEL_FIELDS:
@@ -301,6 +337,8 @@ def validate_change(report: EventReport):
         problem = member_change_problem(alliance, report.member_action, report.member_organisation)
         if problem:
             raise ValidationError({"member_uscc": problem})
+        if report.member_action == Action.ADD and not report.member_charter_signed:
+            raise ValidationError({"member_charter_signed": str(NOT_SIGNED)})
     elif report.kind == Kind.PERSONNEL_CHANGE:
         if not report.position or not report.new_person_name.strip():
             raise ValidationError(_("重要人员变更须写明变更的职务和新任人员姓名。"))

@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from audit.models import record
+from audit.models import in_log_language, record
 from core import outbox, transitions
 from core.uploads import check_upload
 from core.workdays import add_working_days
@@ -17,7 +17,7 @@ from filings.numbering import next_in_sequence
 from policy import selectors as policy_selectors
 
 from .. import documents
-from ..models import RevocationAttachment, RevocationCase, RevocationGround
+from ..models import RevocationAttachment, RevocationCase, RevocationGround, StatementAttachment
 from .common import (
     all_or_errors,
     require_lead_unit,
@@ -90,16 +90,34 @@ def _lock_for_new_case(alliance) -> Alliance:
     return alliance
 
 
-def _checked_evidence(evidence) -> list:
-    errors = []
-    for uploaded in evidence:
+#: How many files a 陈述申辩 may carry (each within the portal's upload limit).
+STATEMENT_MAX_FILES = 10
+
+
+def _checked_files(files, field: str, *, most: int | None = None) -> list[tuple]:
+    """Each upload with what core.uploads.check_upload found (its SHA-256), or one
+    ValidationError on ``field`` naming every file refused and why."""
+    files = list(files)
+    if most is not None and len(files) > most:
+        raise ValidationError(
+            {
+                field: _("一次最多上传%(most)d个附件，您选择了%(n)d个，请合并或精简后再提交。")
+                % {"most": most, "n": len(files)}
+            }
+        )
+    errors, checked = [], []
+    for uploaded in files:
         try:
-            check_upload(uploaded)
+            checked.append((uploaded, check_upload(uploaded)))
         except ValidationError as error:
             errors.extend(error.messages)
     if errors:
-        raise ValidationError({"evidence": errors})
-    return list(evidence)
+        raise ValidationError({field: errors})
+    return checked
+
+
+def _checked_evidence(evidence) -> list:
+    return [uploaded for uploaded, _checked in _checked_files(evidence, "evidence")]
 
 
 def case_version():
@@ -210,21 +228,40 @@ def case_check(case: RevocationCase, name: str, by, *, expected_state=None) -> N
     )
 
 
+def _statement_log(statement: str, checked) -> str:
+    """The statement as the audit log keeps it: the text, then each attachment's name and
+    SHA-256 (what was submitted, provably)."""
+    if not checked:
+        return statement
+    files = "；".join(
+        _("%(name)s（SHA-256：%(sha)s）") % {"name": c.original_name, "sha": c.sha256}
+        for _uploaded, c in checked
+    )
+    return _("%(statement)s\n附件：%(files)s") % {"statement": statement, "files": files}
+
+
 @transaction.atomic
 def case_submit_statement(
-    *, case: RevocationCase, by, statement: str, expected_state=None
+    *, case: RevocationCase, by, statement: str, files=(), expected_state=None
 ) -> RevocationCase:
+    """The lead unit's 陈述申辩: its text and any files (PDF, JPEG or PNG, checked by
+    content, at most STATEMENT_MAX_FILES), audited with each file's name and SHA-256."""
     case = _lock(case, expected_state)
     case_check(case, "submit_statement", by)
-    statement = require_reason(statement, _("请填写陈述申辩意见。"), field="statement")
+    statement, checked = all_or_errors(
+        lambda: require_reason(statement, _("请填写陈述申辩意见。"), field="statement"),
+        lambda: _checked_files(files, "files", most=STATEMENT_MAX_FILES),
+    )
     transitions.perform(
         case,
         "submit_statement",
         by,
         label=LABELS["submit_statement"],
-        log_reason=statement,
+        log_reason=in_log_language(lambda: _statement_log(statement, checked)),
         statement=statement,
     )
+    for uploaded, _checked in checked:
+        save_attachment(StatementAttachment, by=by, uploaded=uploaded, case=case)
     _notify(case, "submit_statement")
     return case
 

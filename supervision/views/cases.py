@@ -114,6 +114,7 @@ def _render_detail(request, case, *, statement_form=None, decision_form=None):
         "case": case,
         "alliance": case.alliance,
         "evidence": case.evidence.all(),
+        "statement_files": case.statement_files.all(),
         "timeline": AuditEntry.objects.for_object(case),
         "is_open": is_open,
         "period_open": period_open,
@@ -140,7 +141,7 @@ def case_detail(request, pk):
 @role_required(Role.LEAD_UNIT)
 def case_statement(request, pk):
     case = _get_case_for_user(request.user, pk)
-    form = StatementForm(request.POST)
+    form = StatementForm(request.POST, request.FILES)
     expected = expected_state(request)
     try:
         if not form.is_valid():
@@ -151,6 +152,7 @@ def case_statement(request, pk):
             case=case,
             by=request.user,
             statement=form.cleaned_data["statement"],
+            files=form.cleaned_data["files"],
             expected_state=expected,
         )
     except ValidationError as error:
@@ -210,8 +212,19 @@ def decision_download(request, pk):
     return attachment_response(case.decision_file, f"决定书-{case.decision_number}.pdf")
 
 
+def _case_file(request, pk, attachment_pk, files: str):
+    # The case as this user may see it (the bureau, its county, its lead unit), then one of
+    # its files of that kind.
+    case = _get_case_for_user(request.user, pk)
+    attachment = get_object_or_404(getattr(case, files).all(), pk=attachment_pk)
+    return attachment_response(attachment.file, attachment.original_name)
+
+
 @role_required(*READERS)
 def evidence_download(request, pk, attachment_pk):
-    case = _get_case_for_user(request.user, pk)
-    attachment = get_object_or_404(case.evidence.all(), pk=attachment_pk)
-    return attachment_response(attachment.file, attachment.original_name)
+    return _case_file(request, pk, attachment_pk, "evidence")
+
+
+@role_required(*READERS)
+def statement_file_download(request, pk, attachment_pk):
+    return _case_file(request, pk, attachment_pk, "statement_files")

@@ -33,7 +33,8 @@ Kind = EventReport.Kind
 
 def _get_report_for_user(user, pk) -> EventReport:
     return get_object_or_404(
-        events_visible_to(user).select_related("member_organisation", "created_by"), pk=pk
+        events_visible_to(user).select_related("member_organisation__jurisdiction", "created_by"),
+        pk=pk,
     )
 
 

@@ -100,6 +100,7 @@ def build_world() -> SimpleNamespace:
         jurisdiction,
         pdf_upload,
         policy_v1,
+        publish_in_notice,
         submitted_application,
         subsidy_round,
     )
@@ -294,7 +295,7 @@ def build_world() -> SimpleNamespace:
     noticed = submitted_application(w.round_notice, eligible_alliance(lead_user=lead))
     subsidy_services.round_start_evaluation(round_=w.round_notice, by=staff)
     w.award = subsidy_services.award_set(application=noticed, by=staff, amount_yuan=300_000)
-    w.round_notice = subsidy_services.round_publish(round_=w.round_notice, by=staff)
+    w.round_notice = publish_in_notice(w.round_notice, staff)
     w.objection = subsidy_services.objection_record(
         award=w.award,
         by=staff,

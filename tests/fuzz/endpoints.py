@@ -198,6 +198,8 @@ def event_fields(w):
         "new_org_kind": S.choice(Organisation.Kind.values),
         "new_org_industry": S.choice(Organisation.Industry.values),
         "new_org_legal_representative": S.text(),
+        "new_org_jurisdiction": jurisdictions(),
+        "member_charter_signed": S.boolean(),
         "position": S.choice(EventReport.Position.values),
         "new_person_name": S.text(),
         "new_office_address": S.text(),
@@ -688,7 +690,7 @@ POSTS = [
     Post(
         "supervision:case_statement",
         targets=pk_of("case"),
-        fields=lambda w: {**EXPECTED, "statement": S.text()},
+        fields=lambda w: {**EXPECTED, "statement": S.text(), "files": S.many(S.upload(), 2)},
     ),
     Post(
         "supervision:case_decide",
@@ -1092,6 +1094,7 @@ READ_ONLY = {
     "supervision:case_notice": pk_of("case"),
     "supervision:case_decision": pk_of("case"),
     "supervision:case_evidence": lambda w: [{"pk": w.case.pk, "attachment_pk": 1}],
+    "supervision:case_statement_file": lambda w: [{"pk": w.case.pk, "attachment_pk": 1}],
     "subsidies:round_detail": pk_of(
         "round_draft", "round_open", "round_evaluating", "round_notice"
     ),

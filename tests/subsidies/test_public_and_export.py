@@ -15,6 +15,7 @@ from subsidies.models import Award, SubsidyRound
 from tests.factories import (
     EvaluatorFactory,
     MunicipalStaffFactory,
+    publish_in_notice,
     submitted_application,
     subsidy_round,
 )
@@ -33,7 +34,7 @@ def round_with_awards(staff, *, title, amounts, scores=None, publish=True):
         if amount:
             services.award_set(application=application, by=staff, amount_yuan=amount)
     if publish:
-        services.round_publish(round_=round_, by=staff)
+        publish_in_notice(round_, staff)
     round_.refresh_from_db()
     return round_, applications, evaluators
 

@@ -18,6 +18,7 @@ from tests.factories import (
     MunicipalStaffFactory,
     eligible_alliance,
     pdf_upload,
+    publish_in_notice,
     submitted_application,
     subsidy_round,
 )
@@ -68,7 +69,7 @@ class World:
         self.notice_award = services.award_set(
             application=self.noticed, by=self.staff, amount_yuan=300_000
         )
-        self.notice_round = services.round_publish(round_=self.notice_round, by=self.staff)
+        self.notice_round = publish_in_notice(self.notice_round, self.staff)
 
 
 @pytest.fixture

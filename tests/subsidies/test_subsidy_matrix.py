@@ -8,6 +8,7 @@ the login page, except on the public results.
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
 from subsidies import services
 from subsidies.models import Application, Assignment, Award, EvidenceFile, Objection, SubsidyRound
@@ -22,6 +23,7 @@ from tests.factories import (
     SecurityAdminFactory,
     eligible_alliance,
     pdf_upload,
+    publish_in_notice,
     subsidy_round,
 )
 
@@ -80,7 +82,7 @@ def world():
     notice_app, _ = _submitted_with_evidence(notice_round, alliance, lead)
     services.round_start_evaluation(round_=notice_round, by=staff)
     award = services.award_set(application=notice_app, by=staff, amount_yuan=200_000)
-    services.round_publish(round_=notice_round, by=staff)
+    publish_in_notice(notice_round, staff)
     notice_round.refresh_from_db()
     award.notice_number = "保科联补〔TEST〕001号"
     award.notice_file.save("notice.pdf", ContentFile(PDF_BYTES))
@@ -321,7 +323,7 @@ ACTIONS = [
             "objector_name": "钱七",
             "objector_contact": "13900000000",
             "content": "异议",
-            "received_on": w["notice_round"].notice_starts_on.isoformat(),
+            "received_on": timezone.localdate().isoformat(),
         },
         {"staff"},
     ),

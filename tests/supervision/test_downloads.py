@@ -89,6 +89,15 @@ def _case_evidence(w):
     return url, evidence.file, "现场照片.png", "image/png"
 
 
+def _case_statement_file(w):
+    case = services.case_submit_statement(
+        case=_case(w), by=w["lead"], statement="申辩意见", files=[png_upload("申辩材料.pdf")]
+    )
+    attachment = case.statement_files.get()
+    url = reverse("supervision:case_statement_file", args=[case.pk, attachment.pk])
+    return url, attachment.file, "申辩材料.png", "image/png"
+
+
 def _case_decision(w):
     case = _case(w)
     day = case.statement_deadline + datetime.timedelta(days=1)
@@ -119,6 +128,7 @@ STORED = {
     "case_notice": _case_notice,
     "case_decision": _case_decision,
     "case_evidence": _case_evidence,
+    "case_statement_file": _case_statement_file,
     "symposium_minutes": _symposium_minutes,
 }
 

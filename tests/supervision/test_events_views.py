@@ -321,6 +321,7 @@ def test_accepting_a_new_member_registers_it_by_credit_code(client, lead, staff,
         member_uscc=NEW_USCC.lower(),
         member_role="council",
         member_task_division="负责中试验证",
+        member_charter_signed="on",
         new_org_name="保定新材料研究院有限公司",
         new_org_kind="institute",
         new_org_industry="M",
@@ -370,7 +371,12 @@ def test_member_who_joined_meanwhile_is_explained_on_submit_and_accept(
 ):
     newcomer = OrganisationFactory()
     report = _report(
-        alliance, lead, kind="member_change", member_action="add", member_organisation=newcomer
+        alliance,
+        lead,
+        kind="member_change",
+        member_action="add",
+        member_organisation=newcomer,
+        member_charter_signed=True,
     )
     AllianceMember.objects.create(alliance=alliance, organisation=newcomer)
     response = _as(client, lead).post(

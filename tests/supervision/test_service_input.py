@@ -187,7 +187,12 @@ def test_one_rule_decides_a_member_change_on_input_submit_and_accept(w, action):
             AllianceMember.objects.create(alliance=w["a"], organisation=unit)
 
     membership(as_reported=True)
-    data = _change(member_action=action, member_uscc=unit.uscc, member_task_division="检测")
+    data = _change(
+        member_action=action,
+        member_uscc=unit.uscc,
+        member_task_division="检测",
+        member_charter_signed=True,
+    )
     report = services.event_create(alliance=w["a"], by=w["lead"], data=data)
     membership(as_reported=False)
     with pytest.raises(ValidationError) as on_input:
