@@ -376,6 +376,15 @@ if PORTAL_POLICY_WHEN_LAPSED not in ("keep_last", "refuse"):
     raise environ.ImproperlyConfigured("PORTAL_POLICY_WHEN_LAPSED must be keep_last or refuse")
 PORTAL_SITE_NAME = _("保定市产业创新战略联盟备案管理平台")
 PORTAL_BUREAU_NAME = "保定市科学技术局"
+# The means of redress a 决定书 states (docs/operations.md, "Issued documents"): the
+# reconsideration body (行政复议机关: since 2024 the people's government at the bureau's
+# level) and the court of first instance for an administrative suit (行政诉讼).
+PORTAL_REVIEW_BODY = env.str("PORTAL_REVIEW_BODY", default="保定市人民政府")
+PORTAL_LITIGATION_COURT = env.str("PORTAL_LITIGATION_COURT", default="保定市竞秀区人民法院")
+# Where written objections to a subsidy 公示 are received, shown on the public page. No
+# default: the bureau's real address and phone (`check --deploy` warns while empty).
+PORTAL_OBJECTION_ADDRESS = env.str("PORTAL_OBJECTION_ADDRESS", default="")
+PORTAL_OBJECTION_PHONE = env.str("PORTAL_OBJECTION_PHONE", default="")
 # Absolute links in e-mails.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # What the server accepts of one uploaded file, whatever it is (materials, summaries'

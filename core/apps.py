@@ -11,6 +11,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from . import checks  # noqa: F401 - registers the checks
         from .middleware import SessionIdleMiddleware
 
         user_logged_in.connect(SessionIdleMiddleware.signed_in, dispatch_uid="core-idle-login")

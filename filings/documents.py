@@ -40,6 +40,7 @@ def recommendation_letter_pdf(filing, number: str) -> bytes:
             "filing": filing,
             "alliance": filing.alliance,
             "jurisdiction": filing.jurisdiction,
+            "issuer": filing.jurisdiction.bureau_name,
             "policy_version": filing.policy_version,
             "number": number,
             "date": timezone.localdate(filing.recommended_at or timezone.now()),

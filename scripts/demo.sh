@@ -25,6 +25,10 @@ export PORTAL_AUDIT_CHAIN_OLD_KEYS="${PORTAL_AUDIT_CHAIN_OLD_KEYS-dev-only-audit
 # PORTAL_2FA_REQUIRED_ROLES (e.g. municipal_staff,county_reviewer,evaluator,admin, the
 # production default) to try two-factor login as well.
 export PORTAL_2FA_REQUIRED_ROLES="${PORTAL_2FA_REQUIRED_ROLES-}"
+# Where the public 公示 says objections go: placeholders for the demo only (production sets
+# the bureau's real address and phone; `check --deploy` warns while they are empty).
+export PORTAL_OBJECTION_ADDRESS="${PORTAL_OBJECTION_ADDRESS-保定市科学技术局（演示地址，以正式公示为准）}"
+export PORTAL_OBJECTION_PHONE="${PORTAL_OBJECTION_PHONE-0312-0000000（演示）}"
 .venv/bin/python manage.py migrate --no-input -v 0
 .venv/bin/python manage.py seed_demo
 .venv/bin/python manage.py collectstatic --no-input -v 0

@@ -67,8 +67,10 @@ def round_timeline(round_) -> QuerySet[AuditEntry]:
 
 def published_rounds() -> QuerySet[SubsidyRound]:
     """What the public sees: rounds in or after their notice period."""
-    return SubsidyRound.objects.filter(state__in=PUBLISHED).order_by(
-        "-year", "-notice_starts_on", "-pk"
+    return (
+        SubsidyRound.objects.filter(state__in=PUBLISHED)
+        .select_related("policy_version")  # the citation in the page's wording
+        .order_by("-year", "-notice_starts_on", "-pk")
     )
 
 

@@ -254,7 +254,7 @@ def round_finalise(*, round_, by, expected_state=None):
     year = timezone.localdate().year
     for award in (
         Award.objects.filter(application__round=round_)
-        .select_related("application__alliance__lead_unit", "application__round")
+        .select_related("application__alliance__lead_unit", "application__round__policy_version")
         .order_by("-amount_yuan", "pk")
     ):
         award.notice_number = (

@@ -13,6 +13,15 @@ from filings.selectors import attach_category_versions
 from ..selectors import published_awards, published_rounds
 
 
+def _publisher() -> dict:
+    """Who publishes the notice and where objections go (settings)."""
+    return {
+        "bureau": settings.PORTAL_BUREAU_NAME,
+        "objection_address": settings.PORTAL_OBJECTION_ADDRESS,
+        "objection_phone": settings.PORTAL_OBJECTION_PHONE,
+    }
+
+
 @require_safe
 def results(request):
     rounds = list(published_rounds())
@@ -25,7 +34,7 @@ def results(request):
     return render(
         request,
         "subsidies/public/results.html",
-        {"groups": groups, "bureau": settings.PORTAL_BUREAU_NAME},
+        {"groups": groups, **_publisher()},
     )
 
 
@@ -41,6 +50,6 @@ def round_results(request, pk):
             "round": round_,
             "awards": awards,
             "total": sum(a.amount_yuan for a in awards),
-            "bureau": settings.PORTAL_BUREAU_NAME,
+            **_publisher(),
         },
     )

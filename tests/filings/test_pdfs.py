@@ -8,21 +8,18 @@ import io
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from pypdf import PdfReader
 
 from filings import documents
 from filings.models import AllianceMember, FilingDocument
 from tests.factories import draft_filing, filing_in_state
+from tests.pdf_text import assert_issued
+from tests.pdf_text import pdf_text as _text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cjk_font")]
 
 CJK_FONT_NAMES = ("Noto", "WenQuanYi", "SourceHan", "CJK")
-
-
-def _text(pdf: bytes) -> str:
-    """All pages' text without whitespace: a long name may wrap across lines."""
-    reader = PdfReader(io.BytesIO(pdf))
-    return "".join("".join(page.extract_text().split()) for page in reader.pages)
 
 
 def _font_names(pdf: bytes) -> set[str]:
@@ -128,3 +125,22 @@ def test_every_pdf_embeds_a_cjk_font_and_no_missing_glyphs(filed):
         text = _text(pdf)
         assert "\ufffd" not in text, name  # replacement character: a glyph without Unicode
         assert "保定市" in text, name
+
+
+def test_letter_and_notice_stand_on_the_shared_official_page(filed):
+    """Issue 15 item 11: red header with the issuing body, the number, the seal area."""
+    letter, letter_pdf = _issued(filed, FilingDocument.Kind.RECOMMENDATION_LETTER)
+    assert_issued(
+        letter_pdf,
+        issuer=filed.jurisdiction.bureau_name,  # the county bureau, not the municipal one
+        number=letter.reference_number,
+        date=timezone.localdate(filed.recommended_at),
+    )
+    notice, notice_pdf = _issued(filed, FilingDocument.Kind.FILING_NOTICE)
+    text = assert_issued(
+        notice_pdf,
+        issuer=settings.PORTAL_BUREAU_NAME,
+        number=notice.reference_number,
+        date=filed.alliance.filed_on,
+    )
+    assert text.endswith(f"抄送：{filed.jurisdiction.bureau_name}—1—")  # after the seal
