@@ -33,10 +33,13 @@ PROGRESS = {
     "draft": (gettext_lazy("草稿"), "text-bg-secondary"),
     "submitted": (gettext_lazy("已提交"), "text-bg-success"),
     "recused": (gettext_lazy("需回避"), "text-bg-danger"),
+    "withdrawn": (gettext_lazy("已撤回"), "text-bg-dark"),
 }
 
 
 def _progress(assignment: Assignment) -> str:
+    if assignment.is_withdrawn:
+        return "withdrawn"
     if assignment.recused:
         return "recused"
     if assignment.declared_at is None:
@@ -46,6 +49,17 @@ def _progress(assignment: Assignment) -> str:
     if assignment.score_count or assignment.comment.strip():
         return "draft"
     return "to_score"
+
+
+def _left_panel(request, assignment):
+    """A withdrawn assignment (recused, or replaced by a redraw): back to the list."""
+    if not assignment.is_withdrawn:
+        return None
+    if assignment.withdrawal == Assignment.Withdrawal.RECUSED:
+        messages.info(request, _("您已申请回避，该评审任务已撤回。"))
+    else:
+        messages.info(request, _("该评审任务已由市科技局撤回，无需评分。"))
+    return redirect("subsidies:assignment_list")
 
 
 def _own_assignment(user, pk) -> Assignment:
@@ -75,6 +89,8 @@ def assignment_list(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def declare(request, pk):
     assignment = _own_assignment(request.user, pk)
+    if left := _left_panel(request, assignment):
+        return left
     if assignment.declared_at is not None:
         # Nothing to refuse: the evaluator is past this page.
         messages.info(request, _("您已声明与该联盟不存在利益冲突。"))
@@ -150,6 +166,8 @@ def _save_scores(request, assignment, criteria):
 @require_http_methods(["GET", "HEAD", "POST"])
 def score_sheet(request, pk):
     assignment = _own_assignment(request.user, pk)
+    if left := _left_panel(request, assignment):
+        return left
     if assignment.declared_at is None:
         # The application is shown only after the declaration (the selector's rule).
         messages.info(request, _("查看申请和评分前，请先声明与该联盟不存在利益冲突。"))
