@@ -51,10 +51,12 @@ class Panel:
     need: int
     candidates: list[Candidate]
     #: Candidates out before the draw: id → reason (membership, on the panel already).
+    #: Experts no longer in the pool (deactivated) may be named here too.
     excluded: dict[int, str] = field(default_factory=dict)
     #: Organisations of the experts who stay on the panel.
     taken_organisations: set[int] = field(default_factory=set)
     drawn: list[Candidate] = field(default_factory=list)
+    #: Passed over while drawing: the same organisation as an expert drawn before.
     skipped: list[tuple[Candidate, str]] = field(default_factory=list)
 
     @property
@@ -62,14 +64,18 @@ class Panel:
         return self.need - len(self.drawn)
 
     def as_record(self) -> dict:
+        names = {c.pk: c.name for c in self.candidates}
+        excluded = [[pk, names.get(pk, ""), str(why)] for pk, why in sorted(self.excluded.items())]
         return {
             "application": self.application,
             "alliance": self.alliance,
             "need": self.need,
             "candidates": [c.as_row() for c in self.candidates],
-            "excluded": [[pk, str(reason)] for pk, reason in sorted(self.excluded.items())],
+            "excluded": excluded,
             "taken_organisations": sorted(self.taken_organisations),
-            "skipped": [[c.pk, c.name, str(reason)] for c, reason in self.skipped],
+            # Who was skipped and why: every conflict known before the draw, then the
+            # experts passed over while drawing (same organisation as one drawn).
+            "skipped": excluded + [[c.pk, c.name, str(why)] for c, why in self.skipped],
             "drawn": [[c.pk, c.name] for c in self.drawn],
         }
 
@@ -82,11 +88,10 @@ def pick(rng: random.Random, panel: Panel) -> Panel:
     for candidate in order:
         if len(panel.drawn) == panel.need:
             break
-        reason = panel.excluded.get(candidate.pk)
-        if reason is None and candidate.organisation_id in taken:
-            reason = SAME_ORGANISATION
-        if reason is not None:
-            panel.skipped.append((candidate, reason))
+        if candidate.pk in panel.excluded:
+            continue
+        if candidate.organisation_id in taken:
+            panel.skipped.append((candidate, SAME_ORGANISATION))
             continue
         panel.drawn.append(candidate)
         if candidate.organisation_id is not None:
@@ -111,7 +116,7 @@ def replay(seed: str, record: list[dict]) -> list[list[int]]:
             alliance=entry["alliance"],
             need=entry["need"],
             candidates=[Candidate(*row) for row in entry["candidates"]],
-            excluded={pk: reason for pk, reason in entry["excluded"]},
+            excluded={pk: reason for pk, _name, reason in entry["excluded"]},
             taken_organisations=set(entry["taken_organisations"]),
         )
         for entry in record

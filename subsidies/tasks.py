@@ -24,22 +24,30 @@ def send_assignment_notice(assignment_id: int) -> int:
     )
 
 
-@shared_task(acks_late=True)
-def send_recusal_notice(assignment_id: int) -> int:
-    """To the bureau: an assigned evaluator must recuse; assign a replacement."""
+def _staff():
     from accounts.models import Role, User
 
+    return list(User.objects.filter(role=Role.MUNICIPAL_STAFF, is_active=True))
+
+
+def _about(assignment_id: int):
+    """The assignment and what its notices say of it."""
     assignment = Assignment.objects.select_related(
         "evaluator", "application__round", "application__alliance"
     ).get(pk=assignment_id)
-    application = assignment.application
-    params = {
+    return assignment, {
         "evaluator": assignment.evaluator.get_full_name() or assignment.evaluator.username,
-        "alliance": application.alliance.name,
-        "round": application.round.title,
+        "alliance": assignment.application.alliance.name,
+        "round": assignment.application.round.title,
     }
+
+
+@shared_task(acks_late=True)
+def send_recusal_notice(assignment_id: int) -> int:
+    """To the bureau: an assigned evaluator must recuse; assign a replacement."""
+    _assignment, params = _about(assignment_id)
     return send_notice(
-        users=list(User.objects.filter(role=Role.MUNICIPAL_STAFF, is_active=True)),
+        users=_staff(),
         subject=_("评审专家须回避：%(alliance)s") % params,
         body=_(
             "评审专家%(evaluator)s所在单位已成为“%(alliance)s”的成员单位。依照回避要求，"
@@ -51,25 +59,11 @@ def send_recusal_notice(assignment_id: int) -> int:
     )
 
 
-def _staff():
-    from accounts.models import Role, User
-
-    return list(User.objects.filter(role=Role.MUNICIPAL_STAFF, is_active=True))
-
-
 @shared_task(acks_late=True)
 def send_recusal_declared_notice(assignment_id: int) -> int:
     """To the bureau: an evaluator declared a conflict and withdrew; draw a replacement."""
-    assignment = Assignment.objects.select_related(
-        "evaluator", "application__round", "application__alliance"
-    ).get(pk=assignment_id)
-    application = assignment.application
-    params = {
-        "evaluator": assignment.evaluator.get_full_name() or assignment.evaluator.username,
-        "alliance": application.alliance.name,
-        "round": application.round.title,
-        "reason": assignment.withdrawal_reason,
-    }
+    assignment, params = _about(assignment_id)
+    params["reason"] = assignment.withdrawal_reason
     return send_notice(
         users=_staff(),
         subject=_("评审专家申请回避：%(alliance)s") % params,
@@ -78,25 +72,18 @@ def send_recusal_declared_notice(assignment_id: int) -> int:
             "该分配已撤回，请在批次页面重新抽取一位评审专家。"
         )
         % params
-        + f"\n\n{settings.PORTAL_BASE_URL}/subsidies/rounds/{application.round_id}/",
+        + f"\n\n{settings.PORTAL_BASE_URL}/subsidies/rounds/{assignment.application.round_id}/",
     )
 
 
 @shared_task(acks_late=True)
 def send_withdrawal_notice(assignment_id: int) -> int:
     """To the evaluator replaced by a redraw: the assignment is withdrawn."""
-    assignment = Assignment.objects.select_related(
-        "evaluator", "application__round", "application__alliance"
-    ).get(pk=assignment_id)
-    params = {
-        "round": assignment.application.round.title,
-        "alliance": assignment.application.alliance.name,
-    }
+    assignment, params = _about(assignment_id)
     return send_notice(
         legal=False,
         users=[assignment.evaluator],
         subject=_("评审任务已撤回：%(round)s") % params,
-        body=_("市科技局已撤回您对“%(round)s”中“%(alliance)s”申请的评审任务，无需再评分。")
-        % params
+        body=_("市科技局已撤回您对“%(round)s”中“%(alliance)s”申请的评审任务，无需再评分。") % params
         + f"\n\n{settings.PORTAL_BASE_URL}/subsidies/evaluation/",
     )

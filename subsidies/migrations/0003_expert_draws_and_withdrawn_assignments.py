@@ -6,62 +6,109 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('subsidies', '0002_round_policy_version'),
+        ("subsidies", "0002_round_policy_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExpertDraw',
+            name="ExpertDraw",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('draw', '随机抽取评审专家'), ('redraw', '重新抽取一位评审专家')], max_length=10, verbose_name='类别')),
-                ('seed', models.CharField(max_length=64, verbose_name='随机种子')),
-                ('per_application', models.PositiveSmallIntegerField(verbose_name='每份申请评审专家人数')),
-                ('record', models.JSONField(default=list, verbose_name='抽取记录')),
-                ('reason', models.TextField(blank=True, verbose_name='重新抽取理由')),
-                ('drawn_at', models.DateTimeField(auto_now_add=True, verbose_name='抽取时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("draw", "随机抽取评审专家"), ("redraw", "重新抽取一位评审专家")],
+                        max_length=10,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("seed", models.CharField(max_length=64, verbose_name="随机种子")),
+                (
+                    "per_application",
+                    models.PositiveSmallIntegerField(verbose_name="每份申请评审专家人数"),
+                ),
+                ("record", models.JSONField(default=list, verbose_name="抽取记录")),
+                ("reason", models.TextField(blank=True, verbose_name="重新抽取理由")),
+                ("drawn_at", models.DateTimeField(auto_now_add=True, verbose_name="抽取时间")),
             ],
             options={
-                'verbose_name': '评审专家抽取记录',
-                'verbose_name_plural': '评审专家抽取记录',
-                'ordering': ['-drawn_at', '-pk'],
+                "verbose_name": "评审专家抽取记录",
+                "verbose_name_plural": "评审专家抽取记录",
+                "ordering": ["-drawn_at", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='withdrawal',
-            field=models.CharField(blank=True, choices=[('recused', '专家申请回避'), ('replaced', '已重新抽取替换')], max_length=10, verbose_name='撤回原因类别'),
+            model_name="assignment",
+            name="withdrawal",
+            field=models.CharField(
+                blank=True,
+                choices=[("recused", "专家申请回避"), ("replaced", "已重新抽取替换")],
+                max_length=10,
+                verbose_name="撤回原因类别",
+            ),
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='withdrawal_reason',
-            field=models.TextField(blank=True, verbose_name='撤回理由'),
+            model_name="assignment",
+            name="withdrawal_reason",
+            field=models.TextField(blank=True, verbose_name="撤回理由"),
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='withdrawn_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='撤回时间'),
+            model_name="assignment",
+            name="withdrawn_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="撤回时间"),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('withdrawal', ''), ('withdrawn_at__isnull', True)), models.Q(('submitted_at__isnull', True), ('withdrawal__gt', ''), ('withdrawn_at__isnull', False)), _connector='OR'), name='assignment_withdrawn_unscored'),
+            model_name="assignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("withdrawal", ""), ("withdrawn_at__isnull", True)),
+                    models.Q(
+                        ("submitted_at__isnull", True),
+                        ("withdrawal__gt", ""),
+                        ("withdrawn_at__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="assignment_withdrawn_unscored",
+            ),
         ),
         migrations.AddField(
-            model_name='expertdraw',
-            name='drawn_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='抽取人'),
+            model_name="expertdraw",
+            name="drawn_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="抽取人",
+            ),
         ),
         migrations.AddField(
-            model_name='expertdraw',
-            name='replaced',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='subsidies.assignment', verbose_name='被替换的分配'),
+            model_name="expertdraw",
+            name="replaced",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="subsidies.assignment",
+                verbose_name="被替换的分配",
+            ),
         ),
         migrations.AddField(
-            model_name='expertdraw',
-            name='round',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='draws', to='subsidies.subsidyround', verbose_name='批次'),
+            model_name="expertdraw",
+            name="round",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="draws",
+                to="subsidies.subsidyround",
+                verbose_name="批次",
+            ),
         ),
     ]

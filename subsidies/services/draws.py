@@ -88,13 +88,6 @@ def _names(rows) -> str:
 
 def _panel_text(entry: dict) -> str:
     """One application's part of the audit entry: candidates, drawn, skipped and why."""
-    names = {row[0]: row[1] for row in entry["candidates"]}
-    skipped = "；".join(f"{names.get(pk, pk)}（{reason}）" for pk, _name, reason in entry["skipped"])
-    excluded_unmet = [
-        f"{names.get(pk, pk)}（{reason}）"
-        for pk, reason in entry["excluded"]
-        if pk not in {row[0] for row in entry["skipped"]}
-    ]
     return _(
         "“%(alliance)s”（申请%(app)d）：候选%(n)d人（%(candidates)s）；抽中：%(drawn)s；"
         "跳过：%(skipped)s"
@@ -104,7 +97,7 @@ def _panel_text(entry: dict) -> str:
         "n": len(entry["candidates"]),
         "candidates": _names(entry["candidates"]),
         "drawn": _names(entry["drawn"]),
-        "skipped": "；".join(filter(None, [skipped, *excluded_unmet])) or "—",
+        "skipped": "；".join(f"{name or pk}（{why}）" for pk, name, why in entry["skipped"]) or "—",
     }
 
 
@@ -141,17 +134,19 @@ def _lock_applications(round_, *pks) -> list[Application]:
     qs = Application.objects.filter(round=round_, state=Application.State.SUBMITTED)
     if pks:
         qs = qs.filter(pk__in=pks)
-    return list(
-        qs.select_for_update(of=("self",)).select_related("alliance").order_by("pk")
-    )
+    return list(qs.select_for_update(of=("self",)).select_related("alliance").order_by("pk"))
 
 
 def short_message(panels) -> str:
-    return _("评审专家不足，本次未抽取任何专家：") + "；".join(
-        _("“%(alliance)s”的申请需要%(need)d位，排除利益冲突后只能抽取%(got)d位")
-        % {"alliance": p.alliance, "need": p.need, "got": len(p.drawn)}
-        for p in panels
-    ) + _("。请增加评审专家或减少每份申请的人数。")
+    return (
+        _("评审专家不足，本次未抽取任何专家：")
+        + "；".join(
+            _("“%(alliance)s”的申请需要%(need)d位，排除利益冲突后只能抽取%(got)d位")
+            % {"alliance": p.alliance, "need": p.need, "got": len(p.drawn)}
+            for p in panels
+        )
+        + _("。请增加评审专家或减少每份申请的人数。")
+    )
 
 
 @transaction.atomic
@@ -253,7 +248,9 @@ def redraw(*, assignment, by, reason: str, seed: str | None = None) -> ExpertDra
     (panel,) = drawing.draw(seed, _panels([application], pool(), lambda a: 1))
     if panel.short:
         raise ValidationError(
-            _("没有可替换的评审专家：专家库中其余专家均与“%(alliance)s”存在利益冲突或已分配，本次未作更改。")
+            _(
+                "没有可替换的评审专家：专家库中其余专家均与“%(alliance)s”存在利益冲突或已分配，本次未作更改。"
+            )
             % {"alliance": application.alliance.name}
         )
     draw = ExpertDraw.objects.create(
@@ -269,7 +266,10 @@ def redraw(*, assignment, by, reason: str, seed: str | None = None) -> ExpertDra
     _assign_drawn([panel], by=by)
     evaluator = assignment.evaluator.get_full_name() or assignment.evaluator.username
     text = in_log_language(
-        lambda: _("替换%(old)s，抽中%(new)s。") % {"old": evaluator, "new": _names(panel.as_record()["drawn"])}
+        lambda: (
+            _("替换%(old)s，抽中%(new)s。")
+            % {"old": evaluator, "new": _names(panel.as_record()["drawn"])}
+        )
     )
     for subject in (round_, application):
         record(
@@ -282,4 +282,3 @@ def redraw(*, assignment, by, reason: str, seed: str | None = None) -> ExpertDra
     if replacing:
         outbox.enqueue(send_withdrawal_notice, assignment.pk)
     return draw
-

@@ -5,7 +5,7 @@ and withdraws an assignment not yet scored."""
 from functools import partial
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,7 +15,7 @@ from core.refusals import REFUSALS, show_refusal
 from .. import selectors, services
 from ..forms.draws import DrawForm, ReasonForm
 from ..forms.rounds import AssignForm
-from .common import form_response, refusals_of, staff_action, warn_refused
+from .common import form_page, refusals_of, staff_action
 
 
 @require_POST
@@ -116,21 +116,13 @@ def redraw(request, pk):
         label=_("重新抽取理由"),
         help_text=_("必填，记入办理记录。"),
     )
-    if request.method == "POST":
-        done = form_response(
-            request,
-            form,
-            partial(services.redraw, assignment=assignment, by=request.user),
-            check=check,
-            back=back,
-            success=_("已重新抽取评审专家。"),
-        )
-        if done:
-            return done
-    elif warn_refused(request, check):
-        return redirect(back)
-    return render(
+    return form_page(
         request,
-        "subsidies/rounds/redraw.html",
-        {"assignment": assignment, "round": assignment.application.round, "form": form},
+        form,
+        partial(services.redraw, assignment=assignment, by=request.user),
+        check=check,
+        back=back,
+        success=_("已重新抽取评审专家。"),
+        template="subsidies/rounds/redraw.html",
+        context={"assignment": assignment, "round": assignment.application.round},
     )

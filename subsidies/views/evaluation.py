@@ -21,7 +21,7 @@ from core.refusals import REFUSALS, show_refusal
 
 from .. import selectors, services
 from ..aggregation import weighted_total
-from ..conflicts import must_recuse
+from ..conflicts import UNDER_EVALUATION, must_recuse
 from ..forms.evaluation import DECLARATION_TEXT, DeclarationForm, ScoreSheetForm
 from ..models import Assignment
 from .common import refusals_of
@@ -82,7 +82,14 @@ def assignment_list(request):
         (round_, list(rows))
         for round_, rows in groupby(assignments, key=lambda a: a.application.round)
     ]
-    return render(request, "subsidies/evaluation/assignment_list.html", {"groups": groups})
+    context = {
+        "groups": groups,
+        # 申请回避 is offered until the sheet is submitted; a member conflict the portal
+        # found itself ("recused") has already been reported to the bureau.
+        "recusable": ("undeclared", "to_score", "draft"),
+        "panel_states": UNDER_EVALUATION,
+    }
+    return render(request, "subsidies/evaluation/assignment_list.html", context)
 
 
 @role_required(Role.EVALUATOR)

@@ -4,7 +4,6 @@ application with a reason; the bureau is told to draw a replacement."""
 
 from functools import partial
 
-from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -14,7 +13,7 @@ from accounts.permissions import role_required
 
 from .. import services
 from ..forms.draws import ReasonForm
-from .common import form_response, warn_refused
+from .common import form_page
 from .evaluation import _own_assignment
 
 
@@ -29,21 +28,13 @@ def recuse(request, pk):
         label=_("回避原因"),
         help_text=_("如：本人在该联盟成员单位任职、近三年与其合作、存在亲属关系等。"),
     )
-    if request.method == "POST":
-        done = form_response(
-            request,
-            form,
-            partial(services.recuse, assignment=assignment, by=request.user),
-            check=check,
-            back=back,
-            success=_("已申请回避，该评审任务已撤回，市科技局将另行抽取评审专家。"),
-        )
-        if done:
-            return done
-    elif warn_refused(request, check):
-        return redirect(back)
-    return render(
+    return form_page(
         request,
-        "subsidies/evaluation/recuse.html",
-        {"assignment": assignment, "application": assignment.application, "form": form},
+        form,
+        partial(services.recuse, assignment=assignment, by=request.user),
+        check=check,
+        back=back,
+        success=_("已申请回避，该评审任务已撤回，市科技局将另行抽取评审专家。"),
+        template="subsidies/evaluation/recuse.html",
+        context={"assignment": assignment, "application": assignment.application},
     )

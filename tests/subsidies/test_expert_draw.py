@@ -81,7 +81,9 @@ def test_a_new_seed_is_random_and_recorded(staff, round_):
 
 def test_conflicts_are_skipped_with_their_reasons(staff, round_):
     application = submitted_application(round_)
-    member = EvaluatorFactory(last_name="成", first_name="员", organisation=_member_org(application))
+    member = EvaluatorFactory(
+        last_name="成", first_name="员", organisation=_member_org(application)
+    )
     lead = EvaluatorFactory(
         last_name="牵", first_name="头", organisation=application.alliance.lead_unit
     )
@@ -95,13 +97,12 @@ def test_conflicts_are_skipped_with_their_reasons(staff, round_):
     assert len(set(drawn) & {t.pk for t in twins}) == 1
     assert set(drawn) - {t.pk for t in twins} == {o.pk for o in others}
     entry = done.record[0]
-    assert dict(entry["excluded"]) == {member.pk: str(drawing.MEMBER), lead.pk: str(drawing.MEMBER)}
-    # Every skip met while drawing names its reason; the other twin is skipped if met.
-    for pk, _name, reason in entry["skipped"]:
-        if pk in {t.pk for t in twins}:
-            assert reason == str(drawing.SAME_ORGANISATION)
-        else:
-            assert pk in {member.pk, lead.pk} and "成员单位" in reason
+    skipped = {pk: reason for pk, _name, reason in entry["skipped"]}
+    assert skipped[member.pk] == skipped[lead.pk] == str(drawing.MEMBER)
+    # The twin not drawn is skipped for the organisation, if the draw met them.
+    assert set(skipped) - {member.pk, lead.pk} <= {t.pk for t in twins} - set(drawn)
+    for pk in set(skipped) - {member.pk, lead.pk}:
+        assert skipped[pk] == str(drawing.SAME_ORGANISATION)
 
 
 def test_the_audit_entry_holds_the_seed_candidates_and_who_was_skipped(staff, round_):
@@ -127,8 +128,9 @@ def test_a_pool_too_small_draws_nothing_and_names_the_application(staff, round_)
     short = submitted_application(round_)
     # Two experts free for both, two more who are members of the second alliance.
     EvaluatorFactory(), EvaluatorFactory()
-    EvaluatorFactory(organisation=_member_org(short)), EvaluatorFactory(
-        organisation=short.alliance.lead_unit
+    (
+        EvaluatorFactory(organisation=_member_org(short)),
+        EvaluatorFactory(organisation=short.alliance.lead_unit),
     )
     with pytest.raises(ValidationError) as refused:
         services.draw_panels(round_=round_, by=staff, per_application=3, seed=SEED)
@@ -199,7 +201,8 @@ def test_redraw_replaces_one_expert_excluding_the_panel_and_conflicts(staff, rou
     assert after == (panel - {replaced.evaluator_id}) | {spare[2].pk}
     assert done.kind == "redraw" and done.replaced == replaced and done.reason
     # The one replaced is never drawn again for this application.
-    assert dict(done.record[0]["excluded"])[replaced.evaluator_id] == str(drawing.WAS_ON_PANEL)
+    excluded = {pk: why for pk, _name, why in done.record[0]["excluded"]}
+    assert excluded[replaced.evaluator_id] == str(drawing.WAS_ON_PANEL)
     entry = AuditEntry.objects.for_object(application).get(action="redraw_expert")
     assert "专家出差，无法参加" in entry.reason and f"随机种子：{SEED}" in entry.reason
     assert OutboxMessage.objects.filter(task__endswith="send_withdrawal_notice").count() == 1
@@ -261,6 +264,20 @@ def test_two_staff_drawing_at_once_fill_each_panel_once():
         t.start()
     for t in threads:
         t.join(30)
-    assert sorted(outcomes) == sorted(["drawn", "本批次所有已提交的申请均已配齐评审专家，无需抽取。"])
+    assert sorted(outcomes) == sorted(
+        ["drawn", "本批次所有已提交的申请均已配齐评审专家，无需抽取。"]
+    )
     assert [len(_active(a)) for a in applications] == [3, 3]
     assert ExpertDraw.objects.count() == 1
+
+
+def test_two_experts_of_one_organisation_never_sit_on_one_panel():
+    import random
+
+    twins = [drawing.Candidate(1, "甲", 7, "同一单位"), drawing.Candidate(2, "乙", 7, "同一单位")]
+    panel = drawing.pick(random.Random(SEED), drawing.Panel(1, "联盟", 2, twins))
+    assert len(panel.drawn) == 1 and panel.short == 1
+    other = ({1, 2} - {panel.drawn[0].pk}).pop()
+    assert [(c.pk, str(why)) for c, why in panel.skipped] == [
+        (other, str(drawing.SAME_ORGANISATION))
+    ]
