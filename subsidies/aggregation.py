@@ -69,7 +69,8 @@ def ranking(round_) -> list[RankedApplication]:
     recused: dict[int, list[str]] = {}
     recused_ids = set()
     for pk, app_id, last, first, username in conflicted(
-        Assignment.objects.filter(application__round=round_)
+        # A withdrawn assignment has no score to leave out.
+        Assignment.objects.filter(application__round=round_, withdrawn_at__isnull=True)
     ).values_list(
         "pk",
         "application_id",

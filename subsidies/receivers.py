@@ -24,6 +24,7 @@ def member_joined(sender, instance, created, **kwargs):
             application__alliance_id=instance.alliance_id,
             evaluator__organisation_id=instance.organisation_id,
             application__round__state=SubsidyRound.State.EVALUATING,
+            withdrawn_at__isnull=True,  # already off the panel
         ).select_related("evaluator")
     )
     if not affected:

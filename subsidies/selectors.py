@@ -16,7 +16,15 @@ from filings.selectors import alliances_visible_to
 from .aggregation import weighted_total
 from .conflicts import recusal, recused_flag
 from .eligibility import apply_problems
-from .models import Application, Assignment, Award, Objection, Score, SubsidyRound
+from .models import (
+    Application,
+    Assignment,
+    Award,
+    ExpertDraw,
+    Objection,
+    Score,
+    SubsidyRound,
+)
 
 STAFF = (Role.MUNICIPAL_STAFF,)  # not the system administrator (accounts.permissions)
 PUBLISHED = (SubsidyRound.State.NOTICE, SubsidyRound.State.FINAL)
@@ -86,7 +94,10 @@ def applications_visible_to(user) -> QuerySet[Application]:
         return qs.filter(alliance__lead_unit_id=user.organisation_id)
     if role == Role.EVALUATOR:
         declared = Assignment.objects.filter(
-            application=OuterRef("pk"), evaluator=user, declared_at__isnull=False
+            application=OuterRef("pk"),
+            evaluator=user,
+            declared_at__isnull=False,
+            withdrawn_at__isnull=True,  # not after recusing or being replaced
         )
         qs = qs.filter(Exists(declared), state=Application.State.SUBMITTED)
         # Recusal: not the applications of alliances the evaluator's unit has joined since.
@@ -193,7 +204,8 @@ def assignments_visible_to(user) -> QuerySet[Assignment]:
 
 
 def panels_of(round_) -> dict[int, list[Assignment]]:
-    """Application id → its assignments, in the order they were made (staff pages)."""
+    """Application id → its assignments, withdrawn ones included (they show why the panel
+    changed), in the order they were made (staff pages)."""
     panels: dict[int, list[Assignment]] = {}
     for assignment in (
         Assignment.objects.filter(application__round=round_)
@@ -259,6 +271,11 @@ def submitted_sheets(round_, criteria) -> dict[int, list[Sheet]]:
             sheet.total = weighted_total({c: s.score for c, s in sheet.scores.items()}, weights)
         sheets.setdefault(assignment.application_id, []).append(sheet)
     return sheets
+
+
+def round_draws(round_) -> QuerySet[ExpertDraw]:
+    """A round's draws of evaluators, newest first (the bureau's round page)."""
+    return round_.draws.select_related("drawn_by", "replaced__evaluator")
 
 
 # --- Awards and objections ----------------------------------------------------------------

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import applications, assignments, awards, evaluation, notice, public, rounds
+from .views import (
+    applications,
+    assignments,
+    awards,
+    evaluation,
+    notice,
+    public,
+    recusal,
+    rounds,
+)
 
 app_name = "subsidies"
 
@@ -32,6 +41,8 @@ urlpatterns = [
     # Evaluator panels — views/assignments.py
     path("applications/<int:pk>/assign/", assignments.assign, name="assign"),
     path("assignments/<int:pk>/unassign/", assignments.unassign, name="unassign"),
+    path("rounds/<int:pk>/draw/", assignments.draw, name="draw"),
+    path("assignments/<int:pk>/redraw/", assignments.redraw, name="redraw"),
     # The notice and after it — views/notice.py
     path("awards/<int:pk>/objections/", notice.objection_new, name="objection_new"),
     path("objections/<int:pk>/resolve/", notice.objection_resolve, name="objection_resolve"),
@@ -63,6 +74,7 @@ urlpatterns = [
     # Evaluators — views/evaluation.py
     path("evaluation/", evaluation.assignment_list, name="assignment_list"),
     path("evaluation/<int:pk>/declare/", evaluation.declare, name="declare"),
+    path("evaluation/<int:pk>/recuse/", recusal.recuse, name="recuse"),
     path("evaluation/<int:pk>/", evaluation.score_sheet, name="score_sheet"),
     # Public results — views/public.py
     path("results/", public.results, name="results"),

@@ -1,5 +1,6 @@
 from .applications import Application, EvidenceFile, SelfEvaluation
 from .awards import Award, Objection
+from .draws import ExpertDraw
 from .evaluation import Assignment, Score
 from .rounds import Criterion, SubsidyRound
 
@@ -9,6 +10,7 @@ __all__ = [
     "Award",
     "Criterion",
     "EvidenceFile",
+    "ExpertDraw",
     "Objection",
     "Score",
     "SelfEvaluation",

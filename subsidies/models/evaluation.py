@@ -8,7 +8,16 @@ from .rounds import Criterion
 
 class Assignment(models.Model):
     """An evaluator assigned to an application. They see it only after declaring, in the
-    portal, that they have no conflict of interest; their sheet is a draft until submitted."""
+    portal, that they have no conflict of interest; their sheet is a draft until submitted.
+
+    An assignment not yet scored may be withdrawn (kept, never deleted, so that the panel's
+    history and a redraw's exclusions stay visible): the evaluator recused themselves
+    (申请回避), or staff replaced them by a redraw. A withdrawn assignment is neither read
+    nor scored, and does not count towards the panel."""
+
+    class Withdrawal(models.TextChoices):
+        RECUSED = "recused", _("专家申请回避")
+        REPLACED = "replaced", _("已重新抽取替换")
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="assignments"
@@ -26,6 +35,11 @@ class Assignment(models.Model):
     declared_at = models.DateTimeField(_("声明无利益冲突时间"), null=True, blank=True)
     comment = models.TextField(_("评审意见"), blank=True)
     submitted_at = models.DateTimeField(_("评分提交时间"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawal = models.CharField(
+        _("撤回原因类别"), max_length=10, choices=Withdrawal.choices, blank=True
+    )
+    withdrawal_reason = models.TextField(_("撤回理由"), blank=True)
 
     class Meta:
         ordering = ["application", "pk"]
@@ -35,6 +49,14 @@ class Assignment(models.Model):
             models.UniqueConstraint(
                 fields=["application", "evaluator"], name="assign_evaluator_once"
             ),
+            # Only a sheet not yet submitted can be withdrawn; a withdrawal names its kind.
+            models.CheckConstraint(
+                name="assignment_withdrawn_unscored",
+                condition=models.Q(withdrawn_at__isnull=True, withdrawal="")
+                | models.Q(
+                    withdrawn_at__isnull=False, submitted_at__isnull=True, withdrawal__gt=""
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -43,6 +65,10 @@ class Assignment(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class Score(models.Model):

@@ -51,8 +51,9 @@ def assign_evaluator(*, application, by, evaluator) -> Assignment:
     if conflict_of_interest(evaluator, application):
         raise ValidationError(_conflict_message(evaluator, application))
     if application.assignments.filter(evaluator=evaluator).exists():
-        raise ValidationError(_("该专家已分配给本申请。"))
-    if application.assignments.count() >= application.round.evaluators_per_application:
+        raise ValidationError(_("该专家已分配给本申请（或曾分配后回避、被替换）。"))
+    active = application.assignments.filter(withdrawn_at__isnull=True)
+    if active.count() >= application.round.evaluators_per_application:
         raise ValidationError(
             _("本批次每份申请由%(n)d位专家评审，已分配满。")
             % {"n": application.round.evaluators_per_application}
@@ -82,6 +83,9 @@ def unassign_evaluator(*, assignment, by):
     )
     if assignment.is_submitted:
         raise transitions.TransitionRefused([_("该专家已提交评分，不能撤销分配。")])
+    if assignment.is_withdrawn:
+        # Kept as the record of the recusal or the replacement.
+        raise transitions.TransitionRefused([_("该分配已撤回，不能再撤销。")])
     check_panel_change(round_=assignment.application.round, by=by)
     record(
         subject=assignment.application,
@@ -111,6 +115,7 @@ def declare_no_conflict(*, assignment, by) -> Assignment:
     """The evaluator declares, before seeing the application, that no conflict exists."""
     assignment = _lock_assignment(assignment)
     _require_own(assignment, by)
+    _refuse_withdrawn(assignment)
     if conflict_of_interest(by, assignment.application):
         raise ValidationError(_conflict_message(by, assignment.application))
     if assignment.declared_at is None:
@@ -125,9 +130,21 @@ def declare_no_conflict(*, assignment, by) -> Assignment:
     return assignment
 
 
+def _refuse_withdrawn(assignment) -> None:
+    if assignment.is_withdrawn:
+        raise transitions.TransitionRefused(
+            [
+                _("您已申请回避，该评审任务已撤回。")
+                if assignment.withdrawal == Assignment.Withdrawal.RECUSED
+                else _("该评审任务已由市科技局撤回。")
+            ]
+        )
+
+
 def check_score_save(*, assignment, by) -> None:
     """An evaluator scores while the round is being evaluated, after declaring no conflict,
-    until they submit; only their own sheet."""
+    until they submit; only their own sheet, not withdrawn."""
+    _refuse_withdrawn(assignment)
     if assignment.application.round.state != SubsidyRound.State.EVALUATING:
         raise transitions.TransitionRefused([_("本批次不在评审阶段，不能评分。")])
     if assignment.is_submitted:
@@ -178,4 +195,46 @@ def score_save(
         record(
             subject=application, action="score", action_label=gettext_lazy("专家提交评分"), actor=by
         )
+    return assignment
+
+
+def check_recuse(*, assignment, by) -> None:
+    """An evaluator may recuse (申请回避) from their own assignment not yet scored, while
+    the panel can still change."""
+    _refuse_withdrawn(assignment)
+    if assignment.is_submitted:
+        raise transitions.TransitionRefused(
+            [_("评分已提交，不能再申请回避；如有利益冲突，请联系市科技局。")]
+        )
+    if assignment.application.round.state not in (
+        SubsidyRound.State.OPEN,
+        SubsidyRound.State.EVALUATING,
+    ):
+        raise transitions.TransitionRefused([_("评审已结束，不能申请回避。")])
+    _require_own(assignment, by)
+
+
+@transaction.atomic
+def recuse(*, assignment, by, reason: str) -> Assignment:
+    """The evaluator declares a conflict and withdraws from the application: nothing of it
+    is shown any more, and the bureau is told to draw a replacement."""
+    from ..tasks import send_recusal_declared_notice
+
+    assignment = _lock_assignment(assignment)
+    check_recuse(assignment=assignment, by=by)
+    reason = str(reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请说明需要回避的原因。")})
+    assignment.withdrawn_at = timezone.now()
+    assignment.withdrawal = Assignment.Withdrawal.RECUSED
+    assignment.withdrawal_reason = reason
+    assignment.save(update_fields=["withdrawn_at", "withdrawal", "withdrawal_reason"])
+    record(
+        subject=assignment.application,
+        action="recuse",
+        action_label=gettext_lazy("专家申请回避"),
+        actor=by,
+        reason=reason,
+    )
+    outbox.enqueue(send_recusal_declared_notice, assignment.pk)
     return assignment

@@ -3,7 +3,7 @@ and how a service's refusal reaches the user."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -93,3 +93,16 @@ def state_actions(obj, user, offered: dict, *, explain=None) -> list[dict]:
         }
         for action in available(obj, user, names=list(offered), explain=explain)
     ]
+
+
+def form_page(request, form, save, *, check, back, success, template, context):
+    """A page with one form that a service saves (``form_response``): on GET, back to
+    ``back`` with the reason when ``check`` refuses the action now, else the page; on POST,
+    the redirect once saved or refused, or the page again with the form's errors."""
+    if request.method == "POST":
+        done = form_response(request, form, save, check=check, back=back, success=success)
+        if done:
+            return done
+    elif warn_refused(request, check):
+        return redirect(back)
+    return render(request, template, {**context, "form": form})

@@ -21,7 +21,7 @@ from core.refusals import REFUSALS, show_refusal
 
 from .. import selectors, services
 from ..aggregation import weighted_total
-from ..conflicts import must_recuse
+from ..conflicts import UNDER_EVALUATION, must_recuse
 from ..forms.evaluation import DECLARATION_TEXT, DeclarationForm, ScoreSheetForm
 from ..models import Assignment
 from .common import refusals_of
@@ -33,10 +33,13 @@ PROGRESS = {
     "draft": (gettext_lazy("草稿"), "text-bg-secondary"),
     "submitted": (gettext_lazy("已提交"), "text-bg-success"),
     "recused": (gettext_lazy("需回避"), "text-bg-danger"),
+    "withdrawn": (gettext_lazy("已撤回"), "text-bg-dark"),
 }
 
 
 def _progress(assignment: Assignment) -> str:
+    if assignment.is_withdrawn:
+        return "withdrawn"
     if assignment.recused:
         return "recused"
     if assignment.declared_at is None:
@@ -46,6 +49,17 @@ def _progress(assignment: Assignment) -> str:
     if assignment.score_count or assignment.comment.strip():
         return "draft"
     return "to_score"
+
+
+def _left_panel(request, assignment):
+    """A withdrawn assignment (recused, or replaced by a redraw): back to the list."""
+    if not assignment.is_withdrawn:
+        return None
+    if assignment.withdrawal == Assignment.Withdrawal.RECUSED:
+        messages.info(request, _("您已申请回避，该评审任务已撤回。"))
+    else:
+        messages.info(request, _("该评审任务已由市科技局撤回，无需评分。"))
+    return redirect("subsidies:assignment_list")
 
 
 def _own_assignment(user, pk) -> Assignment:
@@ -68,13 +82,22 @@ def assignment_list(request):
         (round_, list(rows))
         for round_, rows in groupby(assignments, key=lambda a: a.application.round)
     ]
-    return render(request, "subsidies/evaluation/assignment_list.html", {"groups": groups})
+    context = {
+        "groups": groups,
+        # 申请回避 is offered until the sheet is submitted; a member conflict the portal
+        # found itself ("recused") has already been reported to the bureau.
+        "recusable": ("undeclared", "to_score", "draft"),
+        "panel_states": UNDER_EVALUATION,
+    }
+    return render(request, "subsidies/evaluation/assignment_list.html", context)
 
 
 @role_required(Role.EVALUATOR)
 @require_http_methods(["GET", "HEAD", "POST"])
 def declare(request, pk):
     assignment = _own_assignment(request.user, pk)
+    if left := _left_panel(request, assignment):
+        return left
     if assignment.declared_at is not None:
         # Nothing to refuse: the evaluator is past this page.
         messages.info(request, _("您已声明与该联盟不存在利益冲突。"))
@@ -150,6 +173,8 @@ def _save_scores(request, assignment, criteria):
 @require_http_methods(["GET", "HEAD", "POST"])
 def score_sheet(request, pk):
     assignment = _own_assignment(request.user, pk)
+    if left := _left_panel(request, assignment):
+        return left
     if assignment.declared_at is None:
         # The application is shown only after the declaration (the selector's rule).
         messages.info(request, _("查看申请和评分前，请先声明与该联盟不存在利益冲突。"))

@@ -23,6 +23,7 @@ from policy import selectors as policy_selectors
 
 from .. import selectors, services
 from ..aggregation import ranking as rank_applications
+from ..forms.draws import DrawForm
 from ..forms.rounds import CriterionFormSet, RoundForm, criteria_from
 from ..models import SubsidyRound
 from .common import (
@@ -188,13 +189,15 @@ def round_detail(request, pk):
     rows = []
     for row in rank_applications(round_):
         mine = panels.get(row.application.pk, [])
+        active = sum(1 for a in mine if not a.is_withdrawn)
         rows.append(
             {
                 "ranked": row,
                 "application": row.application,
                 "assignments": mine,
+                "active": active,
                 "submitted": sum(1 for a in mine if a.is_submitted),
-                "full": len(mine) >= round_.evaluators_per_application,
+                "full": active >= round_.evaluators_per_application,
             }
         )
     awarded = round_.awarded_total()
@@ -211,11 +214,19 @@ def round_detail(request, pk):
             "can_disburse": is_open(services.check_disbursement_record, round_=round_, by=user),
             "actions": state_actions(round_, user, ACTIONS, explain=services.explain_round),
             "evaluators": list(selectors.evaluators()) if can_assign else [],
+            "draw_form": _draw_form(round_) if can_assign else None,
+            "draws": selectors.round_draws(round_),
             "awards": selectors.round_awards(round_) if round_.is_published else [],
             "timeline": selectors.round_timeline(round_),
         }
     )
     return render(request, "subsidies/rounds/detail.html", context)
+
+
+def _draw_form(round_) -> DrawForm:
+    return DrawForm(
+        pool_size=len(services.draw_pool()), initial_size=round_.evaluators_per_application
+    )
 
 
 # --- State actions (POST, with the state the page showed) --------------------------------

@@ -767,6 +767,16 @@ POSTS = [
     ),
     Post("subsidies:unassign", targets=pk_of("assignment_undeclared", "assignment")),
     Post(
+        "subsidies:draw",
+        targets=pk_of("round_open", "round_evaluating", "round_notice"),
+        fields=lambda w: {"per_application": S.integer()},
+    ),
+    Post(
+        "subsidies:redraw",
+        targets=pk_of("assignment_undeclared", "assignment"),
+        fields=lambda w: {"reason": S.text()},
+    ),
+    Post(
         "subsidies:objection_new",
         targets=pk_of("award", "award_evaluating"),
         fields=lambda w: {
@@ -821,6 +831,11 @@ POSTS = [
         "subsidies:declare",
         targets=pk_of("assignment_undeclared", "assignment"),
         fields=lambda w: {"confirm": S.boolean()},
+    ),
+    Post(
+        "subsidies:recuse",
+        targets=pk_of("assignment_undeclared", "assignment"),
+        fields=lambda w: {"reason": S.text()},
     ),
     Post(
         "subsidies:score_sheet",
