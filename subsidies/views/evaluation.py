@@ -22,6 +22,7 @@ from core.refusals import REFUSALS, show_refusal
 from .. import selectors, services
 from ..aggregation import weighted_total
 from ..conflicts import must_recuse
+from ..filters import AssignmentFilter
 from ..forms.evaluation import DECLARATION_TEXT, DeclarationForm, ScoreSheetForm
 from ..models import Assignment
 from .common import refusals_of
@@ -60,7 +61,8 @@ def _own_assignment(user, pk) -> Assignment:
 @role_required(Role.EVALUATOR)
 @require_safe
 def assignment_list(request):
-    assignments = list(selectors.assignment_list_for(request.user))
+    filterset = AssignmentFilter(request.GET, queryset=selectors.assignment_list_for(request.user))
+    assignments = list(filterset.qs)
     for assignment in assignments:
         assignment.progress = _progress(assignment)
         assignment.progress_label, assignment.progress_badge = PROGRESS[assignment.progress]
@@ -68,7 +70,11 @@ def assignment_list(request):
         (round_, list(rows))
         for round_, rows in groupby(assignments, key=lambda a: a.application.round)
     ]
-    return render(request, "subsidies/evaluation/assignment_list.html", {"groups": groups})
+    return render(
+        request,
+        "subsidies/evaluation/assignment_list.html",
+        {"groups": groups, "filter": filterset},
+    )
 
 
 @role_required(Role.EVALUATOR)
