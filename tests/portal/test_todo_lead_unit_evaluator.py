@@ -20,8 +20,8 @@ from tests.factories import (
     RevokedCaseHelper,
     filed_alliance,
     filing_in_state,
-    subsidy_round,
     submitted_application,
+    subsidy_round,
 )
 
 from .todo_helpers import TODAY, assert_counts_equal_lists, listed
@@ -60,9 +60,7 @@ def unit_records(lead):
         )
     case = RevokedCaseHelper.open_case(alliance)
     heard = RevokedCaseHelper.open_case(filed_alliance(lead_user=lead))
-    RevocationCase.objects.filter(pk=heard.pk).update(
-        state=RevocationCase.State.STATEMENT_RECEIVED
-    )
+    RevocationCase.objects.filter(pk=heard.pk).update(state=RevocationCase.State.STATEMENT_RECEIVED)
     return {"returned": returned, "summary_returned": summary_returned, "case": case}
 
 
@@ -99,7 +97,12 @@ def test_lead_unit_to_do_counts_equal_the_lists_they_open(client):
     assert due.deadline == AnnualSummary(year=2024).due_date and due.late
     assert items["cases_statement_due"].deadline == mine["case"].statement_deadline
     page = client.get(reverse("portal:home")).content.decode()
-    for text in ("请补充成员单位任务分工", "请补充联合攻关项目清单", "请附会议纪要", "陈述申辩截止"):
+    for text in (
+        "请补充成员单位任务分工",
+        "请补充联合攻关项目清单",
+        "请附会议纪要",
+        "陈述申辩截止",
+    ):
         assert text in page
 
 
@@ -133,9 +136,7 @@ def test_evaluator_to_do_counts_declarations_and_scores_due(client):
     evaluator, other = EvaluatorFactory(), EvaluatorFactory()
     undeclared, declared, _submitted = evaluation(staff, evaluator, other)
 
-    items = assert_counts_equal_lists(
-        client, evaluator, {"declarations_due": 1, "scores_due": 1}
-    )
+    items = assert_counts_equal_lists(client, evaluator, {"declarations_due": 1, "scores_due": 1})
     assert listed(client, items["declarations_due"].url) == [undeclared.pk]
     assert listed(client, items["scores_due"].url) == [declared.pk]
     assert items["scores_due"].rows[0].url == reverse("subsidies:score_sheet", args=[declared.pk])

@@ -58,9 +58,7 @@ def test_county_to_do_counts_its_own_queue_oldest_first_and_its_registrations(cl
     pending(name="他县注册单位", uscc=code(OTHER))
     pending(name="市外注册单位", uscc=code("110105"))
 
-    items = assert_counts_equal_lists(
-        client, county, {"county_queue": 2, "registrations": 1}
-    )
+    items = assert_counts_equal_lists(client, county, {"county_queue": 2, "registrations": 1})
     queue = items["county_queue"]
     assert listed(client, queue.url) == [oldest.pk, newer.pk]
     assert queue.oldest_days == 20 and queue.late  # over LATE_AFTER_DAYS (15)
@@ -122,9 +120,7 @@ def test_municipal_to_do_counts_equal_the_lists_they_open(client):
     event(c, EventReport.State.ACCEPTED)
     notified = RevokedCaseHelper.open_case(a, staff)
     heard = RevokedCaseHelper.open_case(b, staff)
-    RevocationCase.objects.filter(pk=heard.pk).update(
-        state=RevocationCase.State.STATEMENT_RECEIVED
-    )
+    RevocationCase.objects.filter(pk=heard.pk).update(state=RevocationCase.State.STATEMENT_RECEIVED)
     closed = RevokedCaseHelper.open_case(c, staff)
     RevocationCase.objects.filter(pk=closed.pk).update(state=RevocationCase.State.DISMISSED)
     over = subsidy_round(state="evaluating", staff=staff, year=2026)
