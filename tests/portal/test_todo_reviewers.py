@@ -7,6 +7,8 @@ import datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -104,9 +106,8 @@ def event(alliance, state):
     )
 
 
-@time_machine.travel(TODAY, tick=False)
-def test_municipal_to_do_counts_equal_the_lists_they_open(client):
-    staff = MunicipalStaffFactory()
+def bureau_records(staff, n=0):
+    """A set of the bureau's work, each to-do state once or twice, with what must not count."""
     queued(S.MUNICIPAL_REVIEW, lead_in(HOME), days_ago=5)
     queued(S.MUNICIPAL_REVIEW, lead_in(OTHER), days_ago=9)
     queued(S.COUNTY_REVIEW, lead_in(HOME), days_ago=30)  # the county's, not yet recommended
@@ -123,8 +124,8 @@ def test_municipal_to_do_counts_equal_the_lists_they_open(client):
     RevocationCase.objects.filter(pk=heard.pk).update(state=RevocationCase.State.STATEMENT_RECEIVED)
     closed = RevokedCaseHelper.open_case(c, staff)
     RevocationCase.objects.filter(pk=closed.pk).update(state=RevocationCase.State.DISMISSED)
-    over = subsidy_round(state="evaluating", staff=staff, year=2026)
-    running = subsidy_round(state="evaluating", staff=staff, year=2027)
+    over = subsidy_round(state="evaluating", staff=staff, year=2026, title=f"公示已满{n}")
+    running = subsidy_round(state="evaluating", staff=staff, year=2027, title=f"公示中{n}")
     yesterday = TODAY.date() - datetime.timedelta(days=1)
     SubsidyRound.objects.filter(pk=over.pk).update(
         state=SubsidyRound.State.NOTICE, notice_starts_on=yesterday, notice_ends_on=yesterday
@@ -132,10 +133,17 @@ def test_municipal_to_do_counts_equal_the_lists_they_open(client):
     SubsidyRound.objects.filter(pk=running.pk).update(
         state=SubsidyRound.State.NOTICE, notice_starts_on=yesterday, notice_ends_on=TODAY.date()
     )
-    request_change(lead_in(HOME), name="保定改名有限公司")
-    pending(name="本县注册单位")  # the county's to decide, not the bureau's
-    outside = pending(name="市外注册单位", uscc=code("110105"))
+    request_change(lead_in(HOME), name=f"保定改名{n}有限公司")
+    pending(name=f"本县注册单位{n}")  # the county's to decide, not the bureau's
+    outside = pending(name=f"市外注册单位{n}", uscc=code("110105"))
+    return {"notified": notified, "heard": heard, "over": over, "outside": outside}
 
+
+@time_machine.travel(TODAY, tick=False)
+def test_municipal_to_do_counts_equal_the_lists_they_open(client):
+    staff = MunicipalStaffFactory()
+    w = bureau_records(staff)
+    notified, heard, over, outside = w["notified"], w["heard"], w["over"], w["outside"]
     items = assert_counts_equal_lists(
         client,
         staff,
@@ -161,3 +169,34 @@ def test_municipal_to_do_counts_equal_the_lists_they_open(client):
     assert listed(client, items["registrations"].url) == [outside.pk]
     page = client.get(reverse("portal:home")).content.decode()
     assert "最近的陈述申辩截止日期：" + notified.statement_deadline.isoformat() in page
+
+
+# --- Query counts: the homes' to-do lists do not grow with the records ---------------------
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_municipal_home_queries_do_not_grow_with_records(client, django_assert_max_num_queries):
+    staff = MunicipalStaffFactory()
+    bureau_records(staff)
+    client.force_login(staff)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("portal:home"))
+    bureau_records(staff, 1)
+    bureau_records(staff, 2)
+    with django_assert_max_num_queries(len(few)):
+        client.get(reverse("portal:home"))
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_county_home_queries_do_not_grow_with_records(client, django_assert_max_num_queries):
+    county = CountyReviewerFactory(jurisdiction=jurisdiction(HOME))
+    queued(S.COUNTY_REVIEW, lead_in(HOME), days_ago=3)
+    pending(name="本县注册单位一")
+    client.force_login(county)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("portal:home"))
+    for n in range(3):
+        queued(S.COUNTY_REVIEW, lead_in(HOME), days_ago=n)
+        pending(name=f"本县注册单位之{n}")
+    with django_assert_max_num_queries(len(few)):
+        client.get(reverse("portal:home"))
