@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import AuditEntry
 
 from .models import Jurisdiction, Organisation, OrganisationChange, Registration
+from .selectors import awaiting_decision_q
 
 
 class OrganisationFilter(django_filters.FilterSet):
@@ -91,13 +92,19 @@ class RegistrationFilter(django_filters.FilterSet):
         label=_("所在县（市、区）"), queryset=Jurisdiction.objects.all(), method="by_jurisdiction"
     )
     outside = django_filters.ChoiceFilter(label=_("保定市外"), choices=YES_NO, method="by_outside")
+    awaiting = django_filters.ChoiceFilter(
+        label=_("待本部门审核"), choices=YES_NO, method="by_awaiting"
+    )
 
     class Meta:
         model = Registration
-        fields = ["q", "state", "jurisdiction", "outside"]
+        fields = ["q", "state", "jurisdiction", "outside", "awaiting"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+        if user is None:
+            del self.filters["awaiting"]
         # A county sees its own jurisdiction only: the filters would say nothing.
         if user is not None and not user.is_municipal_staff and not user.is_administrator:
             del self.filters["jurisdiction"]
@@ -114,3 +121,7 @@ class RegistrationFilter(django_filters.FilterSet):
 
     def by_outside(self, queryset, name, value):
         return queryset.filter(jurisdiction__isnull=value == "yes")
+
+    def by_awaiting(self, queryset, name, value):
+        condition = awaiting_decision_q(self.user)
+        return queryset.filter(condition) if value == "yes" else queryset.exclude(condition)

@@ -102,7 +102,13 @@ def pending_registrations(user: User) -> QuerySet[Registration]:
     """The registrations waiting for ``user``'s decision: a county's own; the municipal
     bureau's own are those outside Baoding (it may decide any, but a county's queue is
     the county's work, not the bureau's to-do)."""
-    pending = registrations_visible_to(user).filter(state=Registration.State.PENDING)
+    return registrations_visible_to(user).filter(awaiting_decision_q(user))
+
+
+def awaiting_decision_q(user: User) -> Q:
+    """``pending_registrations`` as a condition on ``registrations_visible_to(user)``: the
+    registration list's 待本部门审核 filter shows exactly the to-do list's count."""
+    pending = Q(state=Registration.State.PENDING)
     if user.effective_role == Role.COUNTY_REVIEWER:
-        return pending.filter(jurisdiction_id=user.jurisdiction_id)
-    return pending.filter(jurisdiction__isnull=True)
+        return pending & Q(jurisdiction_id=user.jurisdiction_id)
+    return pending & Q(jurisdiction__isnull=True)

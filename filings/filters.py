@@ -86,3 +86,14 @@ class MembershipFilter(django_filters.FilterSet):
                 awaiting=False, confirmed_at__isnull=True, declined_at__isnull=True
             )
         return queryset
+
+
+class MyFilingFilter(django_filters.FilterSet):
+    """The lead unit's own filings (``filings_visible_to``), by state: its drafts and
+    the applications returned to it are what its to-do list opens."""
+
+    state = django_filters.ChoiceFilter(label=_("状态"), choices=Filing.State.choices)
+
+    class Meta:
+        model = Filing
+        fields = ["state"]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value
+from django.utils import timezone
 
 from accounts.models import Role, User
 from audit.models import AuditEntry
@@ -66,6 +67,19 @@ def round_list_for(user) -> QuerySet[SubsidyRound]:
         .annotate(submitted_count=Count("applications", filter=submitted))
         .order_by("-year", "-created_at", "-pk")
     )
+
+
+# The round list's 阶段 filter and the bureau's to-do list count the same rows.
+ROUND_NOTICE_OVER = "notice_over"
+
+
+def round_stage_q(stage: str, today=None) -> Q:
+    """Rounds whose 公示 has ended (still 结果公示中, the last day passed): the bureau's
+    next step is to settle objections and 办结."""
+    today = today or timezone.localdate()
+    if stage == ROUND_NOTICE_OVER:
+        return Q(state=SubsidyRound.State.NOTICE, notice_ends_on__lt=today)
+    return Q()
 
 
 def round_timeline(round_) -> QuerySet[AuditEntry]:
@@ -189,6 +203,37 @@ def assignment_list_for(user) -> QuerySet[Assignment]:
             "pk",
         )
     )
+
+
+# The evaluator's list filter and to-do list: what waits for their declaration or scores.
+DUE_DECLARATION = "declare"
+DUE_SCORES = "score"
+
+
+def assignment_due_q(due: str) -> Q:
+    """On rows of ``assignment_list_for`` (``recused`` annotated): a declaration is due
+    while the round takes applications or is evaluated; scores while it is evaluated, after
+    the declaration, until submitted. Never an assignment the evaluator must recuse from,
+    nor one withdrawn (申请回避, or replaced by a redraw)."""
+    if due == DUE_DECLARATION:
+        return Q(
+            recused=False,
+            withdrawn_at__isnull=True,
+            declared_at__isnull=True,
+            application__round__state__in=(
+                SubsidyRound.State.OPEN,
+                SubsidyRound.State.EVALUATING,
+            ),
+        )
+    if due == DUE_SCORES:
+        return Q(
+            recused=False,
+            withdrawn_at__isnull=True,
+            declared_at__isnull=False,
+            submitted_at__isnull=True,
+            application__round__state=SubsidyRound.State.EVALUATING,
+        )
+    return Q()
 
 
 def assignments_visible_to(user) -> QuerySet[Assignment]:

@@ -17,7 +17,7 @@ from .models import (
     RevocationCase,
     RevocationGround,
 )
-from .selectors import late_q, overdue_q
+from .selectors import CASE_OPEN, CASE_STATEMENT_DUE, case_stage_q, late_q, overdue_q
 
 YES_NO = [("yes", _("是")), ("no", _("否"))]
 
@@ -67,15 +67,25 @@ class AllianceFilter(django_filters.FilterSet):
         return queryset.filter(liaison_officer__isnull=(value == "none"))
 
 
+CASE_STAGES = [
+    (CASE_OPEN, _("办理中")),
+    (CASE_STATEMENT_DUE, _("陈述申辩期内，尚未陈述申辩")),
+]
+
+
 class CaseFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(label=_("办理状态"), choices=RevocationCase.State.choices)
+    stage = django_filters.ChoiceFilter(label=_("办理阶段"), choices=CASE_STAGES, method="by_stage")
     ground = django_filters.ChoiceFilter(
         label=_("取消备案情形"), choices=RevocationGround.choices, method="with_ground"
     )
 
     class Meta:
         model = RevocationCase
-        fields = ["state", "ground"]
+        fields = ["state", "stage", "ground"]
+
+    def by_stage(self, queryset, name, value):
+        return queryset.filter(case_stage_q(value))
 
     def with_ground(self, queryset, name, value):
         # grounds is a JSON list of strings; matching the quoted value works on

@@ -54,6 +54,20 @@ def cases_visible_to(user) -> QuerySet[RevocationCase]:
     return _scoped(RevocationCase, user)
 
 
+# The case list's 办理阶段 filter and the to-do lists count the same rows (portal.todo).
+CASE_OPEN = "open"
+CASE_STATEMENT_DUE = "statement_due"
+
+
+def case_stage_q(stage: str, today=None) -> Q:
+    """Open cases (办理中); or those still waiting for the lead unit's 陈述申辩 within its
+    period (告知后、期限未满、尚未陈述申辩)."""
+    if stage == CASE_STATEMENT_DUE:
+        today = today or timezone.localdate()
+        return Q(state=RevocationCase.State.NOTIFIED, statement_deadline__gte=today)
+    return Q(state__in=RevocationCase.OPEN_STATES)
+
+
 def symposia_visible_to(user) -> QuerySet[Symposium]:
     if not user.is_authenticated:
         return Symposium.objects.none()

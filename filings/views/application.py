@@ -27,6 +27,7 @@ from ..conformance import (
     missing_materials,
     rules_version,
 )
+from ..filters import MyFilingFilter
 from ..forms.application import (
     AllianceForm,
     AllianceNewForm,
@@ -133,10 +134,15 @@ def _render_edit(request, filing: Filing, message: str, **forms):
 @role_required(Role.LEAD_UNIT)
 @require_safe
 def my_filings(request):
-    filings = filings_visible_to(request.user).order_by("-created_at")
+    filterset = MyFilingFilter(
+        request.GET, queryset=filings_visible_to(request.user).order_by("-created_at")
+    )
+    filings = list(filterset.qs)
     for filing in filings:
         filing.state_badge = state_badge(filing)
-    return render(request, "filings/application/my_filings.html", {"filings": filings})
+    return render(
+        request, "filings/application/my_filings.html", {"filings": filings, "filter": filterset}
+    )
 
 
 @role_required(Role.LEAD_UNIT)

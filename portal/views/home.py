@@ -2,26 +2,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from accounts.models import Role
-from accounts.selectors import (
-    organisations_visible_to,
-    pending_organisation_changes,
-    pending_registrations,
-)
+from accounts.selectors import organisations_visible_to
 from filings import selectors as filing_selectors
-from filings.selectors import LATE_AFTER_DAYS
 
-HOME_QUEUE_ROWS = 10
-
-
-def _queue_summary(queue) -> dict:
-    """The first rows of a reviewer's queue (oldest first), its size and oldest wait."""
-    rows = list(queue[:HOME_QUEUE_ROWS])
-    return {
-        "queue_rows": rows,
-        "queue_count": queue.count(),
-        "queue_oldest_days": rows[0].days_waiting() if rows else None,
-        "late_after_days": LATE_AFTER_DAYS,
-    }
+from .. import todo
 
 
 def _supervision_summary(user) -> dict:
@@ -119,17 +103,17 @@ def home(request):
     role = user.effective_role
     context = {"role": role}
     if role == Role.COUNTY_REVIEWER:
+        context["todo"] = todo.county_todo(user)
         context["organisations"] = organisations_visible_to(user)[:20]
-        context.update(_queue_summary(filing_selectors.county_queue(user)))
-        context["pending_registrations"] = pending_registrations(user).count()
         context.update(_supervision_summary(user))
     elif role == Role.MUNICIPAL_STAFF:
-        context.update(_queue_summary(filing_selectors.municipal_queue(user)))
-        context["pending_changes"] = pending_organisation_changes(user).count()
-        context["pending_registrations"] = pending_registrations(user).count()
+        context["todo"] = todo.municipal_todo(user)
         context.update(_supervision_summary(user))
     elif role == Role.LEAD_UNIT:
+        context["todo"] = todo.lead_unit_todo(user)
         context.update(_lead_unit_summary(user))
+    elif role == Role.EVALUATOR:
+        context["todo"] = todo.evaluator_todo(user)
     elif role == Role.AUDITOR:
         context.update(_auditor_summary(user))
     elif role == Role.SECURITY_ADMIN:

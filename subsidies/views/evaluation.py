@@ -22,6 +22,7 @@ from core.refusals import REFUSALS, show_refusal
 from .. import selectors, services
 from ..aggregation import weighted_total
 from ..conflicts import UNDER_EVALUATION, must_recuse
+from ..filters import AssignmentFilter
 from ..forms.evaluation import DECLARATION_TEXT, DeclarationForm, ScoreSheetForm
 from ..models import Assignment
 from .common import refusals_of
@@ -74,7 +75,8 @@ def _own_assignment(user, pk) -> Assignment:
 @role_required(Role.EVALUATOR)
 @require_safe
 def assignment_list(request):
-    assignments = list(selectors.assignment_list_for(request.user))
+    filterset = AssignmentFilter(request.GET, queryset=selectors.assignment_list_for(request.user))
+    assignments = list(filterset.qs)
     for assignment in assignments:
         assignment.progress = _progress(assignment)
         assignment.progress_label, assignment.progress_badge = PROGRESS[assignment.progress]
@@ -84,6 +86,7 @@ def assignment_list(request):
     ]
     context = {
         "groups": groups,
+        "filter": filterset,
         # 申请回避 is offered until the sheet is submitted; a member conflict the portal
         # found itself ("recused") has already been reported to the bureau.
         "recusable": ("undeclared", "to_score", "draft"),

@@ -23,6 +23,7 @@ from policy import selectors as policy_selectors
 
 from .. import selectors, services
 from ..aggregation import ranking as rank_applications
+from ..filters import RoundFilter
 from ..forms.draws import DrawForm
 from ..forms.rounds import CriterionFormSet, RoundForm, criteria_from
 from ..models import SubsidyRound
@@ -51,10 +52,13 @@ def _round_for_user(user, pk) -> SubsidyRound:
 @role_required(*STAFF_ROLES, Role.LEAD_UNIT)
 @require_safe
 def round_list(request):
-    page = Paginator(selectors.round_list_for(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    context = {"page_obj": page, "is_staff": request.user.effective_role in STAFF_ROLES}
+    filterset = RoundFilter(request.GET, queryset=selectors.round_list_for(request.user))
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page_obj": page,
+        "filter": filterset,
+        "is_staff": request.user.effective_role in STAFF_ROLES,
+    }
     if request.user.is_lead_unit:
         entries = selectors.apply_entries(request.user, list(page))
         for round_ in page:  # the page caches its rows as a list: these are the rendered ones

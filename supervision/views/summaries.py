@@ -38,10 +38,13 @@ def summary_list(request):
     queryset = summaries_visible_to(user).order_by("-year", "alliance__name", "pk")
     filterset = SummaryFilter(request.GET, queryset=queryset)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The years not started yet are listed with the drafts (the lead unit's to-do list
+    # counts both as due), not when the list is narrowed to another state.
+    unstarted = filterset.form.cleaned_data.get("state") in ("", None, AnnualSummary.State.DRAFT)
     context = {
         "filter": filterset,
         "page_obj": page,
-        "missing": summaries_missing(user) if user.is_lead_unit else [],
+        "missing": summaries_missing(user) if user.is_lead_unit and unstarted else [],
     }
     return render(request, "supervision/summaries/list.html", context)
 

@@ -358,7 +358,9 @@ def test_municipal_home_counts_pending_requests_and_the_nav_links_the_list(
     request_change(lead, name="保定新名称有限公司")
     client.force_login(staff)
     home = client.get("/").content.decode()
-    assert "1 份单位登记信息变更申请待审核。" in home
+    # The to-do item, its count and the list it opens (portal.todo).
+    assert 'data-todo="changes_pending"' in home and "待审核的单位登记信息变更" in home
+    assert reverse("accounts:change_list") + "?state=pending" in home
     assert reverse("accounts:change_list") in home
     client.force_login(county)
     assert reverse("accounts:change_list") in client.get("/").content.decode()

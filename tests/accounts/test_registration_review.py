@@ -364,12 +364,15 @@ def test_the_queue_filters_and_counts_on_the_home_page(client, staff, county):
     assert outside.pk
     # The bureau's own to-do: the one outside Baoding (the counties' are theirs).
     home = client.get("/").content.decode()
-    assert "1 份单位注册申请待审核" in home and "outside=yes" in home
+    assert "待审核的单位注册申请（保定市外单位）" in home and "?awaiting=yes" in home
+    assert 'data-todo="registrations"' in home
+    assert "/accounts/registrations/?awaiting=yes" in home
 
     client.force_login(county)
     page = client.get("/accounts/registrations/").content.decode()
     assert "甲注册单位" in page and "乙注册单位" not in page and "丙注册单位" not in page
-    assert "1 份单位注册申请待审核" in client.get("/").content.decode()
+    home = client.get("/").content.decode()
+    assert "待审核的单位注册申请" in home and "保定市外单位" not in home
 
 
 def test_the_list_takes_as_many_queries_for_many_rows_as_for_few(

@@ -991,9 +991,10 @@ PAGES = [
             state=lambda w: S.choice(["pending", "returned", "unconfirmed", "x"]),
             jurisdiction=jurisdiction_param,
             outside=YES_NO,
+            awaiting=YES_NO,
         ),
     ),
-    Page("filings:mine", filters()),
+    Page("filings:mine", filters(state=STATE_PARAM)),
     Page(
         "filings:memberships",
         filters(status=lambda w: S.choice(["awaiting", "confirmed", "declined", "other", "x"])),
@@ -1024,7 +1025,11 @@ PAGES = [
     Page("supervision:symposium_list", filters()),
     Page(
         "supervision:case_list",
-        filters(state=STATE_PARAM, ground=lambda w: S.choice(RevocationGround.values)),
+        filters(
+            state=STATE_PARAM,
+            stage=lambda w: S.choice(["open", "statement_due", "x"]),
+            ground=lambda w: S.choice(RevocationGround.values),
+        ),
     ),
     Page(
         "recommendations:list",
@@ -1035,7 +1040,10 @@ PAGES = [
     Page("recommendations:candidates", filters()),
     Page("recommendations:export_excel", filters(year=lambda w: year())),
     Page("recommendations:export_pdf", filters(year=lambda w: year())),
-    Page("subsidies:round_list", filters()),
+    Page(
+        "subsidies:round_list",
+        filters(state=STATE_PARAM, stage=lambda w: S.choice(["notice_over", "x"])),
+    ),
     Page(
         "subsidies:application_list",
         filters(
@@ -1043,7 +1051,7 @@ PAGES = [
             state=STATE_PARAM,
         ),
     ),
-    Page("subsidies:assignment_list", filters()),
+    Page("subsidies:assignment_list", filters(due=lambda w: S.choice(["declare", "score", "x"]))),
     Page("subsidies:results", filters()),
     Page("portal:home", filters()),
     Page("portal:dashboard", filters(year=lambda w: year(), jurisdiction=jurisdiction_param)),
