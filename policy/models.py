@@ -173,7 +173,12 @@ class PolicyVersion(ConcurrentTransitionMixin, models.Model):
 
     @property
     def citation(self) -> str:
-        """How documents quote it: 《保定市推进产业创新战略联盟建设实施办法》（保政办发〔2018〕18号）."""
+        """How documents quote it: 《保定市推进产业创新战略联盟建设实施办法》（保政办发〔2018〕18号）.
+        On an English page, the measures by their document number (the title is Chinese)."""
+        from django.utils.translation import get_language
+
+        if (get_language() or "").startswith("en"):
+            return f"the Baoding measures ({self.document_number})"
         return str(self)
 
     def in_force_on(self, day) -> bool:
