@@ -161,3 +161,64 @@ def test_docs_page_renders_with_local_assets_and_no_inline_script(client):
 def test_endpoints_answer_when_empty(client, url):
     data = client.get(url).json()
     assert data == {"count": 0, "next": None, "previous": None, "results": []}
+
+
+def _revoked_notice(staff, policy):
+    from django.utils import timezone
+
+    from filings.models import Alliance
+    from supervision.models import RevocationCase
+
+    alliance = filed_alliance()
+    Alliance.objects.filter(pk=alliance.pk).update(status=Alliance.Status.REVOKED)
+    RevocationCase.objects.create(
+        alliance=alliance,
+        grounds=["2"],
+        state=RevocationCase.State.REVOKED,
+        opened_by=staff,
+        statement_deadline=datetime.date(2026, 1, 10),
+        decision_number=f"保科取消〔2026〕{alliance.pk}号",
+        decided_at=timezone.now(),
+        policy_version=policy,
+    )
+
+
+def _award(staff, round_):
+    from subsidies.models import Award
+    from tests.factories import eligible_alliance, submitted_application
+
+    application = submitted_application(round_, eligible_alliance(round_.year))
+    Award.objects.create(application=application, amount_yuan=100000, decided_by=staff)
+
+
+@pytest.mark.parametrize("endpoint", ["alliances", "revocations", "awards"])
+def test_list_query_count_does_not_grow_with_rows(client, endpoint, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from subsidies.models import SubsidyRound
+    from tests.factories import MunicipalStaffFactory, policy_v1, subsidy_round
+
+    staff = MunicipalStaffFactory()
+    round_ = subsidy_round(staff=staff)
+
+    def add(n):
+        for _ in range(n):
+            if endpoint == "alliances":
+                filed_alliance()
+            elif endpoint == "revocations":
+                _revoked_notice(staff, policy_v1())
+            else:
+                _award(staff, round_)
+        SubsidyRound.objects.filter(pk=round_.pk).update(state=SubsidyRound.State.FINAL)
+
+    url = f"/api/v1/{endpoint}/"
+    add(2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).json()["count"] == 2
+    SubsidyRound.objects.filter(pk=round_.pk).update(state=SubsidyRound.State.OPEN)
+    add(12)
+    with django_assert_max_num_queries(len(few)):
+        assert len(client.get(url).json()["results"]) == 14
+    with django_assert_max_num_queries(len(few)):
+        assert client.get(url, {"format": "csv"}).status_code == 200
