@@ -2,6 +2,7 @@
 the revocation notices and the awards."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -19,7 +20,9 @@ class YearFilter(django_filters.TypedChoiceFilter):
 
 @extend_schema_field(OpenApiTypes.INT)
 class IntegerFilter(django_filters.NumberFilter):
-    pass
+    """A whole number within the bounds given (a huge one is a 400, not a database error)."""
+
+    field_class = forms.IntegerField
 
 
 class AllianceFilter(RegistryFilter):
@@ -29,7 +32,9 @@ class AllianceFilter(RegistryFilter):
 
 
 class RevocationFilter(django_filters.FilterSet):
-    year = IntegerFilter(label=_("决定年度"), field_name="decided_at__year")
+    year = IntegerFilter(
+        label=_("决定年度"), field_name="decided_at__year", min_value=1, max_value=9999
+    )
 
     class Meta:
         model = RevocationCase
@@ -37,8 +42,12 @@ class RevocationFilter(django_filters.FilterSet):
 
 
 class AwardFilter(django_filters.FilterSet):
-    year = IntegerFilter(label=_("年度"), field_name="application__round__year")
-    round = IntegerFilter(label=_("批次编号"), field_name="application__round_id")
+    year = IntegerFilter(
+        label=_("年度"), field_name="application__round__year", min_value=1, max_value=9999
+    )
+    round = IntegerFilter(
+        label=_("批次编号"), field_name="application__round_id", min_value=1, max_value=2**63 - 1
+    )
 
     class Meta:
         model = Award
