@@ -164,23 +164,13 @@ def test_endpoints_answer_when_empty(client, url):
 
 
 def _revoked_notice(staff, policy):
-    from django.utils import timezone
-
     from filings.models import Alliance
     from supervision.models import RevocationCase
+    from tests.portal.test_registry import make_case
 
     alliance = filed_alliance()
     Alliance.objects.filter(pk=alliance.pk).update(status=Alliance.Status.REVOKED)
-    RevocationCase.objects.create(
-        alliance=alliance,
-        grounds=["2"],
-        state=RevocationCase.State.REVOKED,
-        opened_by=staff,
-        statement_deadline=datetime.date(2026, 1, 10),
-        decision_number=f"保科取消〔2026〕{alliance.pk}号",
-        decided_at=timezone.now(),
-        policy_version=policy,
-    )
+    make_case(alliance, RevocationCase.State.REVOKED, f"保科取消〔2026〕{alliance.pk}号")
 
 
 def _award(staff, round_):

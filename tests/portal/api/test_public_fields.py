@@ -10,7 +10,6 @@ import html as html_lib
 from urllib.parse import urlsplit
 
 import pytest
-from django.utils import timezone
 from django.utils.formats import date_format
 
 from filings.models import Alliance, Filing
@@ -23,10 +22,10 @@ from tests.factories import (
     eligible_alliance,
     filed_alliance,
     filing_in_state,
-    policy_v1,
     submitted_application,
     subsidy_round,
 )
+from tests.portal.test_registry import make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -103,24 +102,9 @@ def world():
     revoked = filed_alliance(name="已取消联盟")
     Alliance.objects.filter(pk=revoked.pk).update(status=Alliance.Status.REVOKED)
     dismissed = filed_alliance(name="不予取消联盟")
-    for alliance, state, number in (
-        (revoked, RevocationCase.State.REVOKED, "保科取消〔2026〕3号"),
-        (dismissed, RevocationCase.State.DISMISSED, "保科不予取消〔2026〕4号"),
-    ):
-        RevocationCase.objects.create(
-            alliance=alliance,
-            grounds=["2", "4"],
-            facts="内部调查事实：拖欠经费",
-            statement="陈述申辩：我们不同意",
-            state=state,
-            opened_by=staff,
-            statement_deadline=datetime.date(2026, 1, 10),
-            decision_reasons="内部决定理由",
-            decision_number=number,
-            decided_at=timezone.now(),
-            policy_version=policy_v1(),
-        )
-    Alliance.objects.filter(pk=dismissed.pk).update(name="不予取消联盟")
+    # The cases' facts, statement and reasons ("内部调查事实", …) are internal.
+    make_case(revoked, RevocationCase.State.REVOKED, "保科取消〔2026〕3号")
+    make_case(dismissed, RevocationCase.State.DISMISSED, "保科不予取消〔2026〕4号")
     # Awards: a round in 公示, and one still under evaluation (not public).
     published = subsidy_round(staff=staff, title="2027年度公示批次")
     application = submitted_application(published, public)
