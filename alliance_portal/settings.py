@@ -50,6 +50,11 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The public open-data API (portal.api, docs/api.md) and its documentation page,
+    # whose Swagger UI assets the sidecar serves from /static/ (no CDN).
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "audit",
     "core",
     "policy",
@@ -364,6 +369,47 @@ CONTENT_SECURITY_POLICY = (
     "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+
+# --- Open-data API (portal.api, docs/api.md) ---------------------------------------------
+# Read-only and public: no authentication (every caller sees the same public data), so every
+# caller is anonymous and limited per client address (portal.api.throttling, the address of
+# core.client_ip). The counts live in Django's cache: per process (docs/decisions.md).
+PORTAL_API_RATE = env.str("PORTAL_API_RATE", default="120/min")
+# The bulk download of the registry is built on each request (docs/decisions.md): fewer.
+PORTAL_API_DOWNLOAD_RATE = env.str("PORTAL_API_DOWNLOAD_RATE", default="20/hour")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_THROTTLE_CLASSES": ["portal.api.throttling.PublicRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "portal.api.renderers.CSVRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.PublicPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "URL_FORMAT_OVERRIDE": "format",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "保定市产业创新战略联盟开放数据接口",
+    "DESCRIPTION": (
+        "保定市科学技术局公开的产业创新战略联盟备案数据：已备案联盟名录、取消备案公告、"
+        "联盟运行经费补贴结果公示。只读，无需登录；内容与平台公开页面一致，不含任何非公开信息。"
+        "支持 JSON 与 CSV（UTF-8，带 BOM）两种格式，按页返回，匿名访问限速。"
+    ),
+    "VERSION": "1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "LICENSE": {"name": "公开数据，使用时请注明来源：保定市科学技术局"},
+}
 
 # --- Policy ---------------------------------------------------------------------------
 # The measures' numbers (due dates, periods, subsidy bounds, criteria…) are data: the

@@ -6,13 +6,19 @@ See docs/registry.md for what is published and what is not.
 """
 
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header, http_date
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from filings.selectors import filed_under
 from subsidies.selectors import published_awards
 
+from ..api.throttling import DownloadRateThrottle
 from ..filters_registry import RegistryFilter
+from ..registry_download import FORMATS
 from ..selectors import public_alliances, public_revocations
 
 PAGE_SIZE = 25
@@ -58,3 +64,26 @@ def alliance(request, pk):
 def revocations(request):
     page = Paginator(public_revocations(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "registry/revocations.html", {"page_obj": page})
+
+
+@require_safe
+def download(request, fmt):
+    """The whole registry as a file, built now from the filed alliances (docs/api.md)."""
+    if fmt not in FORMATS:
+        raise Http404
+    throttle = DownloadRateThrottle()
+    if not throttle.allow_request(request, None):
+        wait = int(throttle.wait() or 1)
+        message = _("下载过于频繁，请在 %(wait)d 秒后重试。") % {"wait": wait}
+        response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(wait)
+        return response
+    build, content_type = FORMATS[fmt]
+    built_at = timezone.localtime()
+    response = HttpResponse(build(), content_type=content_type)
+    name = _("保定市产业创新战略联盟名录") + built_at.strftime("_%Y%m%d_%H%M%S.") + fmt
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Last-Modified"] = http_date(built_at.timestamp())
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1067,6 +1067,33 @@ PAGES = [
         ),
     ),
     Page("registry:revocations", filters()),
+    # The open-data API (portal.api): the registry's filters, page size and format.
+    Page(
+        "api:alliance-list",
+        filters(
+            category=lambda w: S.choice(list(Category)),
+            jurisdiction=jurisdiction_param,
+            year=lambda w: year(),
+            page_size=lambda w: page(),
+            format=lambda w: S.choice(["json", "csv", "xml", "api", ""]),
+        ),
+    ),
+    Page(
+        "api:revocation-list",
+        filters(year=lambda w: year(), format=lambda w: S.choice(["json", "csv", "yaml"])),
+    ),
+    Page(
+        "api:award-list",
+        filters(
+            year=lambda w: year(),
+            round=lambda w: S.pk([w.round_notice.pk, w.round_draft.pk]),
+            format=lambda w: S.choice(["json", "csv"]),
+        ),
+    ),
+    Page(
+        "api:schema",
+        lambda w: {"format": S.choice(["json", "yaml", "csv", "openapi"]), "lang": S.text()},
+    ),
     Page("logs:operations", lambda w: {"page": page(), **operation_log_filters(w)}),
     Page("logs:logins", lambda w: {"page": page(), **login_log_filters(w)}),
     Page(
@@ -1133,6 +1160,9 @@ READ_ONLY = {
     "portal:policy_detail": pk_of("policy_draft", "policy_v1"),
     "portal:policy_preview": lambda w: [{"pk": w.policy_draft.pk}],
     "registry:alliance": pk_of("alliance", "draft"),
+    "registry:download": lambda w: [{"fmt": "csv"}, {"fmt": "xlsx"}, {"fmt": "pdf"}],
+    "api:alliance-detail": pk_of("alliance", "draft"),
+    "api:docs": lambda w: [{}],
     "logs:entry": pk_of("audit_entry", "login_entry"),
     "security:lockouts": lambda w: [{}],
     "security:sessions": lambda w: [{}],

@@ -1,0 +1,41 @@
+"""The anonymous rate limit of the open-data API (DRF throttling).
+
+Rates are read from the settings on each request (``PORTAL_API_RATE``,
+``PORTAL_API_DOWNLOAD_RATE``), so a test can override them; the client is identified by
+``core.client_ip`` (behind the TLS proxy, the client's address, not the proxy's).
+"""
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import Throttled
+from rest_framework.throttling import AnonRateThrottle
+
+from core.client_ip import client_ip
+
+
+class PublicRateThrottle(AnonRateThrottle):
+    scope = "api"
+    setting = "PORTAL_API_RATE"
+
+    def get_rate(self):
+        return getattr(settings, self.setting)
+
+    def get_ident(self, request):
+        return client_ip(request)
+
+    def get_cache_key(self, request, view):
+        # Every caller is anonymous (the API has no authentication).
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class DownloadRateThrottle(PublicRateThrottle):
+    """The bulk download of the registry, built on each request: a lower rate."""
+
+    scope = "registry-download"
+    setting = "PORTAL_API_DOWNLOAD_RATE"
+
+
+class TooManyRequests(Throttled):
+    default_detail = _("请求过于频繁，已超过开放数据接口的访问频率限制。")
+    extra_detail_singular = _("请在 {wait} 秒后重试。")
+    extra_detail_plural = _("请在 {wait} 秒后重试。")
