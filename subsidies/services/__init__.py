@@ -44,6 +44,7 @@ from .rounds import (
 from .rounds import (
     ROUND_FIELDS,
     check_criteria_save,
+    check_round_action,
     check_round_update,
     criteria_save,
     explain_round,
@@ -75,6 +76,7 @@ __all__ = [
     "check_disbursement_record",
     "check_objection_record",
     "check_panel_change",
+    "check_round_action",
     "check_round_update",
     "check_score_save",
     "conflict_of_interest",
