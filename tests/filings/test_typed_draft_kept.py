@@ -17,14 +17,10 @@ TYPED = "联合攻关新能源汽车电池管理芯片，三年内形成两项�
 
 
 @pytest.fixture
-def lead(client):
-    user = LeadUnitUserFactory()
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def filing(lead):
+def filing(client):
+    """A new draft, its lead unit's user signed in."""
+    lead = LeadUnitUserFactory()
+    client.force_login(lead)
     return services.alliance_create(by=lead, name="保定草稿保留测试联盟")
 
 
@@ -115,9 +111,11 @@ def test_an_invalid_draft_stops_the_member_and_keeps_both_as_typed(client, filin
     assert filing.alliance.members.count() == 1  # the lead unit only
 
 
-def test_a_draft_saved_elsewhere_meanwhile_stops_the_upload(client, filing, lead):
+def test_a_draft_saved_elsewhere_meanwhile_stops_the_upload(client, filing):
     data = page_draft(client, filing, industry_chain=TYPED)
-    services.filing_save_draft(filing=filing, by=lead, data={"industry_chain": "同事填写的内容"})
+    services.filing_save_draft(
+        filing=filing, by=filing.created_by, data={"industry_chain": "同事填写的内容"}
+    )
     response = client.post(
         reverse("filings:material_upload", args=[filing.pk]),
         {**data, "material-kind": "charter", "material-charter-file": pdf_upload("章程.pdf")},
