@@ -180,6 +180,8 @@ class VirtualUser:
         }
         if action == "recommend":
             form["opinion"] = "经初审，该联盟符合备案条件，同意推荐。"
+        else:
+            form["confirmed"] = "1"  # 予以备案 asks first (core.confirm): the user's 确定
         try:
             r = self.client.request("POST", url, form)
         except (OSError, http.client.HTTPException) as error:

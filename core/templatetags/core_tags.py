@@ -34,3 +34,11 @@ def capital(amount):
     from core.money import capital as in_capital
 
     return in_capital(amount)
+
+
+@register.inclusion_tag("includes/form_errors.html", takes_context=True)
+def form_error_summary(context):
+    """The summary of a refused form's errors at the top of the page (core.form_errors)."""
+    from core.form_errors import error_lines
+
+    return {"error_lines": error_lines(context)}

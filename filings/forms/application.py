@@ -374,6 +374,13 @@ class MaterialUploadForm(forms.Form):
         if kind:
             kwargs.setdefault("initial", {"kind": kind})
         super().__init__(*args, **kwargs)
+        # On the edit page every row's file input belongs to the draft's form (the page
+        # keeps typed text): each is named after its kind, so that a file chosen in one row
+        # never travels as another's. A POST of the plain name is read the same.
+        self.file_name = f"material-{kind}-file" if plain else None
+        if self.file_name and self.file_name not in self.files and "material-file" in self.files:
+            self.files = self.files.copy()
+            self.files.setlist(self.file_name, self.files.getlist("material-file"))
         if kinds is not None:
             self.fields["kind"].choices = [(m.kind, m.title) for m in kinds]
             self.fields["kind"].error_messages["invalid_choice"] = _(
@@ -387,6 +394,11 @@ class MaterialUploadForm(forms.Form):
         self.fields["file"].help_text = _(
             "%(types)s格式（按文件内容识别），每个文件不超过%(limit)s。"
         ) % {"types": types, "limit": filesizeformat(limit)}
+
+    def add_prefix(self, field_name):
+        if field_name == "file" and self.file_name:
+            return self.file_name
+        return super().add_prefix(field_name)
 
 
 class DeclarationForm(forms.Form):

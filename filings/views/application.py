@@ -42,6 +42,15 @@ from ..selectors import filings_visible_to
 from .common import add_service_errors, filing_for, refused, state_badge
 
 EDIT_TEMPLATE = "filings/application/edit.html"
+# The id of the draft's <form>: the fields of 添加成员单位 and of each material's upload
+# belong to it (HTML's form attribute), so that their buttons send the typed draft too.
+DRAFT_FORM_ID = "alliance-form"
+
+
+def _in_draft_form(form):
+    for field in form.fields.values():
+        field.widget.attrs["form"] = DRAFT_FORM_ID
+    return form
 
 
 def _not_editable(request, filing: Filing):
@@ -86,7 +95,7 @@ def _edit_context(
         bound_here = (
             upload_form is not None and upload_form.data.get("material-kind") == row["kind"]
         )
-        row["form"] = (
+        row["form"] = _in_draft_form(
             upload_form if bound_here else MaterialUploadForm(kind=row["kind"], rule=row["rule"])
         )
     checks = check_conformance(alliance, filing)
@@ -106,7 +115,10 @@ def _edit_context(
         # An invalid form is shown as typed; the heading and checklist show what is saved.
         "form": alliance_form
         or AllianceForm(alliance=alliance, version=rules_version(alliance, filing)),
-        "member_form": member_form or MemberAddForm(),
+        "member_form": _in_draft_form(member_form or MemberAddForm()),
+        "draft_form_id": DRAFT_FORM_ID,
+        # On member rows, out of the error summary's sight (core.form_errors).
+        "error_forms": list(bound_member_forms.values()),
         "members": members,
         "materials": materials,
         "checks": checks,
@@ -170,33 +182,58 @@ def filing_edit(request, pk):
             request, EDIT_TEMPLATE, _edit_context(request, filing)
         )
     form = AllianceForm(request.POST, version=rules_version(filing.alliance, filing))
+    unsaved = _save_draft(request, filing, form, _("草稿未保存：请按红色提示修改后再保存。"))
+    if unsaved:
+        return unsaved
+    messages.success(request, _("草稿已保存"))
+    return redirect("filings:edit", filing.pk)
+
+
+def _save_typed_draft_first(request, filing: Filing, failed: str, not_done: str, **typed):
+    """Save the draft as typed on the edit page, which the member and material buttons
+    send too (typed text is never lost to another action of the page): None once saved —
+    or when the POST carries no draft — else the page to show (``_save_draft``)."""
+    if "loaded_at" not in request.POST:
+        return None
+    form = AllianceForm(request.POST, version=rules_version(filing.alliance, filing))
+    unsaved = _save_draft(request, filing, form, failed, not_done, **typed)
+    if not unsaved:
+        messages.success(request, _("草稿已保存"))
+    return unsaved
+
+
+def _save_draft(request, filing: Filing, form, failed: str, not_done: str = "", **typed):
+    """Save the typed draft ``form``: None once saved, else the page to show — the edit
+    page with the draft as typed and its errors (``failed`` said; ``typed``: the page's
+    other forms as typed), the stale-draft page, or a refusal. ``not_done`` names the
+    action that was to follow and did not happen."""
     if form.is_valid():
         data = dict(form.cleaned_data)
         loaded_at = data.pop("loaded_at")
         try:
-            services.filing_save_draft(
+            # The page shown next, if any, starts from what is saved now.
+            filing.alliance = services.filing_save_draft(
                 filing=filing, by=request.user, data=data, loaded_at=loaded_at
             )
         except StaleRecord:
-            return _stale_draft(request, filing, form)
+            return _stale_draft(request, filing, form, not_done)
         except ValidationError as error:
             add_service_errors(form, error)
         except REFUSALS as error:
             return refused(request, filing, error)
         else:
-            messages.success(request, _("草稿已保存"))
-            return redirect("filings:edit", filing.pk)
-    return _render_edit(
-        request, filing, _("草稿未保存：请按红色提示修改后再保存。"), alliance_form=form
-    )
+            return None
+    return _render_edit(request, filing, failed, alliance_form=form, **typed)
 
 
-def _stale_draft(request, filing: Filing, form):
+def _stale_draft(request, filing: Filing, form, not_done: str = ""):
     """Someone saved the draft since this page was loaded: say so, and show what this
     user typed (not saved) against the newest version, so that nothing is lost either way."""
     refusal = _not_editable(request, filing)
     if refusal:
         return refusal
+    if not_done:
+        messages.error(request, not_done)
     messages.error(
         request,
         _(
@@ -219,6 +256,15 @@ def _stale_draft(request, filing: Filing, form):
 def member_add(request, pk):
     filing = filing_for(request.user, pk)
     form = MemberAddForm(request.POST)
+    unsaved = _save_typed_draft_first(
+        request,
+        filing,
+        _("草稿未保存，成员单位也未添加：请按红色提示修改草稿后，再点“添加成员单位”。"),
+        _("成员单位未添加。"),
+        member_form=form,
+    )
+    if unsaved:
+        return unsaved
     if form.is_valid():
         try:
             member = services.member_add(
@@ -302,6 +348,15 @@ def member_remove(request, pk, member_pk):
 @role_required(Role.LEAD_UNIT)
 def material_upload(request, pk):
     filing = filing_for(request.user, pk)
+    # A file cannot be shown again as chosen: the user is told to choose it again.
+    unsaved = _save_typed_draft_first(
+        request,
+        filing,
+        _("草稿未保存，文件也未上传：请按红色提示修改草稿后，重新选择文件上传。"),
+        _("文件未上传，请重新选择文件。"),
+    )
+    if unsaved:
+        return unsaved
     kind = request.POST.get("material-kind", "")
     rule = next((m for m in materials_for(filing) if m.kind == kind), None)
     form = MaterialUploadForm(

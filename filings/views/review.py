@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.models import Role
 from audit.models import AuditEntry
 from core import transitions
+from core.confirm import ask_confirmation, is_confirmed
 from core.refusals import REFUSALS
 
 from .. import rules, services
@@ -166,6 +167,40 @@ def _after_decision(user, filing: Filing):
     return redirect("filings:detail", pk=filing.pk)
 
 
+# Decisions that cannot be taken back: asked again, with their consequence (core.confirm).
+CONFIRMED_ACTIONS = {"submit", "resubmit", "approve"}
+
+
+def _confirmation(request, name: str, filing: Filing, form):
+    """The page asking to confirm a decision that cannot be taken back: its consequence
+    in the user's terms (who reviews next, what becomes public)."""
+    params = {
+        "name": filing.alliance.name,
+        "bureau": filing.jurisdiction.bureau_name if filing.jurisdiction else _("县级科技主管部门"),
+    }
+    if name in ("submit", "resubmit"):
+        consequence = _(
+            "提交后，“%(name)s”的备案申请将由%(bureau)s初审；初审期间草稿不能再修改，"
+            "成员单位和材料也不能再增减。确定提交县级初审？"
+        )
+    else:
+        consequence = _(
+            "予以备案后，平台将为“%(name)s”编发备案编号、出具备案通知书并通知牵头单位，"
+            "该联盟将列入向社会公开的已备案联盟名录。此决定不能撤回。确定予以备案？"
+        )
+    label = TRANSITION_LABELS[name]
+    return ask_confirmation(
+        request,
+        title=_("请确认：%(action)s") % {"action": label},
+        consequence=consequence % params,
+        confirm_label=label,
+        # The edit page for the lead unit's submission; the decision's page as typed.
+        back=reverse("filings:edit", args=[filing.pk])
+        if name in ("submit", "resubmit")
+        else lambda: _render_detail(request, filing, bound={name: form}),
+    )
+
+
 def _decide(request, pk, name: str, service):
     filing = filing_for(request.user, pk)
     if name == "submit" and filing.state == Filing.State.RETURNED:
@@ -180,6 +215,12 @@ def _decide(request, pk, name: str, service):
                 filing=filing, name=name, by=request.user, expected_state=expected_state
             )
             return _render_detail(request, filing, bound={name: form})
+        if name in CONFIRMED_ACTIONS and not is_confirmed(request):
+            # Asked only of a valid form whose action the state still allows.
+            services.filing_check_action(
+                filing=filing, name=name, by=request.user, expected_state=expected_state
+            )
+            return _confirmation(request, name, filing, form)
         text_field = TEXT_FIELDS.get(name)
         kwargs = {text_field: form.cleaned_data[text_field]} if text_field else {}
         decided = service(filing=filing, by=request.user, expected_state=expected_state, **kwargs)

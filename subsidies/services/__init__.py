@@ -48,6 +48,7 @@ from .rounds import (
 from .rounds import (
     ROUND_FIELDS,
     check_criteria_save,
+    check_round_action,
     check_round_update,
     criteria_save,
     explain_round,
@@ -81,6 +82,7 @@ __all__ = [
     "check_panel_change",
     "check_recuse",
     "check_redraw",
+    "check_round_action",
     "check_round_update",
     "check_score_save",
     "conflict_of_interest",

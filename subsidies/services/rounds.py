@@ -220,6 +220,15 @@ def round_open(*, round_, by, expected_state=None):
     return transitions.run(round_, "open", by, label=LABELS["open"], explain=explain_round)
 
 
+def check_round_action(*, round_, name: str, by, expected_state=None) -> None:
+    """What the service of state action ``name`` would refuse before it acts — a stale
+    page, the state, the permission, the legal conditions — without locking: asked
+    before the confirmation page is shown, so that nobody confirms what cannot happen."""
+    if expected_state and round_.state != expected_state:
+        raise transitions.StaleRecord
+    transitions.check(round_, name, by, explain=explain_round, label=LABELS.get(name))
+
+
 @transaction.atomic
 def round_start_evaluation(*, round_, by, expected_state=None):
     round_ = lock_round(round_, expected_state)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import Role
 from accounts.permissions import role_required
+from core.confirm import ask_confirmation, is_confirmed
 from core.refusals import REFUSALS, show_refusal
 
 from .. import selectors, services
@@ -140,19 +141,39 @@ def _own_total(own_scores, criteria):
     return weighted_total(scores, weights)
 
 
+def _refused(request, assignment):
+    """Back to the sheet with the reasons when its state no longer lets it change."""
+    refusals = refusals_of(services.check_score_save, assignment=assignment, by=request.user)
+    for text in refusals:
+        messages.error(request, text)
+    return redirect("subsidies:score_sheet", pk=assignment.pk) if refusals else None
+
+
 def _save_scores(request, assignment, criteria):
     """Parse the sheet and save it through the service: a redirect when done or when the
     sheet can no longer change, else the bound form to show again with its errors."""
     submit = request.POST.get("action") == "submit"
     form = ScoreSheetForm(request.POST, criteria=criteria, submit=submit)
     if not form.is_valid():
-        refusals = refusals_of(services.check_score_save, assignment=assignment, by=request.user)
-        if refusals:  # the state stops the user whatever else is wrong with the sheet
-            for text in refusals:
-                messages.error(request, text)
-            return redirect("subsidies:score_sheet", pk=assignment.pk)
+        # The state stops the user whatever else is wrong with the sheet.
+        refused = _refused(request, assignment)
+        if refused:
+            return refused
         messages.error(request, _("评分表有误，请按提示修改，本次未保存。"))
         return form
+    if submit and not is_confirmed(request):
+        # Nobody is asked to confirm what cannot happen.
+        return _refused(request, assignment) or ask_confirmation(
+            request,
+            title=_("请确认：提交评分"),
+            consequence=_(
+                "将提交对“%(name)s”的评分和评审意见。提交后评分不能再修改，将计入评审结果。"
+                "确定提交评分？"
+            )
+            % {"name": assignment.application.alliance.name},
+            confirm_label=_("提交评分"),
+            back=lambda: form,  # the sheet shown again as typed
+        )
     try:
         services.score_save(
             assignment=assignment,

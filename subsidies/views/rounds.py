@@ -12,12 +12,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Role
 from accounts.permissions import STAFF_ROLES, role_required
+from core.confirm import ask_confirmation, is_confirmed
 from core.refusals import REFUSALS, refusal_messages, show_refusal
 from policy import selectors as policy_selectors
 
@@ -236,12 +238,50 @@ def _draw_form(round_) -> DrawForm:
 # --- State actions (POST, with the state the page showed) --------------------------------
 
 
-def _round_action(service, success):
+def _confirm_closing(request, round_):
+    """截止申请 cannot be undone: the published deadline is restated (a round was once
+    closed 29 days early by a stray click)."""
+    today = timezone.localdate()
+    params = {
+        "title": round_.title,
+        "date": date_format(round_.closes_on, "DATE_FORMAT") if round_.closes_on else "—",
+    }
+    if round_.closes_on and today < round_.closes_on:
+        consequence = _(
+            "本轮申请截止日期为%(date)s，确定提前截止？提前截止后，“%(title)s”不再接受"
+            "申请，尚未提交的申请不能再提交，批次进入专家评审，不能重新开放。"
+        )
+    else:
+        consequence = _(
+            "本轮申请截止日期为%(date)s。截止后，“%(title)s”不再接受申请，尚未提交的申请"
+            "不能再提交，批次进入专家评审，不能重新开放。确定截止申请？"
+        )
+    return ask_confirmation(
+        request,
+        title=_("请确认：截止申请"),
+        consequence=consequence % params,
+        confirm_label=_("截止申请"),
+        back=reverse("subsidies:round_detail", args=[round_.pk]),
+    )
+
+
+def _round_action(service, success, *, name=None, confirm=None):
+    """The view of a state action; ``confirm(request, round_)`` asks first for one that
+    cannot be undone (core.confirm), once the state is known to allow it."""
+
     @require_POST
     @staff_action
     def action(request, pk):
         round_ = _round_for_user(request.user, pk)
         try:
+            if confirm is not None and not is_confirmed(request):
+                services.check_round_action(
+                    round_=round_,
+                    name=name,
+                    by=request.user,
+                    expected_state=expected_state(request),
+                )
+                return confirm(request, round_)
             round_ = service(round_=round_, by=request.user, expected_state=expected_state(request))
         except REFUSALS as error:
             show_refusal(request, error)
@@ -254,7 +294,10 @@ def _round_action(service, success):
 
 round_open = _round_action(services.round_open, lambda r: _("已开始接受申请。"))
 round_start_evaluation = _round_action(
-    services.round_start_evaluation, lambda r: _("已截止申请，进入专家评审。")
+    services.round_start_evaluation,
+    lambda r: _("已截止申请，进入专家评审。"),
+    name="start_evaluation",
+    confirm=_confirm_closing,
 )
 round_publish = _round_action(
     services.round_publish,

@@ -45,11 +45,21 @@ class CaseOpenForm(forms.Form):
         help_text=_("可选，可多选；PDF、JPEG或PNG文件。"),
     )
 
-    def __init__(self, *args, version=None, **kwargs):
+    # 立案 cannot be undone. Asked on the form rather than on a confirmation page
+    # (core.confirm), which could not carry the evidence files: unticked, nothing happens.
+    confirmed = forms.BooleanField(
+        error_messages={"required": _("请勾选确认后再立案。")},
+    )
+
+    def __init__(self, *args, version=None, alliance=None, **kwargs):
         # The grounds of the version a case opened now would be bound to.
         super().__init__(*args, **kwargs)
         if version is not None:
             self.fields["grounds"].choices = [(g.key, g.text) for g in version.grounds.all()]
+        self.fields["confirmed"].label = _(
+            "我确认对“%(name)s”立案：平台将生成取消备案告知书并送达、通知牵头单位，"
+            "陈述申辩期自即日起计算；立案记录不能撤销。"
+        ) % {"name": alliance.name if alliance is not None else ""}
 
 
 class DissolveForm(forms.Form):

@@ -13,6 +13,7 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from audit.models import AuditEntry
 from core import transitions
+from core.confirm import ask_confirmation, is_confirmed
 from core.downloads import attachment_response
 from core.refusals import REFUSALS, show_refusal
 from core.workdays import working_days_between
@@ -47,7 +48,10 @@ def case_list(request):
 def case_new(request, alliance_pk):
     alliance = get_object_or_404(alliances_visible_to(request.user), pk=alliance_pk)
     form = CaseOpenForm(
-        request.POST or None, request.FILES or None, version=policy_selectors.shown()
+        request.POST or None,
+        request.FILES or None,
+        version=policy_selectors.shown(),
+        alliance=alliance,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -177,6 +181,9 @@ def case_decide(request, pk):
             services.case_check(case, "dismiss", request.user, expected_state=expected)
             return _render_detail(request, case, decision_form=form)
         decision = form.cleaned_data["decision"]
+        if not is_confirmed(request):
+            services.case_check(case, decision, request.user, expected_state=expected)
+            return _confirm_decision(request, case, form)
         case = services.case_decide(
             case=case,
             by=request.user,
@@ -198,6 +205,28 @@ def case_decide(request, pk):
             request, text % {"name": case.alliance.name, "number": case.decision_number}
         )
     return redirect("supervision:case_detail", pk=case.pk)
+
+
+def _confirm_decision(request, case, form):
+    decision = form.cleaned_data["decision"]
+    name = case.alliance.name
+    if decision == "revoke":
+        consequence = _(
+            "将作出取消“%(name)s”备案的决定：平台出具决定书并送达牵头单位，该联盟从已备案"
+            "联盟名录中移出、列入取消备案公告。决定作出后不能撤回。确定作出取消备案决定？"
+        )
+    else:
+        consequence = _(
+            "将作出不予取消“%(name)s”备案的决定：平台出具决定书并送达牵头单位，本案办结。"
+            "决定作出后不能撤回。确定作出不予取消备案决定？"
+        )
+    return ask_confirmation(
+        request,
+        title=_("请确认：作出决定"),
+        consequence=consequence % {"name": name},
+        confirm_label=_("作出决定"),
+        back=lambda: _render_detail(request, case, decision_form=form),
+    )
 
 
 @role_required(*READERS)

@@ -83,7 +83,9 @@ def test_colleague_edits_uploads_and_submits_a_filing_another_user_created(clien
     assert response.status_code == 302
     assert filing.materials.filter(kind="charter", original_name="同事上传的章程.pdf").exists()
 
-    response = client.post(reverse("filings:submit", args=[filing.pk]), {"expected_state": "draft"})
+    response = client.post(
+        reverse("filings:submit", args=[filing.pk]), {"expected_state": "draft", "confirmed": "1"}
+    )
     assert response.status_code == 302
     filing.refresh_from_db()
     assert filing.state == Filing.State.COUNTY_REVIEW

@@ -355,6 +355,7 @@ def file_alliance(page, base, licence_file):
         "submit-blockers"
     ).inner_text()
     page.get_by_test_id("submit-button").click()
+    page.get_by_test_id("confirm-button").click()  # 提交初审 asks first (core.confirm)
     page.wait_for_load_state()
     assert page.locator("body").get_by_text("县级初审中").count() >= 1
 

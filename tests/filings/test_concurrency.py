@@ -120,7 +120,10 @@ def test_two_staff_clicking_approve_at_once_over_http():
     url = reverse("filings:approve", args=[filing.pk])
 
     responses = decide_at_once(
-        *[lambda c=c: c.post(url, {"expected_state": S.MUNICIPAL_REVIEW}) for c in clients]
+        *[
+            lambda c=c: c.post(url, {"expected_state": S.MUNICIPAL_REVIEW, "confirmed": "1"})
+            for c in clients
+        ]
     )
 
     assert [r.status_code for r in responses] == [302, 302]

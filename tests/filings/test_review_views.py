@@ -258,7 +258,9 @@ def test_approve_issues_the_notice_and_files_the_alliance(client, cjk_font):
     filing = filing_in_state(S.MUNICIPAL_REVIEW)
     client.force_login(MunicipalStaffFactory())
 
-    response = client.post(action("approve", filing), {"expected_state": S.MUNICIPAL_REVIEW})
+    response = client.post(
+        action("approve", filing), {"expected_state": S.MUNICIPAL_REVIEW, "confirmed": "1"}
+    )
 
     assert response.status_code == 302
     assert response.url == MUNICIPAL_QUEUE
@@ -329,7 +331,9 @@ def test_submit_refused_by_a_condition_explains_why(client):
     filing.alliance.members.exclude(role="lead").update(charter_signed=False)
     client.force_login(filing.created_by)
 
-    response = client.post(action("submit", filing), {"expected_state": S.DRAFT}, follow=True)
+    response = client.post(
+        action("submit", filing), {"expected_state": S.DRAFT, "confirmed": "1"}, follow=True
+    )
 
     assert response.status_code == 200
     assert "尚未确认签署" in response.content.decode()
@@ -339,7 +343,7 @@ def test_submit_refused_by_a_condition_explains_why(client):
 def test_lead_unit_submits_and_sees_the_record(client):
     filing = draft_filing()
     client.force_login(filing.created_by)
-    response = client.post(action("submit", filing), {"expected_state": S.DRAFT})
+    response = client.post(action("submit", filing), {"expected_state": S.DRAFT, "confirmed": "1"})
     assert response.status_code == 302
     assert response.url == detail(filing)
     assert Filing.objects.get(pk=filing.pk).state == S.COUNTY_REVIEW

@@ -119,7 +119,8 @@ def expected_refusal(actor, state) -> int:
 
 
 def post(client, url_name, filing, data, expected_state=None):
-    payload = {"expected_state": expected_state or filing.state, **data}
+    # confirmed: the irreversible decisions ask first (core.confirm).
+    payload = {"expected_state": expected_state or filing.state, "confirmed": "1", **data}
     return client.post(reverse(url_name, args=[filing.pk]), payload)
 
 

@@ -45,6 +45,8 @@ STATES = [
     "approved",
 ]
 EXPECTED = {"expected_state": S.choice(STATES)}
+# The answer on a confirmation page (core.confirm): none, 返回, 确定.
+CONFIRMED = {"confirmed": S.choice(["", "0", "1"])}
 
 
 @dataclass(frozen=True)
@@ -242,7 +244,7 @@ def self_evaluation_fields(w):
 
 
 def score_fields(w):
-    fields = {"comment": S.text(), "action": S.choice(["save", "submit"])}
+    fields = {"comment": S.text(), "action": S.choice(["save", "submit"]), **CONFIRMED}
     for criterion in w.criteria_evaluating:
         fields[f"score_{criterion.pk}"] = S.integer()
         fields[f"comment_{criterion.pk}"] = S.text()
@@ -479,6 +481,9 @@ POSTS = [
             "member-role": S.choice([value for value, _label in MEMBER_ROLES] + ["lead"]),
             "member-task_division": S.text(),
             "member-charter_signed": S.boolean(),
+            # The typed draft, which the edit page's member button sends too.
+            **alliance_fields(w),
+            "loaded_at": S.choice(["", "2026-01-01T00:00:00+00:00"]) | S.text(),
         },
     ),
     Post(
@@ -511,6 +516,9 @@ POSTS = [
         fields=lambda w: {
             "material-kind": S.choice(list(FilingMaterial.Kind)),
             "material-file": S.upload(),
+            "material-charter-file": S.upload(),
+            **alliance_fields(w),
+            "loaded_at": S.choice(["", "2026-01-01T00:00:00+00:00"]) | S.text(),
         },
     ),
     Post(
@@ -538,7 +546,7 @@ POSTS = [
     Post(
         "filings:submit",
         targets=filing_targets("draft", "returned", "county_review"),
-        fields=lambda w: EXPECTED,
+        fields=lambda w: {**EXPECTED, **CONFIRMED},
     ),
     Post(
         "filings:withdraw",
@@ -563,7 +571,7 @@ POSTS = [
     Post(
         "filings:approve",
         targets=filing_targets("municipal_review", "county_review"),
-        fields=lambda w: EXPECTED,
+        fields=lambda w: {**EXPECTED, **CONFIRMED},
     ),
     # supervision: alliance records
     Post(
@@ -678,6 +686,7 @@ POSTS = [
             "grounds": S.many(S.choice(RevocationGround.values)),
             "facts": S.text(),
             "evidence": S.many(S.upload(), 2),
+            "confirmed": S.boolean(),
         },
     ),
     Post(
@@ -699,6 +708,7 @@ POSTS = [
             **EXPECTED,
             "decision": S.choice(["revoke", "dismiss"]),
             "reasons": S.text(),
+            **CONFIRMED,
         },
     ),
     # supervision: provincial recommendations (Art. 17)
@@ -727,7 +737,7 @@ POSTS = [
     Post(
         "subsidies:round_start_evaluation",
         targets=pk_of("round_open", "round_draft"),
-        fields=lambda w: EXPECTED,
+        fields=lambda w: {**EXPECTED, **CONFIRMED},
     ),
     Post(
         "subsidies:round_publish",

@@ -65,6 +65,8 @@ class Panel:
 
 def sheet_data(criteria, scores, *, comment="", action="draft", criterion_comment="说明"):
     data = {"action": action, "comment": comment}
+    if action == "submit":
+        data["confirmed"] = "1"  # 提交评分 asks first (core.confirm)
     for criterion, score in zip(criteria, scores, strict=False):
         data[f"score_{criterion.pk}"] = "" if score is None else str(score)
         data[f"comment_{criterion.pk}"] = criterion_comment if score is not None else ""

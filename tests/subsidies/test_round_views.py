@@ -502,7 +502,7 @@ def test_full_round_from_creation_to_disbursement(client, cjk_font):
         client.force_login(staff)  # the session idled out
         client.post(
             reverse("subsidies:round_start_evaluation", args=[round_.pk]),
-            {"expected_state": "open"},
+            {"expected_state": "open", "confirmed": "1"},
         )
         assert SubsidyRound.objects.get(pk=round_.pk).state == "evaluating"
         criteria = list(Criterion.objects.filter(round=round_))

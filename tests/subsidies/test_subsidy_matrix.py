@@ -277,7 +277,7 @@ ACTIONS = [
     (
         "start evaluation",
         lambda w: reverse("subsidies:round_start_evaluation", args=[w["open_round"].pk]),
-        lambda w: {"expected_state": "open"},
+        lambda w: {"expected_state": "open", "confirmed": "1"},
         {"staff"},
     ),
     (

@@ -96,7 +96,7 @@ def _messages(response):
 def _decide(client, case, decision="revoke", reasons="经查属实，依照第十三条决定。", **extra):
     return client.post(
         reverse("supervision:case_decide", args=[case.pk]),
-        {"decision": decision, "reasons": reasons, **extra},
+        {"decision": decision, "reasons": reasons, "confirmed": "1", **extra},
         follow=True,
     )
 
@@ -166,7 +166,8 @@ def test_anonymous_users_are_sent_to_login(client, world, case):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(login), url
     response = client.post(
-        reverse("supervision:case_decide", args=[case.pk]), {"decision": "dismiss", "reasons": "x"}
+        reverse("supervision:case_decide", args=[case.pk]),
+        {"decision": "dismiss", "reasons": "x", "confirmed": "1"},
     )
     assert response["Location"].startswith(login)
 
@@ -180,7 +181,7 @@ def test_only_municipal_staff_open_cases(client, world, who, expected):
     client = _as(client, world[who])
     assert client.get(url).status_code == expected
     if expected == 403:
-        response = client.post(url, {"grounds": ["2"], "facts": "事实"})
+        response = client.post(url, {"grounds": ["2"], "facts": "事实", "confirmed": "1"})
         assert response.status_code == 403
         assert not RevocationCase.objects.exists()
 
@@ -223,7 +224,7 @@ def test_decision_by_anyone_but_municipal_staff_is_refused_and_changes_nothing(
     before = _snapshot(case)
     response = _as(client, world[who]).post(
         reverse("supervision:case_decide", args=[case.pk]),
-        {"decision": "dismiss", "reasons": "理由"},
+        {"decision": "dismiss", "reasons": "理由", "confirmed": "1"},
     )
     assert response.status_code == expected
     assert _snapshot(case) == before
@@ -251,6 +252,7 @@ def test_opening_issues_the_notice_sets_the_deadline_and_tells_the_lead_unit(
                 "grounds": ["2", "3"],
                 "facts": "未按章程开展创新活动，且存在违法行为。",
                 "evidence": [pdf_upload("证据一.pdf"), pdf_upload("证据二.pdf")],
+                "confirmed": "1",
             },
         )
     case = RevocationCase.objects.get()
@@ -303,7 +305,12 @@ def test_a_bad_evidence_file_is_refused_next_to_the_field_and_nothing_is_created
     )
     response = _as(client, world["staff"]).post(
         reverse("supervision:case_new", args=[world["a"].pk]),
-        {"grounds": ["2"], "facts": "事实与理由", "evidence": [pdf_upload("好的.pdf"), fake]},
+        {
+            "grounds": ["2"],
+            "facts": "事实与理由",
+            "evidence": [pdf_upload("好的.pdf"), fake],
+            "confirmed": "1",
+        },
     )
     assert response.status_code == 200
     assert "不是PDF、JPEG或PNG文件" in " ".join(response.context["form"].errors["evidence"])
@@ -315,7 +322,7 @@ def test_a_bad_evidence_file_is_refused_next_to_the_field_and_nothing_is_created
 def test_a_second_open_case_on_the_same_alliance_is_refused_with_a_message(client, world, case):
     response = _as(client, world["staff"]).post(
         reverse("supervision:case_new", args=[world["a"].pk]),
-        {"grounds": ["5"], "facts": "再次立案"},
+        {"grounds": ["5"], "facts": "再次立案", "confirmed": "1"},
     )
     assert response.status_code == 200
     assert "该联盟已有一件正在办理的取消备案案件" in response.content.decode()
