@@ -15,6 +15,7 @@ import zipfile
 from pathlib import PurePath
 
 from django.http import FileResponse, Http404
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 OCTET_STREAM = "application/octet-stream"
@@ -88,11 +89,13 @@ def _open(source):
         raise FileMissing from missing
 
 
-def attachment_response(source, filename: str) -> FileResponse:
+def attachment_response(source, filename: str, *, built_as=None) -> FileResponse:
     """Offer ``source`` (a FieldFile, or bytes) for download as ``filename``, its
-    extension replaced by the detected type's."""
+    extension replaced by the detected type's. ``built_as``: (content type, extension) of
+    bytes the portal wrote itself in a format no signature identifies (a CSV); never for
+    an upload, whose type is only what its bytes show."""
     handle = _open(source)
-    content_type, extension = detect(handle)
+    content_type, extension = built_as or detect(handle)
     response = FileResponse(
         handle,
         as_attachment=True,
@@ -103,3 +106,9 @@ def attachment_response(source, filename: str) -> FileResponse:
     response["Cache-Control"] = "private, no-store"
     response.audit_filename = response.filename  # logged by DownloadAuditMiddleware
     return response
+
+
+def attachment_disposition(filename: str, extension: str) -> str:
+    """The Content-Disposition of a rendered answer that is not a file (the API's CSV):
+    an attachment under the same name rule."""
+    return content_disposition_header(True, safe_filename(filename, extension))

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework import generics, viewsets
 from rest_framework.exceptions import NotFound
 
+from core.downloads import attachment_disposition
 from filings.selectors import attach_category_versions
 from policy.models import Ground
 from subsidies.selectors import published_awards
@@ -49,7 +50,7 @@ class PublicEndpoint:
             getattr(request, "accepted_renderer", None)
             and request.accepted_renderer.format == "csv"
         ):
-            response["Content-Disposition"] = f'attachment; filename="{self.csv_name}.csv"'
+            response["Content-Disposition"] = attachment_disposition(self.csv_name, ".csv")
         return response
 
 

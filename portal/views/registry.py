@@ -9,10 +9,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header, http_date
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from core.downloads import attachment_response
 from filings.selectors import filed_under
 from subsidies.selectors import published_awards
 
@@ -80,10 +81,9 @@ def download(request, fmt):
         return response
     build, content_type = FORMATS[fmt]
     built_at = timezone.localtime()
-    response = HttpResponse(build(), content_type=content_type)
     name = _("保定市产业创新战略联盟名录") + built_at.strftime("_%Y%m%d_%H%M%S.") + fmt
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    # A CSV has no signature to detect; the xlsx is detected from its bytes like any file.
+    built_as = (content_type, ".csv") if fmt == "csv" else None
+    response = attachment_response(build(), name, built_as=built_as)
     response["Last-Modified"] = http_date(built_at.timestamp())
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
     return response

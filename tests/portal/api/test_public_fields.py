@@ -180,7 +180,9 @@ def test_every_award_value_is_on_the_results_page(client, world):
     ],
 )
 def test_records_and_fields_not_public_never_appear(client, world, url):
-    body = client.get(url).content.decode("utf-8-sig")
+    response = client.get(url)
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    body = raw.decode("utf-8-sig")
     assert "公开联盟" in body or "保科取消" in body
     for secret in SECRETS:
         if secret == "已取消联盟" and "revocations" in url:

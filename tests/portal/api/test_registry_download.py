@@ -17,13 +17,19 @@ pytestmark = pytest.mark.django_db
 TZ = datetime.timezone(datetime.timedelta(hours=8))
 
 
+def body(response) -> bytes:
+    """A file answer's bytes (a streamed FileResponse, like every download)."""
+    return b"".join(response.streaming_content)
+
+
 def csv_rows(client):
     response = client.get("/registry/download.csv")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.content.startswith(b"\xef\xbb\xbf")
+    raw = body(response)
+    assert raw.startswith(b"\xef\xbb\xbf")
     assert "attachment" in response["Content-Disposition"]
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
 
 
 def registry_rows(client):
@@ -66,8 +72,9 @@ def test_csv_and_xlsx_hold_the_registry(client):
     ]
     assert rows[1:] == expected
     response = client.get("/registry/download.xlsx")
-    assert response.status_code == 200 and response.content.startswith(b"PK")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    raw = body(response)
+    assert response.status_code == 200 and raw.startswith(b"PK")
+    sheet = load_workbook(io.BytesIO(raw)).active
     values = [[c if c is not None else "" for c in r] for r in sheet.iter_rows(values_only=True)]
     assert values == rows
 
@@ -75,7 +82,7 @@ def test_csv_and_xlsx_hold_the_registry(client):
 def test_formulas_are_escaped_in_both_files(client):
     filed_alliance(name='=HYPERLINK("http://evil.example","点击")')
     assert csv_rows(client)[1][0] == '\'=HYPERLINK("http://evil.example","点击")'
-    sheet = load_workbook(io.BytesIO(client.get("/registry/download.xlsx").content)).active
+    sheet = load_workbook(io.BytesIO(body(client.get("/registry/download.xlsx")))).active
     cell = sheet["A2"]
     assert cell.data_type == "s" and cell.quotePrefix
 
@@ -90,7 +97,7 @@ def test_a_revoked_alliance_is_gone_from_the_next_download(client):
     with time_machine.travel(datetime.datetime(day.year, day.month, day.day, 10, tzinfo=TZ)):
         services.case_decide(case=case, by=staff, decision="revoke", reasons="属实")
     assert [row[0] for row in csv_rows(client)[1:]] == [kept.name]
-    sheet = load_workbook(io.BytesIO(client.get("/registry/download.xlsx").content)).active
+    sheet = load_workbook(io.BytesIO(body(client.get("/registry/download.xlsx")))).active
     assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == [kept.name]
 
 
