@@ -20,6 +20,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 
 os.environ.setdefault(
@@ -135,16 +136,17 @@ def run_import(path: str) -> dict:
 def main(n: int) -> int:
     started = time.perf_counter()
     data = build(n)
-    path = f"/tmp/bench-import-{n}.xlsx"
-    with open(path, "wb") as handle:
+    with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as handle:
         handle.write(data)
+        path = handle.name
     print(
         f"workbook: {n} alliances, {3 * n} members, {len(data) / 2**20:.1f} MB "
         f"built in {time.perf_counter() - started:.1f} s"
     )
-    child = subprocess.run(
+    child = subprocess.run(  # noqa: S603 - fixed argv
         [sys.executable, __file__, "--child", path], capture_output=True, text=True, check=False
     )
+    os.unlink(path)
     if child.returncode:
         print(child.stdout, child.stderr)
         return 1

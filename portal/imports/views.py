@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from audit.models import record
+from audit.models import in_log_language, record
 from core import outbox
 from core.downloads import attachment_response
 
@@ -81,10 +81,16 @@ def import_upload(request):
             action_label=gettext_lazy("上传历史数据导入文件（试导入）"),
             actor=request.user,
             target=job.state,
-            reason=_("文件：%(name)s，SHA-256：%(sha)s") % {"name": name, "sha": sha256},
+            reason=file_reason(name, sha256),
         )
         outbox.enqueue(check_import, job.pk)
     return redirect("portal:import_detail", job.pk)
+
+
+def file_reason(name, sha256) -> str:
+    return in_log_language(
+        lambda: _("文件：%(name)s，SHA-256：%(sha)s") % {"name": name, "sha": sha256}
+    )
 
 
 def _own_job(request, pk) -> ImportJob:

@@ -11,8 +11,8 @@ from portal.imports.template import build_template
 SHEETS = {s.key: s for s in (ORGANISATIONS, ALLIANCES, MEMBERS, SUMMARIES, AWARDS)}
 
 
-def code(name: str, division="130602") -> str:
-    return demo_uscc(name, authority="91", division=division)
+def code(name: str, division="130602", authority="91") -> str:
+    return demo_uscc(name, authority=authority, division=division)
 
 
 def workbook(template: bytes | None = None, **sheets) -> bytes:

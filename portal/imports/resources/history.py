@@ -9,8 +9,9 @@ import datetime
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from audit.models import record
+from audit.models import in_log_language, record
 from policy import selectors as policy_selectors
 from subsidies.models import Application, Award, SubsidyRound
 from supervision.models import AnnualSummary
@@ -186,10 +187,14 @@ class AwardResource(YearMixin, ReferenceMixin, SheetResource):
             record(
                 subject=round_,
                 action="import_total",
-                action_label=_("导入历史补贴，批次总额增加"),
+                action_label=gettext_lazy("导入历史补贴，批次总额增加"),
                 actor=self.ctx.user,
-                reason=_("增加%(yuan)d元，文件SHA-256：%(sha)s")
-                % {"yuan": added, "sha": self.ctx.sha256},
+                reason=in_log_language(
+                    lambda added=added: (
+                        _("增加%(yuan)d元，文件SHA-256：%(sha)s")
+                        % {"yuan": added, "sha": self.ctx.sha256}
+                    )
+                ),
             )
 
     def describe_new(self, values):
