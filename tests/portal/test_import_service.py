@@ -291,3 +291,35 @@ def test_the_untouched_example_rows_are_ignored(staff):
     assert report["refusal_count"] == 0
     assert report["rows"] == 0
     assert len(report["ignored_examples"]) == 5
+
+
+def test_a_lead_row_for_another_unit_is_refused(staff):
+    rows = [member(NUMBER, "保定乙材料有限公司", role="牵头单位")]
+    refused(staff, good_file(members=rows), "成员单位表第2行 联盟内角色：该联盟的牵头单位是")
+
+
+def test_a_lead_unit_left_out_of_the_members_is_added_as_lead(staff):
+    rows = [member(NUMBER, "保定乙材料有限公司", role="理事单位")]
+    report = service.run(good_file(members=rows), name="x.xlsx", user=staff, dry_run=False)
+    assert report["refusal_count"] == 0, report["refusals"]
+    lead = AllianceMember.objects.get(alliance__filing_number=NUMBER, role="lead")
+    assert lead.organisation.uscc == code("保定甲科技有限公司")
+    assert AuditEntry.objects.for_object(lead).get().action == "import"
+
+
+def test_a_later_file_adds_its_awards_to_the_years_imported_round(staff):
+    service.run(good_file(), name="x.xlsx", user=staff, dry_run=False)
+    second = "保科联备〔2018〕009号"
+    later = workbook(
+        organisations=[unit("保定乙材料有限公司")],
+        alliances=[alliance("保定乙产业创新联盟", "保定乙材料有限公司", second)],
+        awards=[{"filing_number": second, "year": 2019, "amount_yuan": 150000}],
+    )
+    report = service.run(later, name="y.xlsx", user=staff, dry_run=False)
+    assert report["refusal_count"] == 0, report["refusals"]
+    round_ = SubsidyRound.objects.get(imported=True)
+    assert round_.budget_yuan == 350000 and round_.applications.count() == 2
+    increases = AuditEntry.objects.for_object(round_).filter(action="import_total")
+    assert [e.reason[:9] for e in increases] == ["增加200000元", "增加150000元"]
+    increase = increases.last()
+    assert "增加150000元" in increase.reason and service.sha256_of(later) in increase.reason

@@ -178,3 +178,41 @@ def test_another_users_job_is_not_found(client, staff, django_capture_on_commit_
     client.force_login(MunicipalStaffFactory())
     assert client.get(f"/imports/{job.pk}/").status_code == 404
     assert client.post(f"/imports/{job.pk}/confirm/", {"sha256": job.sha256}).status_code == 404
+
+
+def test_the_status_fragment_polls_while_the_job_runs(
+    client, staff, django_capture_on_commit_callbacks
+):
+    upload(client, django_capture_on_commit_callbacks, the_file())
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.IMPORTING, done=5, total=10)
+    fragment = client.get(f"/imports/{job.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert 'hx-trigger="every 1s"' in fragment and "（5 / 10行）" in fragment
+    assert "<html" not in fragment
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_written_through_a_connection_of_its_own():
+    from django.db import transaction
+
+    from tests.factories import MunicipalStaffFactory as Staff
+
+    job = ImportJob.objects.create(
+        user=Staff(),
+        state=ImportJob.State.IMPORTING,
+        original_name="a.xlsx",
+        size=1,
+        sha256="0" * 64,
+    )
+    with transaction.atomic():
+        tasks._progress_writer(job.pk)(500, 2000)
+        # Seen outside the import's transaction while it is still open.
+        other = __import__("django.db", fromlist=["connections"]).connections.create_connection(
+            "default"
+        )
+        try:
+            with other.cursor() as cursor:
+                cursor.execute("SELECT done, total FROM portal_importjob WHERE id = %s", [job.pk])
+                assert cursor.fetchone() == (500, 2000)
+        finally:
+            other.close()
