@@ -323,3 +323,34 @@ def test_a_later_file_adds_its_awards_to_the_years_imported_round(staff):
     assert [e.reason[:9] for e in increases] == ["增加200000元", "增加150000元"]
     increase = increases.last()
     assert "增加150000元" in increase.reason and service.sha256_of(later) in increase.reason
+
+
+def test_later_sheets_may_name_what_the_portal_holds_already(staff):
+    from tests.factories import filed_alliance
+
+    held = filed_alliance(filing_number="保科联备〔2020〕004号", filed_on=datetime.date(2020, 5, 1))
+    unit_held = OrganisationFactory(uscc=code("保定已登记有限公司"))
+    data = workbook(
+        members=[member(held.filing_number, "保定已登记有限公司")],
+        summaries=[
+            {"filing_number": held.filing_number, "year": 2021, "submitted_on": "2022-03-01"}
+        ],
+    )
+    report = service.run(data, name="x.xlsx", user=staff, dry_run=False)
+    assert report["refusal_count"] == 0, report["refusals"]
+    assert held.members.filter(organisation=unit_held).exists()
+    assert AnnualSummary.objects.get(alliance=held, year=2021).state == "submitted"
+
+
+def test_members_of_a_refused_number_do_not_attach_to_the_holder(staff):
+    from tests.factories import filed_alliance
+
+    holder = filed_alliance(filing_number=NUMBER, filed_on=datetime.date(2018, 5, 1))
+    report = refused(staff, good_file(), "一个编号不能用两次")
+    # The member rows are refused as naming a refused alliance, not reported as joining
+    # the alliance that holds the number.
+    refusals = "\n".join(report["refusals"])
+    assert "成员单位表第2行 联盟备案编号：该联盟在“联盟”表中的行有错误" in refusals
+    assert not any(
+        line["outcome"] == "created" and holder.name in line["text"] for line in report["lines"]
+    )

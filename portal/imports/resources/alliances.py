@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Organisation
 from filings.models import Alliance, AllianceMember
 from filings.numbering import parse_filing_number
 from policy import selectors as policy_selectors
@@ -24,7 +25,20 @@ def noon(day: datetime.date) -> datetime.datetime:
 
 
 class ReferenceMixin:
-    """Rows of later sheets name a unit by credit code and an alliance by filing number."""
+    """Rows of later sheets name a unit by credit code and an alliance by filing number:
+    one the file creates, or one the portal holds already (read for the whole sheet)."""
+
+    def load_references(self, dataset, *, numbers=None, codes=None) -> None:
+        ctx = self.ctx
+        if numbers:
+            wanted = {str(v).strip() for v in dataset[self.sheet.header(numbers)]}
+            wanted -= ctx.alliances.keys() | ctx.refused_numbers
+            stored = Alliance.objects.filter(filing_number__in=wanted).select_related("lead_unit")
+            ctx.alliances.update({a.filing_number: a for a in stored})
+        if codes:
+            wanted = {cells.compact_code(v) for v in dataset[self.sheet.header(codes)]}
+            wanted -= ctx.orgs.keys()
+            ctx.orgs.update({o.uscc: o for o in Organisation.objects.filter(uscc__in=wanted)})
 
     def organisation(self, row, key):
         code = self.cell(row, key, cells.credit_code)
@@ -62,6 +76,7 @@ class AllianceResource(ReferenceMixin, SheetResource):
         stored = Alliance.objects.filter(filing_number__in=numbers).select_related("lead_unit")
         self.stored = {a.filing_number: a for a in stored}
         self.revocations = []
+        self.load_references(dataset, codes="lead_unit")
 
     def parse(self, row):
         lookups, today = self.ctx.lookups, self.ctx.today
@@ -160,7 +175,10 @@ class AllianceResource(ReferenceMixin, SheetResource):
         self.ctx.refused_numbers.add(str(row[self.sheet.header("filing_number")]).strip())
 
     def finish(self):
-        self.ctx.alliances.update(self.stored)
+        # What later sheets may name: the stored alliances this sheet matched (not one
+        # whose number a refused row claimed for another alliance).
+        refused = self.ctx.refused_numbers
+        self.ctx.alliances.update({n: a for n, a in self.stored.items() if n not in refused})
         cases = [
             RevocationCase(
                 alliance=alliance,
@@ -201,6 +219,7 @@ class MemberResource(ReferenceMixin, SheetResource):
         model = AllianceMember
 
     def prepare(self, dataset):
+        self.load_references(dataset, numbers="filing_number", codes="uscc")
         ids = [a.pk for a in self.ctx.alliances.values()]
         self.stored = {
             (m["alliance_id"], m["organisation_id"])

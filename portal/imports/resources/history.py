@@ -48,6 +48,7 @@ class SummaryResource(YearMixin, ReferenceMixin, SheetResource):
     FIGURES = NUMBER_FIELDS
 
     def prepare(self, dataset):
+        self.load_references(dataset, numbers="filing_number")
         ids = [a.pk for a in self.ctx.alliances.values()]
         self.stored = set(
             AnnualSummary.objects.filter(alliance_id__in=ids).values_list("alliance_id", "year")
@@ -105,6 +106,7 @@ class AwardResource(YearMixin, ReferenceMixin, SheetResource):
         use_bulk = False
 
     def prepare(self, dataset):
+        self.load_references(dataset, numbers="filing_number")
         ids = [a.pk for a in self.ctx.alliances.values()]
         self.stored = set(
             Award.objects.filter(application__alliance_id__in=ids).values_list(
