@@ -10,8 +10,10 @@ peak memory is the import's, runs the dry run and the import as the Celery jobs 
 record written in one transaction with its audit entry). The import's transaction is
 rolled back at the end, so every run measures the same work on the same database
 (``alliance_bench_import``, created and migrated on the first run): the audit entries
-are therefore not sealed here (sealing runs after the commit, in the same job; timed
-separately by ``--seal``). Targets: the import ≤ 60 s, peak memory ≤ 500 MB.
+are therefore not sealed here. ``--seal`` commits an import of N new alliances instead
+(under new names and numbers; they stay in the bench database) and times it with the
+sealing of its audit entries, which the job does after the commit. Targets: the import
+≤ 60 s, peak memory ≤ 500 MB.
 """
 
 import io
@@ -30,7 +32,7 @@ os.environ.setdefault(
 from _django import machine, setup  # noqa: E402
 
 
-def build(n: int) -> bytes:
+def build(n: int, prefix: str = "导入基准", offset: int = 0) -> bytes:
     from openpyxl import Workbook
 
     from demo.accounts import demo_uscc
@@ -43,16 +45,16 @@ def build(n: int) -> bytes:
     def code(name):
         return demo_uscc(name, authority="91", division="130602")
 
-    leads = [code(f"导入基准企业{i:05d}") for i in range(n)]
-    partners = [code(f"导入基准院所{k:05d}") for k in range(max(2, n // 2))]
+    leads = [code(f"{prefix}企业{i:05d}") for i in range(n)]
+    partners = [code(f"{prefix}院所{k:05d}") for k in range(max(2, n // 2))]
     for i, uscc in enumerate(leads):
         units.append(
-            [f"导入基准企业{i:05d}有限公司", uscc, "企业", "制造业", "张三", "", "", "", ""]
+            [f"{prefix}企业{i:05d}有限公司", uscc, "企业", "制造业", "张三", "", "", "", ""]
         )
     for k, uscc in enumerate(partners):
         units.append(
             [
-                f"导入基准院所{k:05d}",
+                f"{prefix}院所{k:05d}",
                 uscc,
                 "科研机构",
                 "科学研究和技术服务业",
@@ -71,10 +73,10 @@ def build(n: int) -> bytes:
     summaries.append(SUMMARIES.headers)
     for i, uscc in enumerate(leads):
         year = 2016 + i % 9
-        number = f"保科联备〔{year}〕{i + 1:05d}号"
+        number = f"保科联备〔{year}〕{offset + i + 1:05d}号"
         alliances.append(
             [
-                f"导入基准联盟{i:05d}",
+                f"{prefix}联盟{i:05d}",
                 "一类：产业技术创新战略联盟",
                 uscc,
                 number,
@@ -99,6 +101,29 @@ def build(n: int) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def run_sealed(path: str) -> dict:
+    """In the child process, ``--seal``: the import committed, so that its audit entries
+    are sealed after the commit as in the Celery job (the data stays in the bench database)."""
+    from accounts.models import Role, User
+    from audit.models import AuditEntry
+    from portal.imports import service
+
+    data = open(path, "rb").read()
+    staff, _ = User.objects.get_or_create(
+        username="bench_import_staff", defaults={"role": Role.MUNICIPAL_STAFF}
+    )
+    started = time.perf_counter()
+    report = service.run(data, name="bench.xlsx", user=staff, dry_run=False)
+    seconds = time.perf_counter() - started
+    return {
+        "created": report.get("created"),
+        "refusals": report["refusal_count"],
+        "import_and_seal_s": round(seconds, 1),
+        "unsealed_left": AuditEntry.objects.filter(seq__isnull=True).count(),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
 
 
 def run_import(path: str) -> dict:
@@ -133,9 +158,10 @@ def run_import(path: str) -> dict:
     }
 
 
-def main(n: int) -> int:
+def main(n: int, *, seal: bool = False) -> int:
     started = time.perf_counter()
-    data = build(n)
+    stamp = int(time.time())
+    data = build(n, f"封存{stamp}", (stamp % 10_000) * 100_000) if seal else build(n)
     with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as handle:
         handle.write(data)
         path = handle.name
@@ -144,13 +170,19 @@ def main(n: int) -> int:
         f"built in {time.perf_counter() - started:.1f} s"
     )
     child = subprocess.run(  # noqa: S603 - fixed argv
-        [sys.executable, __file__, "--child", path], capture_output=True, text=True, check=False
+        [sys.executable, __file__, "--sealed" if seal else "--child", path],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     os.unlink(path)
     if child.returncode:
         print(child.stdout, child.stderr)
         return 1
     result = json.loads(child.stdout.strip().splitlines()[-1])
+    if seal:
+        print(f"import committed and its audit entries sealed: {result}")
+        return 1 if result["refusals"] else 0
     print(
         f"rows: {result['rows']}, records created: {result['created']}, refusals: {result['refusals']}"
     )
@@ -169,6 +201,10 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["--child"]:
         setup(migrate=False)
         print(json.dumps(run_import(sys.argv[2]), ensure_ascii=False))
+    elif sys.argv[1:2] == ["--sealed"]:
+        setup(migrate=False)
+        print(json.dumps(run_sealed(sys.argv[2]), ensure_ascii=False))
     else:
         setup()
-        sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000))
+        args = [a for a in sys.argv[1:] if a != "--seal"]
+        sys.exit(main(int(args[0]) if args else 10_000, seal="--seal" in sys.argv))
