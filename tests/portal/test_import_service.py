@@ -354,3 +354,17 @@ def test_members_of_a_refused_number_do_not_attach_to_the_holder(staff):
     assert not any(
         line["outcome"] == "created" and holder.name in line["text"] for line in report["lines"]
     )
+
+
+def test_the_imports_audit_entries_are_sealed_into_the_chain(
+    staff, django_capture_on_commit_callbacks
+):
+    from audit.chain import verify_chain
+
+    with django_capture_on_commit_callbacks(execute=True):
+        service.run(good_file(), name="x.xlsx", user=staff, dry_run=False)
+    entries = AuditEntry.objects.filter(action="import")
+    assert entries.count() == 9
+    assert not entries.filter(seq__isnull=True).exists()
+    _count, problems = verify_chain()
+    assert problems == []
