@@ -57,13 +57,22 @@ class Throttled(Exception):
 # --- The jurisdiction a credit code gives ------------------------------------------------
 
 
-def derive_jurisdiction(code: str) -> Jurisdiction | None:
-    """The Baoding county or zone the code's registering authority belongs to, or None
-    (outside Baoding, a city-level or provincial authority, an unknown division)."""
+def derived_division(code: str) -> str | None:
+    """The Baoding division code the credit code gives (merged districts mapped to their
+    successor), or None outside Baoding. ``derive_jurisdiction`` looks it up; a bulk
+    reader (portal.imports) looks it up in jurisdictions it has already read."""
     division = uscc_division(code)
     if not is_baoding_division(division):
         return None
-    division = MERGED_DIVISIONS.get(division, division)
+    return MERGED_DIVISIONS.get(division, division)
+
+
+def derive_jurisdiction(code: str) -> Jurisdiction | None:
+    """The Baoding county or zone the code's registering authority belongs to, or None
+    (outside Baoding, a city-level or provincial authority, an unknown division)."""
+    division = derived_division(code)
+    if division is None:
+        return None
     return Jurisdiction.objects.filter(code=division).first()
 
 

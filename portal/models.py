@@ -56,3 +56,7 @@ class ExportJob(models.Model):
         if self.state == self.State.DONE:
             return 100
         return int(self.done * 100 / self.total) if self.total else 0
+
+
+# The import of the paper-era register keeps its job model in its own package.
+from .imports.models import ImportJob  # noqa: E402,F401

@@ -33,3 +33,7 @@ def run_export(job_id: int) -> str:
     job.state, job.finished_at = ExportJob.State.DONE, timezone.now()
     job.save(update_fields=["file", "state", "finished_at"])
     return job.state
+
+
+# The import's jobs live in their package; imported here so that Celery registers them.
+from .imports.tasks import check_import, run_import  # noqa: E402,F401

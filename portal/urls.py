@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .imports import views as imports
 from .views import dashboard, exports, home, inbox, policy
 
 app_name = "portal"
@@ -12,6 +13,11 @@ urlpatterns = [
     path("exports/<int:pk>/", exports.export_detail, name="export_detail"),
     path("exports/<int:pk>/download/", exports.export_download, name="export_download"),
     path("alliances/<int:alliance_pk>/dossier/", exports.dossier_new, name="dossier_new"),
+    path("imports/", imports.import_list, name="imports"),
+    path("imports/template/", imports.import_template, name="import_template"),
+    path("imports/upload/", imports.import_upload, name="import_upload"),
+    path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("imports/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/<int:pk>/", inbox.notification_detail, name="notification"),
     path("inbox/<int:pk>/read/", inbox.mark_read, name="mark_read"),

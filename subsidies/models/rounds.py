@@ -45,6 +45,9 @@ class SubsidyRound(ConcurrentTransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A round that holds one year's awards of the paper era, brought in by the import of
+    # the existing register (portal.imports): 办结 from the start, no window, no evaluation.
+    imported = models.BooleanField(_("历史数据导入"), default=False)
 
     class Meta:
         ordering = ["-year", "-created_at"]

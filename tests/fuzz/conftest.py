@@ -311,6 +311,7 @@ def build_world() -> SimpleNamespace:
 
     w.notification = Notification.objects.create(user=lead, subject="测试通知", body="内容")
     w.export_job = ExportJob.objects.create(user=lead, kind=ExportJob.Kind.ALLIANCES, params={})
+    w.import_job = _checked_import(staff)
     w.material = w.draft.materials.first()
     w.document = w.municipal_review.documents.first()
     w.summary_attachment = w.summary_submitted.attachments.get()
@@ -500,3 +501,26 @@ def shorten(value, limit: int = 120):
     if hasattr(value, "read") and hasattr(value, "name"):
         return f"<file {value.name!r}, {getattr(value, 'size', '?')} bytes>"
     return value
+
+
+def _checked_import(staff):
+    """An upload of the paper-era register whose dry run passed (portal.imports)."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from portal.imports.template import build_template
+    from portal.models import ImportJob
+
+    data = build_template()
+    job = ImportJob(
+        user=staff,
+        state=ImportJob.State.CHECKED,
+        original_name="模板.xlsx",
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        report={"dry_run": True, "sheets": [], "refusals": [], "refusal_count": 0, "lines": []},
+    )
+    job.file.save("import.xlsx", ContentFile(data), save=False)
+    job.save()
+    return job
