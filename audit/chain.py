@@ -92,11 +92,12 @@ def seal_pending() -> int:
                     return sealed
                 for entry in pending:
                     head.seq += 1
-                    digest = keyed_hash(key, head.seq, head.hash, entry)
-                    _plain(AuditEntry.objects.filter(pk=entry.pk)).update(
-                        seq=head.seq, prev_hash=head.hash, hash=digest, key_id=key.id
-                    )
-                    head.hash = digest
+                    entry.seq, entry.prev_hash, entry.key_id = head.seq, head.hash, key.id
+                    entry.hash = head.hash = keyed_hash(key, head.seq, head.hash, entry)
+                # One UPDATE for the batch (one per entry took 40 s of a 60,000-row import).
+                _plain(AuditEntry.objects.filter(pk__in=[e.pk for e in pending])).bulk_update(
+                    pending, ["seq", "prev_hash", "hash", "key_id"]
+                )
                 head.save()
                 sealed += len(pending)
             # Outside the database at once, not only at the nightly checkpoint: with the

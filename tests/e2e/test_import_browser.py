@@ -187,6 +187,18 @@ def test_staff_import_thirty_paper_era_alliances(page, live_server):
     page.goto(f"{base}/registry/revocations/")
     assert "保定数字文旅产业技术创新战略联盟" in page.locator("main").inner_text()
 
+    # The open data API serves them, as its schema describes: the 29 filed, not the revoked.
+    api = page.request.get(f"{base}/api/v1/alliances/?page_size=100").json()
+    assert api["count"] == 29
+    served = {row["filing_number"]: row for row in api["results"]}
+    assert served[number(3)]["name"] == "保定氢能与储能装备产业技术创新战略联盟"
+    assert "保定数字文旅产业技术创新战略联盟" not in {row["name"] for row in api["results"]}
+    schema = page.request.get(f"{base}/api/schema/?format=json").json()
+    described = schema["components"]["schemas"]["Alliance"]["properties"]
+    assert set(served[number(3)]) == set(described)
+    revoked = page.request.get(f"{base}/api/v1/revocations/").json()["results"]
+    assert "保定数字文旅产业技术创新战略联盟" in {row["alliance_name"] for row in revoked}
+
     # The compliance view for 2024: 29 filed alliances, 15 on time, 5 late, 9 missing.
     page.goto(f"{base}/supervision/compliance/?year=2024")
     assert page.get_by_test_id("total-alliances").inner_text() == "29"
