@@ -247,9 +247,20 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Cache ----------------------------------------------------------------------------
 # No page is cached (docs/decisions.md, "No page cache"): pages are fast because their
-# queries are few and flat. Django's cache is per-process memory; nothing relies on it
-# being shared between processes.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# queries are few and flat. Django's cache is per-process memory. The one thing that
+# must be shared between processes is the open-data API's rate limit (every web worker
+# counts the same requests): the "throttle" cache, in Redis when PORTAL_CACHE_URL is set
+# (production: docker-compose.yml), else per process like the default.
+LOCAL_MEMORY = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+PORTAL_CACHE_URL = env.str("PORTAL_CACHE_URL", default="")
+CACHES = {
+    "default": LOCAL_MEMORY,
+    "throttle": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": PORTAL_CACHE_URL}
+        if PORTAL_CACHE_URL
+        else {**LOCAL_MEMORY, "LOCATION": "throttle"}
+    ),
+}
 
 # --- E-mail ---------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

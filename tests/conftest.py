@@ -146,10 +146,11 @@ def _data_migration_rows(request):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """No test sees what another left in Django's cache (axes, anything a later change
-    caches)."""
-    from django.core.cache import cache
+    caches), nor the API's rate-limit counts."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "throttle"):
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

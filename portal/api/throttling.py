@@ -6,6 +6,7 @@ Rates are read from the settings on each request (``PORTAL_API_RATE``,
 """
 
 from django.conf import settings
+from django.core.cache import caches
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import Throttled
 from rest_framework.throttling import AnonRateThrottle
@@ -16,6 +17,8 @@ from core.client_ip import client_ip
 class PublicRateThrottle(AnonRateThrottle):
     scope = "api"
     setting = "PORTAL_API_RATE"
+    # Shared by every web worker when it is Redis (settings: PORTAL_CACHE_URL).
+    cache = caches["throttle"]
 
     def get_rate(self):
         return getattr(settings, self.setting)

@@ -33,6 +33,8 @@ class Context:
         self.alliances = {}  # filing number → Alliance (stored or created by this file)
         self.refused_codes = set()  # codes whose row in 单位 was refused
         self.refused_numbers = set()  # filing numbers whose row in 联盟 was refused
+        # Stored alliances the paper register may not touch: filing number → why not.
+        self.closed_numbers = {}
         self.created = []  # (instance, reason) for the audit, in the order created
         self.lines: list[Line] = []
         self.refusals: list[str] = []

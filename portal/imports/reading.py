@@ -22,6 +22,9 @@ ROW = "__row__"
 ZIP_MAGIC = b"PK\x03\x04"
 #: A workbook that unpacks to more than this is refused (a zip bomb, or far beyond 100,000 rows).
 MAX_UNPACKED = 1024 * 1024 * 1024
+#: Rows read of one sheet, empty ones included: the limit of data rows, some slack for
+#: blank rows between them, and the header.
+MAX_SHEET_ROWS = MAX_ROWS + 1_001
 
 
 class FileRefused(Exception):
@@ -114,6 +117,10 @@ def read_workbook(data: bytes, name: str = "") -> Workbook:
             dataset = _read_sheet(book[sheet.title], sheet, result, problems)
             if dataset is not None:
                 result.datasets[sheet.key] = dataset
+    except FileRefused:
+        raise
+    except Exception:  # a sheet's XML or a zip member damaged: found while reading rows
+        raise FileRefused([_("工作簿“%(name)s”已损坏，无法读取。") % {"name": name}]) from None
     finally:
         book.close()
     if problems:
@@ -121,7 +128,20 @@ def read_workbook(data: bytes, name: str = "") -> Workbook:
     return result
 
 
+def _too_long(sheet) -> FileRefused:
+    return FileRefused(
+        [
+            _("%(sheet)s表超过%(limit)s行（空行也计入），超出一次导入的上限：请分批导入。")
+            % {"sheet": sheet.title, "limit": f"{MAX_SHEET_ROWS:,}"}
+        ]
+    )
+
+
 def _read_sheet(ws, sheet, result: Workbook, problems: list):
+    # Empty rows count too: a small file of millions of empty rows would otherwise keep a
+    # worker reading for minutes (penetration test, issue 16).
+    if (ws.max_row or 0) > MAX_SHEET_ROWS:
+        raise _too_long(sheet)
     rows = ws.iter_rows(values_only=True)
     header = [_cell(v) for v in next(rows, ())]
     missing = [h for h in sheet.headers if h not in header]
@@ -135,6 +155,8 @@ def _read_sheet(ws, sheet, result: Workbook, problems: list):
     example = [_cell(v) for v in example_row(sheet)]
     dataset = tablib.Dataset(headers=[*sheet.headers, ROW])
     for number, values in enumerate(rows, start=2):
+        if number > MAX_SHEET_ROWS:
+            raise _too_long(sheet)
         cells = [_cell(values[p]) if p < len(values) else "" for p in positions]
         if all(c == "" for c in cells):
             continue

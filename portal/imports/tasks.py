@@ -61,7 +61,12 @@ def _run(job, data: bytes, *, dry_run: bool, passed, refused) -> str:
     return job.state
 
 
-@shared_task(acks_late=True)
+# A hostile file must not hold a worker for ever: 10,000 alliances take about a minute
+# (docs/benchmarks.md); at the limit the job is marked failed and nothing is written.
+LIMITS = {"soft_time_limit": 15 * 60, "time_limit": 16 * 60}
+
+
+@shared_task(acks_late=True, **LIMITS)
 def check_import(job_id: int) -> str:
     """The dry run: the report of what the import would do; nothing is written."""
     job = ImportJob.objects.select_related("user").get(pk=job_id)
@@ -71,7 +76,7 @@ def check_import(job_id: int) -> str:
     return _run(job, _read(job), dry_run=True, passed=State.CHECKED, refused=State.REFUSED)
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, **LIMITS)
 def run_import(job_id: int) -> str:
     """The confirmed import, of the stored file whose SHA-256 was confirmed. Run twice (a
     worker lost after the commit), it finds every record there and changes nothing."""

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Jurisdiction, Organisation
 from accounts.registration import derive_jurisdiction
 from accounts.services import organisation_register_named
-from accounts.uscc import compact, uscc_problem
+from accounts.uscc import compact, is_baoding_division, uscc_division, uscc_problem
 from core import outbox, transitions
 from filings.models import Alliance, AllianceMember
 from policy import selectors as policy_selectors
@@ -213,6 +213,16 @@ def _new_jurisdiction(code, chosen, errors: _Errors):
     unit outside Baoding). A choice that contradicts the code is refused."""
     if chosen is not None and not isinstance(chosen, Jurisdiction):
         errors.add("new_org_jurisdiction", _("请从列表中选择县（市、区）或开发区。"))
+        return None
+    if chosen is not None and not is_baoding_division(uscc_division(code)):
+        # Registered outside Baoding: no county of the city is its own (penetration test).
+        errors.add(
+            "new_org_jurisdiction",
+            _(
+                "统一社会信用代码%(code)s的登记机关不在保定市，该单位不属于任何县（市、区），请留空。"
+            )
+            % {"code": code},
+        )
         return None
     derived = derive_jurisdiction(code)
     if derived is not None and chosen is not None and chosen != derived:

@@ -1,6 +1,8 @@
 """The import of the paper-era register (issue 16): the service, sheet by sheet."""
 
 import datetime
+import io
+import zipfile
 
 import pytest
 import time_machine
@@ -368,3 +370,77 @@ def test_the_imports_audit_entries_are_sealed_into_the_chain(
     assert not entries.filter(seq__isnull=True).exists()
     _count, problems = verify_chain()
     assert problems == []
+
+
+# --- What the paper register may not touch (penetration test, issue 16) ------------------
+
+
+def test_an_alliance_filed_through_the_portal_takes_nothing_from_the_import(staff):
+    """Its members, summaries and subsidies go through the portal's own audited paths."""
+    from tests.factories import filing_in_state
+
+    held = filing_in_state("filed").alliance
+    OrganisationFactory(uscc=code("保定已登记有限公司"))
+    data = workbook(
+        members=[member(held.filing_number, "保定已登记有限公司")],
+        summaries=[
+            {"filing_number": held.filing_number, "year": 2025, "submitted_on": "2026-01-10"}
+        ],
+        awards=[{"filing_number": held.filing_number, "year": 2024, "amount_yuan": 9_999_999}],
+    )
+    report = refused(staff, data, "该联盟经本平台备案，其成员单位、年度总结和补贴只能在平台上办理")
+    assert len(report["refusals"]) == 3
+
+
+def test_an_alliance_under_a_revocation_case_takes_nothing_from_the_import(staff):
+    from tests.factories import filed_alliance
+
+    held = filed_alliance(filing_number="保科联备〔2020〕004号", filed_on=datetime.date(2020, 5, 1))
+    RevocationCase.objects.create(
+        alliance=held,
+        grounds=["2"],
+        facts="经查",
+        state=RevocationCase.OPEN_STATES[0],
+        opened_by=staff,
+        statement_deadline=TODAY.date(),
+        policy_version=policy_v1(),
+    )
+    OrganisationFactory(uscc=code("保定已登记有限公司"))
+    data = workbook(members=[member(held.filing_number, "保定已登记有限公司")])
+    refused(staff, data, "该联盟有尚未办结的取消备案案件，不能导入其记录")
+
+
+def test_awards_of_this_year_or_of_a_year_the_portal_evaluated_are_refused(staff):
+    from tests.factories import subsidy_round
+
+    subsidy_round(year=2019)
+    this_year = {"filing_number": NUMBER, "year": TODAY.year, "amount_yuan": 100000}
+    refused(staff, good_file(awards=[this_year]), "补贴表第2行 年度：不能大于2025")
+    refused(staff, good_file(), "2019年度的补贴已在平台上评审（有该年度的补贴批次），不能导入")
+
+
+def test_a_sheet_of_many_empty_rows_is_refused_without_reading_them_all(staff, monkeypatch):
+    from openpyxl import load_workbook
+
+    from portal.imports import reading
+
+    monkeypatch.setattr(reading, "MAX_SHEET_ROWS", 50)
+    book = load_workbook(io.BytesIO(good_file()))
+    book["单位"].cell(row=400, column=1, value=" ")  # rows 4–399 empty
+    buffer = io.BytesIO()
+    book.save(buffer)
+    refused(staff, buffer.getvalue(), "单位表超过50行（空行也计入）")
+
+
+def test_a_damaged_sheet_is_refused_as_damaged(staff):
+    """A sheet's XML that does not parse (here an undefined entity) is found only while
+    its rows are read: refused, not a server error and a job checking for ever."""
+    source = zipfile.ZipFile(io.BytesIO(good_file()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<sheetData>", b"<sheetData><row r='9'>&boom;</row>", 1)
+            out.writestr(item, data)
+    refused(staff, buffer.getvalue(), "已损坏，无法读取")

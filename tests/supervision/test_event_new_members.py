@@ -170,3 +170,20 @@ def test_a_removal_carries_no_signature(w):
         },
     )
     assert (report.member_charter_signed, report.member_role) == (False, "")
+
+
+def test_a_unit_outside_baoding_cannot_be_placed_in_a_county(client, w):
+    """A Beijing firm put in 竞秀区 would be listed under that county and reviewed by it
+    (penetration test, issue 15)."""
+    outside_code = code("110108", "MA0000009")
+    response = _post_new(
+        client,
+        w,
+        member_uscc=outside_code,
+        member_charter_signed="on",
+        new_org_jurisdiction=jurisdiction("130602").pk,
+    )
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors["new_org_jurisdiction"])
+    assert "登记机关不在保定市" in errors
+    assert not Organisation.objects.filter(uscc=outside_code).exists()

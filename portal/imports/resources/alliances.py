@@ -3,12 +3,12 @@ their members keyed by filing number and credit code."""
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
-from filings.models import Alliance, AllianceMember
+from filings.models import Alliance, AllianceMember, Filing
 from filings.numbering import parse_filing_number
 from policy import selectors as policy_selectors
 from supervision.models import RevocationCase
@@ -24,6 +24,18 @@ def noon(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
 
+def closed_to_import(alliance) -> str:
+    """Why the paper register may not add to a stored alliance ("" when it may): one filed
+    through the portal keeps its members, summaries and subsidies in the portal's own
+    audited paths (member confirmation, 重大事项报告, review, evaluation), and one with an
+    open revocation case is in the bureau's hands (penetration test, issue 16)."""
+    if alliance.portal_filed:
+        return _("该联盟经本平台备案，其成员单位、年度总结和补贴只能在平台上办理，不能导入。")
+    if alliance.open_case:
+        return _("该联盟有尚未办结的取消备案案件，不能导入其记录。")
+    return ""
+
+
 class ReferenceMixin:
     """Rows of later sheets name a unit by credit code and an alliance by filing number:
     one the file creates, or one the portal holds already (read for the whole sheet)."""
@@ -33,8 +45,22 @@ class ReferenceMixin:
         if numbers:
             wanted = {str(v).strip() for v in dataset[self.sheet.header(numbers)]}
             wanted -= ctx.alliances.keys() | ctx.refused_numbers
-            stored = Alliance.objects.filter(filing_number__in=wanted).select_related("lead_unit")
+            stored = list(
+                Alliance.objects.filter(filing_number__in=wanted)
+                .select_related("lead_unit")
+                .annotate(
+                    portal_filed=Exists(Filing.objects.filter(alliance=OuterRef("pk"))),
+                    open_case=Exists(
+                        RevocationCase.objects.filter(
+                            alliance=OuterRef("pk"), state__in=RevocationCase.OPEN_STATES
+                        )
+                    ),
+                )
+            )
             ctx.alliances.update({a.filing_number: a for a in stored})
+            ctx.closed_numbers.update(
+                {a.filing_number: why for a in stored if (why := closed_to_import(a))}
+            )
         if codes:
             wanted = {cells.compact_code(v) for v in dataset[self.sheet.header(codes)]}
             wanted -= ctx.orgs.keys()
@@ -57,6 +83,9 @@ class ReferenceMixin:
         if number is None:
             return None
         alliance = self.ctx.alliances.get(number)
+        if number in self.ctx.closed_numbers:
+            self.refuse(key, self.ctx.closed_numbers[number])
+            return None
         if alliance is None:
             if number in self.ctx.refused_numbers:
                 self.refuse(key, _("该联盟在“联盟”表中的行有错误，请先改正那一行。"))

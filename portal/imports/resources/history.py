@@ -114,12 +114,24 @@ class AwardResource(YearMixin, ReferenceMixin, SheetResource):
             )
         )
         self.rounds = {r.year: r for r in SubsidyRound.objects.filter(imported=True)}
+        # A year the portal ran a round of its own is decided there, not on paper.
+        self.portal_years = set(
+            SubsidyRound.objects.filter(imported=False).values_list("year", flat=True)
+        )
         self.added = {}  # year → yuan added to that year's round
 
     def parse(self, row):
         today = self.ctx.today
         alliance = self.alliance(row)
-        year = self.year_of(row, alliance, latest=today.year)
+        # Past years only: this year's subsidies go through a round (evaluation, 公示).
+        year = self.year_of(row, alliance, latest=today.year - 1)
+        if year in self.portal_years:
+            self.refuse(
+                "year",
+                _("%(year)d年度的补贴已在平台上评审（有该年度的补贴批次），不能导入。")
+                % {"year": year},
+            )
+            year = None
         values = {
             "alliance": alliance,
             "year": year,
