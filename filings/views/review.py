@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.models import Role
 from audit.models import AuditEntry
 from core import transitions
-from core.confirm import ask_confirmation, is_confirmed
+from core.confirm import CONFIRMED_FIELD, ask_confirmation, is_confirmed
 from core.refusals import REFUSALS
 
 from .. import rules, services
@@ -201,10 +201,32 @@ def _confirmation(request, name: str, filing: Filing, form):
     )
 
 
+def _save_typed_draft(request, filing: Filing):
+    """提交 on the edit page sends the draft as typed (its button belongs to the draft's
+    form): saved first, on the first click only — the confirmation's answer carries the
+    same fields, already saved. None once saved (or nothing typed was sent), else the edit
+    page with what was typed and why it was not saved (the walk: a changed draft was
+    submitted as it had been saved, the change lost)."""
+    from .application import _save_typed_draft_first
+
+    if CONFIRMED_FIELD in request.POST:
+        return None
+    return _save_typed_draft_first(
+        request,
+        filing,
+        _("草稿未保存，申请也未提交：请按红色提示修改后再提交。"),
+        _("申请未提交。"),
+    )
+
+
 def _decide(request, pk, name: str, service):
     filing = filing_for(request.user, pk)
     if name == "submit" and filing.state == Filing.State.RETURNED:
         name = "resubmit"
+    if name in ("submit", "resubmit"):
+        unsaved = _save_typed_draft(request, filing)
+        if unsaved is not None:
+            return unsaved
     form = ACTION_FORMS[name](request.POST, action=name)
     expected_state = request.POST.get("expected_state") or None
     try:

@@ -49,10 +49,11 @@ def recommendation_list(request):
 def recommendation_candidates(request):
     """Which alliances may be recommended (Art. 17: filed ones), each with what speaks for
     it — last year's annual summary and earlier recommendations — and a 推荐 button."""
-    from django.db.models import Count, Max, OuterRef, Subquery
+    from django.db.models import BooleanField, Count, ExpressionWrapper, Max, OuterRef, Subquery
     from django.utils import timezone
 
     from ..models import AnnualSummary
+    from ..models.summaries import owes_summary_q
 
     last_year = timezone.localdate().year - 1
     summary = AnnualSummary.objects.filter(alliance=OuterRef("pk"), year=last_year)
@@ -62,6 +63,8 @@ def recommendation_candidates(request):
         .select_related("lead_unit")
         .annotate(
             summary_state=Subquery(summary.values("state")[:1]),
+            # Filed after that year: nothing owed (the one rule, issue 15 item 1).
+            owes=ExpressionWrapper(owes_summary_q(last_year), output_field=BooleanField()),
             times_recommended=Count("provincial_recommendations"),
             last_recommended=Max("provincial_recommendations__recommended_on"),
         )
@@ -74,7 +77,10 @@ def recommendation_candidates(request):
     page.object_list = list(page.object_list)
     states = dict(AnnualSummary.State.choices)
     for alliance in page.object_list:
-        alliance.summary_label = states.get(alliance.summary_state, _("未提交"))
+        if alliance.summary_state:
+            alliance.summary_label = states[alliance.summary_state]
+        else:
+            alliance.summary_label = _("未提交") if alliance.owes else _("无需提交")
     return render(
         request,
         "supervision/recommendations/candidates.html",

@@ -149,9 +149,11 @@ def test_county_home_shows_the_queue_and_nothing_of_another_jurisdiction(client)
     theirs = named(filing_in_state(S.COUNTY_REVIEW, lead_user=lead_in("130683")), "安国市外县联盟")
     queued_days_ago(mine, 9)
     client.force_login(county_of(mine))
-    body = client.get("/").content.decode()
+    response = client.get("/")
+    body = response.content.decode()
     assert mine.alliance.name in body
-    assert "共 1 份申请等待初审" in body
+    todo = {item.key: item for item in response.context["todo"]}
+    assert todo["county_queue"].count == 1  # the to-do list (issue 15)
     assert "最早的一份已等待 9 天" in body
     assert theirs.alliance.name not in body
     assert theirs.alliance.lead_unit.name not in body
@@ -162,9 +164,10 @@ def test_municipal_home_shows_the_count_waiting(client):
     filing_in_state(S.MUNICIPAL_REVIEW)
     filing_in_state(S.MUNICIPAL_REVIEW, lead_user=lead_in("130683"))
     client.force_login(MunicipalStaffFactory())
-    body = client.get("/").content.decode()
-    assert "共 2 份经县级推荐的申请等待市级审核" in body
-    assert MUNICIPAL_QUEUE in body
+    response = client.get("/")
+    todo = {item.key: item for item in response.context["todo"]}
+    assert todo["municipal_queue"].count == 2  # the to-do list (issue 15)
+    assert MUNICIPAL_QUEUE in response.content.decode()
 
 
 # --- Decisions with text --------------------------------------------------------------

@@ -135,3 +135,42 @@ def test_the_page_puts_the_member_and_material_fields_in_the_draft_form(client, 
     assert 'name="member-uscc"' in body and body.count('form="alliance-form"') > 5
     assert 'name="material-charter-file"' in body
     assert 'formenctype="multipart/form-data" name="material-kind" value="charter"' in body
+
+
+def test_submit_saves_the_typed_draft_then_asks(client):
+    """提交 belongs to the draft's form: a change not saved with 保存草稿 is saved, then
+    the confirmation asks, and the confirmed submission carries it (the walk: the change was
+    lost, the old text submitted)."""
+    from tests.factories import filing_in_state
+
+    returned = filing_in_state("returned")
+    client.force_login(returned.created_by)
+    data = {**page_draft(client, returned, industry_chain=TYPED), "expected_state": "returned"}
+    url = reverse("filings:submit", args=[returned.pk])
+    asked = client.post(url, data)
+    assert asked.status_code == 200 and "确定提交县级初审" in asked.content.decode()
+    assert Alliance.objects.get(pk=returned.alliance_id).industry_chain == TYPED
+    returned.refresh_from_db()
+    assert returned.state == "returned"  # not submitted before the answer
+    # 确定 posts the same fields again: already saved, not saved twice (not a stale draft).
+    done = client.post(url, {**data, "confirmed": "1"})
+    assert done.status_code == 302
+    returned.refresh_from_db()
+    assert returned.state == "county_review"
+    assert Alliance.objects.get(pk=returned.alliance_id).industry_chain == TYPED
+
+
+def test_submit_with_a_draft_that_does_not_save_submits_nothing(client):
+    from tests.factories import filing_in_state
+
+    returned = filing_in_state("returned")
+    client.force_login(returned.created_by)
+    data = page_draft(client, returned, industry_chain=TYPED, office_contact_email="不是邮箱")
+    response = client.post(
+        reverse("filings:submit", args=[returned.pk]), {**data, "expected_state": "returned"}
+    )
+    assert response.status_code == 200
+    assert "草稿未保存，申请也未提交" in response.content.decode()
+    assert TYPED in response.content.decode()  # shown as typed
+    returned.refresh_from_db()
+    assert returned.state == "returned"

@@ -54,7 +54,7 @@ def test_no_environment_means_sqlite_eager_console_debug():
     assert found["language"] == "zh-hans"
     assert found["tz"] == "Asia/Shanghai"
     assert found["use_tz"] is True
-    assert found["locales"] == [str(ROOT / "locale")]
+    assert found["locales"] == [str(ROOT / "locale"), str(ROOT / "locale_overrides")]
     assert found["upload_max"] == 20 * 1024 * 1024
 
 

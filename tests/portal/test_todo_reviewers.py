@@ -4,6 +4,7 @@ their statement deadline, rounds whose 公示 has ended. Each count equals the r
 its button opens; another county's records count nowhere."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -200,3 +201,45 @@ def test_county_home_queries_do_not_grow_with_records(client, django_assert_max_
         pending(name=f"本县注册单位之{n}")
     with django_assert_max_num_queries(len(few)):
         client.get(reverse("portal:home"))
+
+
+def test_the_supervision_cards_open_lists_of_what_they_count(client):
+    """办理中的取消备案案件 and 评审中的补贴批次 opened the unfiltered lists (decided
+    cases, finished rounds): the walk counted 0 and found 1 (issue 15)."""
+    from html import unescape
+
+    from subsidies.models import SubsidyRound
+    from supervision.models import RevocationCase
+    from tests.factories import (
+        MunicipalStaffFactory,
+        filed_alliance,
+        policy_v1,
+        subsidy_round,
+    )
+
+    from .todo_helpers import listed
+
+    staff = MunicipalStaffFactory()
+    for state in ("notified", "revoked", "dismissed"):
+        RevocationCase.objects.create(
+            alliance=filed_alliance(),
+            grounds=["2"],
+            facts="经查",
+            state=state,
+            opened_by=staff,
+            statement_deadline=datetime.date(2026, 12, 20),
+            policy_version=policy_v1(),
+        )
+    subsidy_round(state="evaluating", year=2026, staff=staff)
+    decided = subsidy_round(state="evaluating", year=2025, staff=staff)
+    SubsidyRound.objects.filter(pk=decided.pk).update(state=SubsidyRound.State.FINAL)
+    client.force_login(staff)
+    response = client.get(reverse("portal:home"))
+    supervision = response.context["supervision"]
+    cards = response.content.decode().split('data-testid="home-supervision"')[1]
+    links = [unescape(h) for h in re.findall(r'href="([^"]+)"', cards)]
+    case_url = next(h for h in links if "/supervision/cases/" in h)
+    round_url = next(h for h in links if "/subsidies/rounds/" in h)
+    assert len(listed(client, case_url)) == supervision["open_cases"] == 1
+    assert len(listed(client, round_url)) == supervision["rounds_evaluating"] == 1
+    assert SubsidyRound.objects.count() == 2

@@ -339,3 +339,17 @@ def test_the_candidates_page_does_not_grow_in_queries(client, staff):
     with CaptureQueriesContext(connection) as six:
         assert client.get(url).status_code == 200
     assert len(six.captured_queries) == len(one.captured_queries)
+
+
+def test_a_candidate_filed_after_last_year_owes_no_summary(client, staff):
+    """The candidates page said 未提交 for an alliance filed this year (the walk): what is
+    owed comes from the one rule the summaries pages use."""
+    this_year = timezone.localdate().year
+    filed_alliance(name="今年备案的联盟", filed_on=datetime.date(this_year, 1, 2))
+    filed_alliance(name="早年备案的联盟", filed_on=datetime.date(this_year - 3, 1, 2))
+    client.force_login(staff)
+    html = client.get("/supervision/recommendations/candidates/").content.decode()
+    new_row = re.search(r"今年备案的联盟</a>.*?</tr>", html, re.S).group(0)
+    old_row = re.search(r"早年备案的联盟</a>.*?</tr>", html, re.S).group(0)
+    assert "无需提交" in new_row and "未提交" not in new_row
+    assert "未提交" in old_row
