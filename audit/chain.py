@@ -73,6 +73,31 @@ def _plain(qs):
     return models.QuerySet(model=AuditEntry, using=qs.db).filter(pk__in=qs.values("pk"))
 
 
+SEAL_FIELDS = ["seq", "prev_hash", "hash", "key_id"]
+
+
+def _write_seals(entries: list[AuditEntry]) -> None:
+    """Store a batch's seals in one statement (one UPDATE per entry took 40 s of a
+    60,000-row import): on PostgreSQL an UPDATE … FROM (VALUES …), which the append-only
+    trigger checks row by row like any other; elsewhere Django's bulk_update."""
+    if connection.vendor != "postgresql":
+        _plain(AuditEntry.objects.filter(pk__in=[e.pk for e in entries])).bulk_update(
+            entries, SEAL_FIELDS
+        )
+        return
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    rows = ", ".join(["(%s::bigint, %s::bigint, %s, %s, %s)"] * len(entries))
+    params = [v for e in entries for v in (e.pk, e.seq, e.prev_hash, e.hash, e.key_id)]
+    # Only the table's name and placeholders are formatted in; every value is a parameter.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS e SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash, "  # noqa: S608
+            f"key_id = v.key_id FROM (VALUES {rows}) AS v(id, seq, prev_hash, hash, key_id) "
+            "WHERE e.id = v.id",
+            params,
+        )
+
+
 def anchor_seal(entry: AuditEntry, head: AuditChainHead) -> None:
     from .checkpoints import write_anchor
 
@@ -94,10 +119,7 @@ def seal_pending() -> int:
                     head.seq += 1
                     entry.seq, entry.prev_hash, entry.key_id = head.seq, head.hash, key.id
                     entry.hash = head.hash = keyed_hash(key, head.seq, head.hash, entry)
-                # One UPDATE for the batch (one per entry took 40 s of a 60,000-row import).
-                _plain(AuditEntry.objects.filter(pk__in=[e.pk for e in pending])).bulk_update(
-                    pending, ["seq", "prev_hash", "hash", "key_id"]
-                )
+                _write_seals(pending)
                 head.save()
                 sealed += len(pending)
             # Outside the database at once, not only at the nightly checkpoint: with the

@@ -52,6 +52,11 @@ ORGANISATIONS = [
     ("天津滨海先进制造研究所", "52", "120116", "institute", "M", None, "尤振华"),
     ("天津津冀新能源有限公司", "91", "120110", "enterprise", "D", None, "许光明"),
     ("石家庄华药生物技术有限公司（演示）", "91", "130100", "enterprise", "C", None, "何润生"),
+    # More experts' units: the 2026 round asks 5 experts an application, and a draw or a
+    # redraw needs experts beyond every panel's conflicts (the walk, issue 15).
+    ("廊坊新材料检测研究院（演示）", "12", "131000", "institute", "M", None, "许文清"),
+    ("唐山装备制造技术研究所（演示）", "12", "130200", "institute", "M", None, "韩志远"),
+    ("邯郸农业科学研究院（演示）", "12", "130400", "institute", "M", None, "冯立本"),
     ("河北省科技金融服务中心（演示）", "A1", "130000", "other", "J", None, "吕金才"),
 ]
 
@@ -76,6 +81,9 @@ USERS = [
     ("expert_zhu", "朱", "博士", Role.EVALUATOR, "北京京保科技发展有限公司", None, False),
     ("expert_he", "何", "教授", Role.EVALUATOR, "石家庄华药生物技术有限公司（演示）", None, False),
     ("expert_qin", "秦", "教授", Role.EVALUATOR, "京北理工大学（演示）", None, False),
+    ("expert_xu", "许", "研究员", Role.EVALUATOR, "廊坊新材料检测研究院（演示）", None, False),
+    ("expert_han", "韩", "高工", Role.EVALUATOR, "唐山装备制造技术研究所（演示）", None, False),
+    ("expert_feng", "冯", "研究员", Role.EVALUATOR, "邯郸农业科学研究院（演示）", None, False),
     ("admin", "系统", "管理员", Role.ADMIN, None, None, False),
     # 三员分立: the security auditor reads the logs and nothing else.
     ("auditor", "审计", "员", Role.AUDITOR, None, None, False),

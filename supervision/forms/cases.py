@@ -42,7 +42,7 @@ class CaseOpenForm(forms.Form):
     evidence = MultipleFileField(
         label=_("证据材料"),
         required=False,
-        help_text=_("可选，可多选；PDF、JPEG或PNG文件。"),
+        help_text=_("可选，可多选；PDF、JPEG或PNG文件。提交未成功时，请重新选择证据材料。"),
     )
 
     # 立案 cannot be undone. Asked on the form rather than on a confirmation page

@@ -37,7 +37,7 @@ def test_a_refused_draft_is_summed_up_above_everything_with_links(client):
     body = response.content.decode()
     box = summary(body)
     assert 'role="alert"' in box and 'tabindex="-1"' in box
-    assert "提交未成功，请修改以下 2 处：" in box
+    assert "未能完成，请修改以下 2 处：" in box
     assert 'href="#id_office_fulltime_staff"' in box and "专职人员数请填写整数" in box
     assert 'href="#id_office_contact_email"' in box
     # At the top: before the page's own content, and the fields are marked.

@@ -132,3 +132,20 @@ def test_seed_without_filed_alliances_creates_nothing():
     seed_users(seed_organisations())
     assert "未创建批次" in demo.seed()
     assert not SubsidyRound.objects.exists()
+
+
+def test_the_evaluating_round_can_be_completed_by_a_draw(demo_world):
+    """The 2026 round asks five experts an application; the demo's six left every panel at
+    four with nobody to draw (the walk): the pool now lets a draw complete every panel."""
+    from subsidies import services
+
+    demo.seed()
+    round_ = SubsidyRound.objects.get(title=demo.EVALUATING_TITLE)
+    need = round_.evaluators_per_application
+    draw = services.draw_panels(
+        round_=round_, by=User.objects.get(username="city_wang"), per_application=need
+    )
+    assert draw.pk
+    for application in round_.applications.filter(state="submitted"):
+        panel = application.assignments.filter(withdrawn_at__isnull=True)
+        assert panel.count() == need, application

@@ -75,7 +75,7 @@ def test_the_error_summary_is_in_view_and_leads_to_the_field(page, editing):
     page.wait_for_load_state()
 
     summary = page.get_by_test_id("error-summary")
-    assert "提交未成功，请修改以下 1 处：" in summary.inner_text()
+    assert "未能完成，请修改以下 1 处：" in summary.inner_text()
     box = summary.bounding_box()
     viewport = page.viewport_size
     assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= viewport["height"]

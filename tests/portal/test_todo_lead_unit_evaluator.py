@@ -3,6 +3,8 @@ the reason, summaries due with their date, cases waiting for a 陈述申辩 with
 declarations and scores due. Each count equals the rows of the list its button opens; another
 unit's (another evaluator's) records count nowhere."""
 
+import datetime
+
 import pytest
 import time_machine
 from django.db import connection
@@ -184,3 +186,20 @@ def test_evaluator_home_queries_do_not_grow_with_records(client, django_assert_m
     evaluation(staff, evaluator, other)
     with django_assert_max_num_queries(few):
         client.get(reverse("portal:home"))
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_summary_past_its_deadline_says_overdue_in_words(client):
+    """Colour alone marked an overdue summary on the home (the walk): it says 逾期."""
+    import re
+
+    lead = LeadUnitUserFactory()
+    filed_alliance(lead_user=lead, filed_on=datetime.date(2025, 5, 1))
+    client.force_login(lead)
+    page = client.get(reverse("portal:home")).content.decode()
+    block = page.split('data-todo="summaries_due"')[1].split("</li>\n        </ul>")[0]
+    # 2025 was due on 2026-03-31 (past on 2026-12-07); 2026 is due in 2027.
+    rows = re.findall(r"<li.*?</li>", block, re.S)
+    late = [r for r in rows if 'data-testid="todo-late">逾期<' in r]
+    assert len(late) == 1 and "2025年度" in late[0]
+    assert any("2026年度" in r and "逾期" not in r for r in rows)

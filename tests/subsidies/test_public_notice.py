@@ -104,3 +104,35 @@ def test_without_the_settings_the_page_still_gives_the_deadline(client):
     body = client.get(reverse("subsidies:round_results", args=[round_.pk])).content.decode()
     assert 'data-testid="objection-deadline"' in body
     assert 'data-testid="objection-address"' not in body  # never an empty "地址："
+
+
+def test_an_imported_rounds_awards_do_not_claim_a_notice_in_the_portal(client):
+    """A round of the paper register (issue 16) had no evaluation or 公示 in the portal:
+    the public pages say where its awards come from and give no notice period (the walk
+    found “公示期：至（0个工作日）” and “经专家评审和公示”)."""
+    from portal.imports import service
+    from tests.factories import policy_v1
+    from tests.portal.import_files import alliance, unit, workbook
+
+    policy_v1()
+    number = "保科联备〔2018〕007号"
+    data = workbook(
+        organisations=[unit("保定甲科技有限公司")],
+        alliances=[alliance("保定甲产业技术创新战略联盟", "保定甲科技有限公司", number)],
+        awards=[{"filing_number": number, "year": 2019, "amount_yuan": 200000}],
+    )
+    report = service.run(data, name="x.xlsx", user=MunicipalStaffFactory(), dry_run=False)
+    assert report["refusal_count"] == 0, report["refusals"]
+    for url in (reverse("subsidies:results"), *_round_urls()):
+        body = client.get(url).content.decode()
+        assert "按纸质档案评审、公示并确定" in body
+        assert "公示期：" not in body and "经专家评审和公示" not in body
+        assert "2019年度联盟运行经费补贴（历史数据导入）" in body
+    # The round's 合计 in 万元, as its rows (issue 15 item 10).
+    assert 'data-testid="total">20万元<' in body
+
+
+def _round_urls():
+    from subsidies.models import SubsidyRound
+
+    return [reverse("subsidies:round_results", args=[r.pk]) for r in SubsidyRound.objects.all()]

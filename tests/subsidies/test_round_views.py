@@ -390,7 +390,7 @@ def test_award_over_the_remaining_budget_is_refused(client):
     assert "本项最多还能安排200,000元" in response.content.decode()
     assert list(Award.objects.values_list("amount_yuan", flat=True)) == [400_000]
     page = client.get(reverse("subsidies:ranking", args=[round_.pk])).content.decode()
-    assert 'data-testid="awarded">400000<' in page and 'data-testid="remaining">200000<' in page
+    assert 'data-testid="awarded">40万元<' in page and 'data-testid="remaining">20万元<' in page
 
 
 def test_suggestions_are_shown_not_saved_and_can_fill_the_forms(client):

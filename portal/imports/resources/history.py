@@ -181,7 +181,7 @@ class AwardResource(YearMixin, ReferenceMixin, SheetResource):
         if year not in self.rounds:
             self.rounds[year] = SubsidyRound.objects.create(
                 year=year,
-                title=_("%(year)d年度运营补贴（历史数据导入）") % {"year": year},
+                title=_("%(year)d年度联盟运行经费补贴（历史数据导入）") % {"year": year},
                 budget_yuan=0,
                 evaluators_per_application=0,
                 notice_working_days=0,
