@@ -41,15 +41,16 @@ class ScoreSheetForm(forms.Form):
         self.criteria = list(criteria)
         self.submit = submit
         for criterion in self.criteria:
+            named = {"criterion": criterion.name}  # the error summary names the indicator
             self.fields[self.score_name(criterion)] = forms.IntegerField(
-                label=_("得分（0–100）"),
+                label=_("%(criterion)s得分（0–100）") % named,
                 required=False,
                 min_value=0,
                 max_value=100,
                 error_messages=SCORE_ERRORS,
             )
             self.fields[self.comment_name(criterion)] = forms.CharField(
-                label=_("评分说明"),
+                label=_("%(criterion)s评分说明") % named,
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
