@@ -19,6 +19,21 @@ class CellError(ValueError):
     pass
 
 
+def filing_number(value) -> str:
+    """A filing number as stored, for matching: full-width digits and brackets as their
+    ASCII forms (NFKC), no spaces anywhere — “保科联备〔２０２６〕 ００２号” is 〔2026〕002号,
+    not a new number beside it (penetration test, issue 16)."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", "" if value is None else str(value))
+    return "".join(text.split())
+
+
+def number(value, *, required=True) -> str:
+    """A filing-number cell: ``filing_number`` of it, required, at most 40 characters."""
+    return text(filing_number(value), required=required, max_length=40)
+
+
 def text(value, *, required=True, max_length=200) -> str:
     value = "" if value is None else str(value).strip()
     if not value:

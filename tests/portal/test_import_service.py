@@ -444,3 +444,99 @@ def test_a_damaged_sheet_is_refused_as_damaged(staff):
                 data = data.replace(b"<sheetData>", b"<sheetData><row r='9'>&boom;</row>", 1)
             out.writestr(item, data)
     refused(staff, buffer.getvalue(), "已损坏，无法读取")
+
+
+# --- Re-test (issue 16): the same limits, got around --------------------------------------
+
+
+def test_a_portal_alliance_named_in_the_alliances_sheet_still_takes_nothing(staff):
+    """Listing the portal's alliance in 联盟 (matched, unchanged) must not open it to the
+    later sheets: the re-test added a member, a summary and an award that way."""
+    from tests.factories import filing_in_state
+
+    held = filing_in_state("filed").alliance
+    lead_code = held.lead_unit.uscc
+    OrganisationFactory(uscc=code("保定已登记有限公司"))
+    data = workbook(
+        alliances=[
+            {
+                **alliance(held.name, "x", held.filing_number, filed_on=str(held.filed_on)),
+                "lead_unit": lead_code,
+            }
+        ],
+        members=[member(held.filing_number, "保定已登记有限公司")],
+        awards=[{"filing_number": held.filing_number, "year": 2024, "amount_yuan": 123000}],
+    )
+    report = refused(staff, data, "该联盟经本平台备案")
+    assert len([r for r in report["refusals"] if "该联盟经本平台备案" in r]) == 2
+
+
+def test_a_filing_number_written_with_full_width_digits_or_spaces_is_the_same_number(staff):
+    from tests.factories import filed_alliance
+
+    filed_alliance(filing_number=NUMBER, filed_on=datetime.date(2018, 5, 1))
+    lookalike = "保科联备〔２０１８〕 ００７号"
+    data = good_file(
+        alliances=[alliance("保定甲产业技术创新战略联盟", "保定甲科技有限公司", lookalike)],
+        members=[],
+        summaries=[],
+        awards=[],
+    )
+    refused(staff, data, "一个编号不能用两次")
+
+
+def test_a_unit_registered_outside_baoding_is_in_no_county(staff):
+    outside = unit("北京某科技有限公司", division="110105", jurisdiction="竞秀区")
+    refused(
+        staff,
+        good_file(organisations=[outside], alliances=[], members=[], summaries=[], awards=[]),
+        "登记在保定市外，不属于竞秀区",
+    )
+
+
+def _with_sheet_xml(data: bytes, sheet: str, change) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == sheet:
+                content = change(content)
+            out.writestr(item, content)
+    return buffer.getvalue()
+
+
+def test_rows_past_a_stale_dimension_are_read(staff):
+    """A writer that states A1:M2 for a sheet of three rows: all three are imported, not
+    one (the rest dropped without a word)."""
+    import re
+
+    rows = [
+        unit("保定甲科技有限公司"),
+        unit("保定乙材料有限公司"),
+        unit("保定丙电子有限公司"),
+    ]
+    data = workbook(organisations=rows)
+    stale = _with_sheet_xml(
+        data,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:B2"/>', xml),
+    )
+    report = service.run(stale, name="x.xlsx", user=staff, dry_run=False)
+    assert report["refusal_count"] == 0, report["refusals"]
+    assert Organisation.objects.filter(uscc__in=[r["uscc"] for r in rows]).count() == 3
+
+
+def test_a_sheet_without_a_dimension_is_counted_before_it_is_read(staff, monkeypatch):
+    from portal.imports import reading
+
+    monkeypatch.setattr(reading, "MAX_SHEET_ROWS", 50)
+
+    def many_rows(xml):
+        import re
+
+        xml = re.sub(rb"<dimension [^>]*/>", b"", xml)
+        return xml.replace(b"</sheetData>", b"<row/>" * 500 + b"</sheetData>", 1)
+
+    data = _with_sheet_xml(good_file(), "xl/worksheets/sheet1.xml", many_rows)
+    refused(staff, data, "有工作表超过50行（空行也计入）")

@@ -36,6 +36,28 @@ def closed_to_import(alliance) -> str:
     return ""
 
 
+def stored_alliances(ctx, numbers) -> list:
+    """The portal's alliances of ``numbers``, each one the register may not add to noted in
+    ``ctx.closed_numbers`` with why — whichever sheet first names it (a 联盟 row matching it
+    must not open it to the later sheets: re-test, issue 16)."""
+    stored = list(
+        Alliance.objects.filter(filing_number__in=numbers)
+        .select_related("lead_unit")
+        .annotate(
+            portal_filed=Exists(Filing.objects.filter(alliance=OuterRef("pk"))),
+            open_case=Exists(
+                RevocationCase.objects.filter(
+                    alliance=OuterRef("pk"), state__in=RevocationCase.OPEN_STATES
+                )
+            ),
+        )
+    )
+    ctx.closed_numbers.update(
+        {a.filing_number: why for a in stored if (why := closed_to_import(a))}
+    )
+    return stored
+
+
 class ReferenceMixin:
     """Rows of later sheets name a unit by credit code and an alliance by filing number:
     one the file creates, or one the portal holds already (read for the whole sheet)."""
@@ -43,24 +65,10 @@ class ReferenceMixin:
     def load_references(self, dataset, *, numbers=None, codes=None) -> None:
         ctx = self.ctx
         if numbers:
-            wanted = {str(v).strip() for v in dataset[self.sheet.header(numbers)]}
+            wanted = {cells.filing_number(v) for v in dataset[self.sheet.header(numbers)]}
             wanted -= ctx.alliances.keys() | ctx.refused_numbers
-            stored = list(
-                Alliance.objects.filter(filing_number__in=wanted)
-                .select_related("lead_unit")
-                .annotate(
-                    portal_filed=Exists(Filing.objects.filter(alliance=OuterRef("pk"))),
-                    open_case=Exists(
-                        RevocationCase.objects.filter(
-                            alliance=OuterRef("pk"), state__in=RevocationCase.OPEN_STATES
-                        )
-                    ),
-                )
-            )
+            stored = stored_alliances(ctx, wanted)
             ctx.alliances.update({a.filing_number: a for a in stored})
-            ctx.closed_numbers.update(
-                {a.filing_number: why for a in stored if (why := closed_to_import(a))}
-            )
         if codes:
             wanted = {cells.compact_code(v) for v in dataset[self.sheet.header(codes)]}
             wanted -= ctx.orgs.keys()
@@ -79,7 +87,7 @@ class ReferenceMixin:
         return org
 
     def alliance(self, row, key="filing_number"):
-        number = self.cell(row, key, cells.text, max_length=40)
+        number = self.cell(row, key, cells.number)
         if number is None:
             return None
         alliance = self.ctx.alliances.get(number)
@@ -101,15 +109,14 @@ class AllianceResource(ReferenceMixin, SheetResource):
         model = Alliance
 
     def prepare(self, dataset):
-        numbers = {str(n).strip() for n in dataset[self.sheet.header("filing_number")]}
-        stored = Alliance.objects.filter(filing_number__in=numbers).select_related("lead_unit")
-        self.stored = {a.filing_number: a for a in stored}
+        numbers = {cells.filing_number(n) for n in dataset[self.sheet.header("filing_number")]}
+        self.stored = {a.filing_number: a for a in stored_alliances(self.ctx, numbers)}
         self.revocations = []
         self.load_references(dataset, codes="lead_unit")
 
     def parse(self, row):
         lookups, today = self.ctx.lookups, self.ctx.today
-        number = self.cell(row, "filing_number", cells.text, max_length=40)
+        number = self.cell(row, "filing_number", cells.number)
         filed_on = self.cell(row, "filed_on", cells.date, today=today)
         status = self.cell(row, "status", cells.choice, lookups.statuses, what=_("备案状态"))
         values = {

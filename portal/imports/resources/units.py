@@ -4,6 +4,7 @@ as it is (a unit's legal facts change only through a decided change request)."""
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
+from accounts.uscc import is_baoding_division, uscc_division
 
 from .. import cells
 from ..columns import ORGANISATIONS
@@ -54,7 +55,14 @@ class OrganisationResource(SheetResource):
         if code is None or not self.once("uscc", code):
             return values, None
         derived = self.ctx.jurisdiction_of(code)
-        if chosen is not None and derived is not None and chosen != derived:
+        if chosen is not None and not is_baoding_division(uscc_division(code)):
+            # Registered outside Baoding: no county of the city is its own (re-test).
+            self.refuse(
+                "jurisdiction",
+                _("统一社会信用代码显示该单位登记在保定市外，不属于%(chosen)s，请留空。")
+                % {"chosen": chosen.name},
+            )
+        elif chosen is not None and derived is not None and chosen != derived:
             self.refuse(
                 "jurisdiction",
                 _("统一社会信用代码显示该单位登记在%(derived)s，与填写的%(chosen)s不一致。")
