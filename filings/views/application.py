@@ -189,7 +189,7 @@ def filing_edit(request, pk):
     return redirect("filings:edit", filing.pk)
 
 
-def _save_typed_draft_first(request, filing: Filing, failed: str, not_done: str, **typed):
+def save_typed_draft_first(request, filing: Filing, failed: str, not_done: str, **typed):
     """Save the draft as typed on the edit page, which the member and material buttons
     send too (typed text is never lost to another action of the page): None once saved —
     or when the POST carries no draft — else the page to show (``_save_draft``)."""
@@ -256,7 +256,7 @@ def _stale_draft(request, filing: Filing, form, not_done: str = ""):
 def member_add(request, pk):
     filing = filing_for(request.user, pk)
     form = MemberAddForm(request.POST)
-    unsaved = _save_typed_draft_first(
+    unsaved = save_typed_draft_first(
         request,
         filing,
         _("草稿未保存，成员单位也未添加：请按红色提示修改草稿后，再点“添加成员单位”。"),
@@ -349,7 +349,7 @@ def member_remove(request, pk, member_pk):
 def material_upload(request, pk):
     filing = filing_for(request.user, pk)
     # A file cannot be shown again as chosen: the user is told to choose it again.
-    unsaved = _save_typed_draft_first(
+    unsaved = save_typed_draft_first(
         request,
         filing,
         _("草稿未保存，文件也未上传：请按红色提示修改草稿后，重新选择文件上传。"),

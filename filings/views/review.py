@@ -26,6 +26,7 @@ from ..forms.review import ACTION_FORMS, TEXT_FIELDS
 from ..membership import member_rows
 from ..models import Alliance, Filing
 from ..services import TRANSITION_LABELS
+from .application import save_typed_draft_first
 from .common import add_service_errors, filing_for, refused, state_badge
 
 # The decisions the filing page may offer, in the order shown, with their URL names.
@@ -207,11 +208,9 @@ def _save_typed_draft(request, filing: Filing):
     same fields, already saved. None once saved (or nothing typed was sent), else the edit
     page with what was typed and why it was not saved (the walk: a changed draft was
     submitted as it had been saved, the change lost)."""
-    from .application import _save_typed_draft_first
-
     if CONFIRMED_FIELD in request.POST:
         return None
-    return _save_typed_draft_first(
+    return save_typed_draft_first(
         request,
         filing,
         _("草稿未保存，申请也未提交：请按红色提示修改后再提交。"),

@@ -54,12 +54,9 @@
     if (changed.size === 0) {
       return undefined;
     }
-    // Browsers show their own text; the message is for the older ones.
-    var message = document.documentElement.lang === "zh-CN"
-      ? "页面上有尚未保存的修改，离开后将丢失。确定离开？"
-      : "This page has changes that are not saved. Leave anyway?";
+    // Browsers ask in their own words (in the reader's language); no text of ours is shown.
     event.preventDefault();
-    event.returnValue = message;
-    return message;
+    event.returnValue = true;
+    return true;
   });
 })();

@@ -64,7 +64,7 @@ def _left_panel(request, assignment):
     return redirect("subsidies:assignment_list")
 
 
-def _own_assignment(user, pk) -> Assignment:
+def own_assignment(user, pk) -> Assignment:
     return get_object_or_404(
         selectors.assignments_of(user).select_related(
             "application__alliance__lead_unit", "evaluator__organisation"
@@ -99,7 +99,7 @@ def assignment_list(request):
 @role_required(Role.EVALUATOR)
 @require_http_methods(["GET", "HEAD", "POST"])
 def declare(request, pk):
-    assignment = _own_assignment(request.user, pk)
+    assignment = own_assignment(request.user, pk)
     if left := _left_panel(request, assignment):
         return left
     if assignment.declared_at is not None:
@@ -196,7 +196,7 @@ def _save_scores(request, assignment, criteria):
 @role_required(Role.EVALUATOR)
 @require_http_methods(["GET", "HEAD", "POST"])
 def score_sheet(request, pk):
-    assignment = _own_assignment(request.user, pk)
+    assignment = own_assignment(request.user, pk)
     if left := _left_panel(request, assignment):
         return left
     if assignment.declared_at is None:

@@ -14,13 +14,13 @@ from accounts.permissions import role_required
 from .. import services
 from ..forms.draws import ReasonForm
 from .common import form_page
-from .evaluation import _own_assignment
+from .evaluation import own_assignment
 
 
 @role_required(Role.EVALUATOR)
 @require_http_methods(["GET", "HEAD", "POST"])
 def recuse(request, pk):
-    assignment = _own_assignment(request.user, pk)
+    assignment = own_assignment(request.user, pk)
     back = reverse("subsidies:assignment_list")
     check = partial(services.check_recuse, assignment=assignment, by=request.user)
     form = ReasonForm(

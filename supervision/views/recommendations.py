@@ -6,7 +6,9 @@ Municipal staff and administrators only; everyone else gets 403 (anonymous: logi
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import BooleanField, Count, ExpressionWrapper, Max, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import STAFF_ROLES, role_required
@@ -22,6 +24,8 @@ from .. import services
 from ..exports_recommendations import export_filename, recommendations_pdf, recommendations_xlsx
 from ..filters import RecommendationFilter
 from ..forms.recommendations import RecommendationForm
+from ..models import AnnualSummary
+from ..models.summaries import owes_summary_q
 from ..selectors import recommendations_visible_to
 from .common import PAGE_SIZE
 
@@ -49,12 +53,6 @@ def recommendation_list(request):
 def recommendation_candidates(request):
     """Which alliances may be recommended (Art. 17: filed ones), each with what speaks for
     it — last year's annual summary and earlier recommendations — and a 推荐 button."""
-    from django.db.models import BooleanField, Count, ExpressionWrapper, Max, OuterRef, Subquery
-    from django.utils import timezone
-
-    from ..models import AnnualSummary
-    from ..models.summaries import owes_summary_q
-
     last_year = timezone.localdate().year - 1
     summary = AnnualSummary.objects.filter(alliance=OuterRef("pk"), year=last_year)
     alliances = (
