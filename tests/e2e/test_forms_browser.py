@@ -53,9 +53,16 @@ def test_leaving_a_changed_form_asks_first(page, editing):
 
     page.on("dialog", answer)
     edit_url = page.url
-    page.get_by_label("产业创新链及构建任务", exact=True).fill(TYPED)
+    field = page.get_by_label("产业创新链及构建任务", exact=True)
+    # A real click first: Chromium asks before leaving only a page the user has interacted
+    # with (sticky activation), which a programmatic fill alone may not give.
+    field.click()
+    field.fill(TYPED)
     page.get_by_role("link", name="工作台").first.click()
-    page.wait_for_timeout(500)
+    for _ in range(30):  # the question comes as the navigation starts
+        if dialogs:
+            break
+        page.wait_for_timeout(100)
     assert dialogs == ["beforeunload"]
     assert page.url == edit_url
 
