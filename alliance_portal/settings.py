@@ -352,6 +352,12 @@ SESSION_IDLE_MINUTES = env.int("PORTAL_SESSION_IDLE_MINUTES", default=30)
 # How long the link in a unit administrator's invitation of a colleague sets the password
 # (accounts.invitations); it also dies once used, and when the colleague is removed.
 PORTAL_INVITATION_DAYS = env.int("PORTAL_INVITATION_DAYS", default=7)
+# How long files built or uploaded for a job are kept (portal.retention): an export (a copy
+# of private records) 7 days; an import's workbook 180 days after the import ended (like
+# the logs); a dry run nobody confirmed 7 days.
+PORTAL_EXPORT_KEEP_DAYS = env.int("PORTAL_EXPORT_KEEP_DAYS", default=7)
+PORTAL_IMPORT_KEEP_DAYS = env.int("PORTAL_IMPORT_KEEP_DAYS", default=180)
+PORTAL_IMPORT_CONFIRM_DAYS = env.int("PORTAL_IMPORT_CONFIRM_DAYS", default=7)
 SESSION_REFRESH_SECONDS = 60
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60 + SESSION_REFRESH_SECONDS
 SESSION_SAVE_EVERY_REQUEST = False
@@ -516,6 +522,11 @@ CELERY_BEAT_SCHEDULE = {
     "expire-unconfirmed-registrations-daily": {
         "task": "accounts.tasks.expire_unconfirmed_registrations",
         "schedule": crontab(hour=3, minute=45),
+    },
+    # Exports after PORTAL_EXPORT_KEEP_DAYS, imports' workbooks after their keeping.
+    "purge-expired-files-daily": {
+        "task": "portal.tasks.purge_expired_files",
+        "schedule": crontab(hour=4, minute=10),
     },
     "dispatch-outbox-every-minute": {
         "task": "core.tasks.dispatch_outbox",
