@@ -10,6 +10,7 @@ fails with a message asking for a new upload, so that a stale check is never imp
 Each deleted import file is recorded in the audit log."""
 
 import datetime
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
