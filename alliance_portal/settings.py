@@ -491,6 +491,10 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # pypdf logs every repair it makes while an upload is inspected (core.contentcheck).
         "pypdf": {"level": "ERROR"},
+        # pyHanko logs a signature that fails validation with its traceback; the result
+        # (core.signing.validate_pdf) says it, and a forged upload is not our error.
+        "pyhanko": {"level": "ERROR"},
+        "pyhanko_certvalidator": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
     },
 }

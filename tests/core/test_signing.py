@@ -161,7 +161,7 @@ def _roots(path):
 
 
 def test_the_document_stays_tagged_with_language_and_title_after_signing():
-    pdf, signed, _name = _signed("备案通知书")
+    pdf, signed, name = _signed("备案通知书")
     for data in (pdf, signed):
         reader = PdfFileReader(io.BytesIO(data))
         root = reader.root
@@ -172,6 +172,9 @@ def test_the_document_stays_tagged_with_language_and_title_after_signing():
         assert "备案通知书" in str(reader.trailer["/Info"]["/Title"])
         metadata = root["/Metadata"].get_object().data
         assert b"pdfuaid:part" in metadata
+    # The signature field says what it is to a screen reader.
+    seal_field = PdfFileReader(io.BytesIO(signed)).root["/AcroForm"]["/Fields"][0]
+    assert str(seal_field["/TU"]) == f"{name}电子签章"
 
 
 def _signature_annotation(data):
