@@ -31,6 +31,8 @@ class Command(BaseCommand):
             made = make_demo_ca(directory, bodies, settings.PORTAL_SIGNING_PASSWORD)
         except ValueError as error:
             raise CommandError(str(error)) from None
+        if options["verbosity"] == 0:
+            return
         self.stdout.write(
             f"{directory}: {len(bodies)} issuing bodies, {len(made)} certificates made now"
             + (f" ({', '.join(made)})" if made else "")
