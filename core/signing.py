@@ -236,16 +236,17 @@ def validate_pdf(data: bytes, *, roots: list | None = None) -> Validation:
     """Validates every signature of ``data`` with pyHanko against the trust roots (the
     configured ones by default). The document is as good as its weakest signature."""
     load_pyhanko()
-    from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
     result = Validation()
+    # The file may be anyone's upload (the verification page): whatever pyHanko raises on
+    # a malformed PDF or signature is a verdict on the file, never a server error.
     try:
         signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
-    except (PdfReadError, ValueError, KeyError, IndexError) as error:
-        result.problems.append(_("无法读取该PDF文件（%(error)s）") % {"error": error})
+    except Exception:  # noqa: BLE001 - see above
+        result.problems.append(_("无法读取该PDF文件"))
         return result
     if not signatures:
         result.problems.append(_("该文件没有数字签名"))
@@ -257,7 +258,13 @@ def validate_pdf(data: bytes, *, roots: list | None = None) -> Validation:
     )
     result.signed = result.intact = result.valid = result.trusted = True
     for signature in signatures:
-        status = validate_pdf_signature(signature, context)
+        try:
+            status = validate_pdf_signature(signature, context)
+        except Exception:  # noqa: BLE001 - a malformed signature is not a valid one
+            logger.info("Unreadable signature", exc_info=True)
+            result.intact = result.valid = result.trusted = False
+            result.problems.append(_("签名无法解析"))
+            continue
         _merge(result, status)
     return result
 

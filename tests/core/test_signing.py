@@ -109,6 +109,12 @@ def test_an_unsigned_document_is_not_valid():
     assert result.problems == ["该文件没有数字签名"]
 
 
+@pytest.mark.parametrize("data", [b"", b"not a pdf", b"%PDF-1.7\n%%EOF"])
+def test_anything_that_is_not_a_pdf_is_a_verdict_not_an_error(data):
+    result = signing.validate_pdf(data)
+    assert not result.signed and not result.ok and result.problems
+
+
 def test_a_copy_changed_after_signing_is_invalid():
     _pdf, signed, _name = _signed("备案通知书")
     # Change one byte inside the first stream (compressed page content), not the size.
