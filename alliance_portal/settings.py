@@ -456,6 +456,21 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rs
 # attachments, evidence): an operating limit, kept below the proxy's body size. Each Art. 10
 # material's own limit is the policy version's, and cannot exceed this one.
 UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# The digital signature on every issued document (core.signing, docs/operations.md
+# "Signing issued documents"): one PKCS#12 file per issuing body in PORTAL_SIGNING_DIR
+# (`municipal.p12`, `<county code>.p12`, with the seal image beside it as `<body>.png`),
+# all under one password; the roots a signature must chain to; a TSA for PAdES B-T.
+PORTAL_SIGNING_DIR = Path(env.str("PORTAL_SIGNING_DIR", default=str(VAR_DIR / "signing")))
+PORTAL_SIGNING_PASSWORD = env.str("PORTAL_SIGNING_PASSWORD", default="")
+PORTAL_SIGNING_TRUST_ROOTS = Path(
+    env.str("PORTAL_SIGNING_TRUST_ROOTS", default=str(PORTAL_SIGNING_DIR / "root.pem"))
+)
+PORTAL_SIGNING_TSA_URL = env.str("PORTAL_SIGNING_TSA_URL", default="")
+# Production never issues an unsigned document: a missing, unreadable or expired
+# certificate is an error at start-up (`check`, `migrate`) and when signing. While DEBUG is
+# on a missing one is only a warning, and documents go out unsigned.
+PORTAL_SIGNING_REQUIRED = env.bool("PORTAL_SIGNING_REQUIRED", default=not DEBUG)
+PORTAL_SIGNING_EXPIRY_WARNING_DAYS = env.int("PORTAL_SIGNING_EXPIRY_WARNING_DAYS", default=30)
 # Art. 11: filing numbers, sequential per year without gaps.
 FILING_NUMBER_FORMAT = "保科联备〔{year}〕{seq:03d}号"
 COUNTY_LETTER_NUMBER_FORMAT = "{prefix}科荐〔{year}〕{seq:03d}号"
@@ -482,6 +497,10 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # pypdf logs every repair it makes while an upload is inspected (core.contentcheck).
         "pypdf": {"level": "ERROR"},
+        # pyHanko logs a signature that fails validation with its traceback; the result
+        # (core.signing.validate_pdf) says it, and a forged upload is not our error.
+        "pyhanko": {"level": "ERROR"},
+        "pyhanko_certvalidator": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
     },
 }
