@@ -219,6 +219,7 @@ def check_laptop_header(page, base, role, language):
     if role != "public":
         expect(page.get_by_test_id("menu-button")).to_be_hidden()
         expect(page.get_by_test_id("nav-menu")).to_be_visible()
+        user_menu_on_screen(page, LAPTOP["width"])
 
 
 def check_phone_menu(page, role):
@@ -245,6 +246,20 @@ def check_phone_menu(page, role):
             toggles.nth(group).click()  # closed again
     page.get_by_test_id("menu-button").click()
     expect(menu).to_be_hidden()
+    user_menu_on_screen(page, PHONE["width"])
+
+
+def user_menu_on_screen(page, width):
+    """The user menu opens over the page and on screen (password change, logout)."""
+    page.get_by_test_id("user-menu").click()
+    items = page.get_by_test_id("nav-utility").locator(".dropdown-menu.show li")
+    expect(items.last).to_be_visible()
+    for i in range(items.count()):
+        box = items.nth(i).bounding_box()
+        if box is not None:  # the role's line shows on a phone only
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, box
+    page.keyboard.press("Escape")
+    expect(items.last).to_be_hidden()
 
 
 @pytest.mark.parametrize("role", ROLES)
