@@ -327,7 +327,8 @@ def test_the_phone_menu_opens_and_closes_with_the_keyboard(page, live_server):
 
 def test_a_table_without_a_header_row_or_marked_off_stays_a_table(page, live_server):
     """The registry's alliance page shows key/value tables (no header row): they are not
-    cut into cards of one line each."""
+    cut into cards of one line each. A table marked data-cards="off" stays a grid too, and
+    a table htmx puts in the page later becomes cards like the others."""
     alliance = filed_alliance()
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}{reverse('registry:alliance', args=[alliance.pk])}")
@@ -339,3 +340,28 @@ def test_a_table_without_a_header_row_or_marked_off_stays_a_table(page, live_ser
         marked = "table-cards" in (table.get_attribute("class") or "")
         assert marked == has_header
     assert_fits(page, "registry alliance 390")
+
+    # Two tables arriving as htmx would put them in: one marked off, one not.
+    page.evaluate("""() => {
+      for (const off of [true, false]) {
+        const holder = document.createElement('div');
+        holder.innerHTML = `<table class="table" data-testid="late-${off ? 'off' : 'on'}"
+          ${off ? 'data-cards="off"' : ''}><thead><tr><th>年度</th><th colspan="2">金额</th></tr></thead>
+          <tbody><tr><td>2026</td><td>10</td><td>20</td></tr><tr><td colspan="3">合计</td></tr></tbody></table>`;
+        document.querySelector('main').append(holder);
+        holder.dispatchEvent(new CustomEvent('htmx:load', {bubbles: true}));
+      }
+    }""")
+    off, on = page.get_by_test_id("late-off"), page.get_by_test_id("late-on")
+    assert "table-cards" not in off.get_attribute("class")
+    assert off.locator("[data-label]").count() == 0
+    assert "table-cards" in on.get_attribute("class")
+    labels = on.locator("tbody tr").first.locator("td")
+    # A header spanning two columns names both; a cell spanning them all has no label.
+    assert [labels.nth(i).get_attribute("data-label") for i in range(3)] == ["年度", "金额", "金额"]
+    assert on.locator("tbody tr").last.locator("td").get_attribute("data-label") == ""
+    assert on.get_attribute("role") == "table"
+    assert labels.first.get_attribute("role") == "cell"
+    # On the phone the first row is a card: its cells stacked, not side by side.
+    first, second = labels.nth(0).bounding_box(), labels.nth(1).bounding_box()
+    assert second["y"] >= first["y"] + first["height"] - 1
