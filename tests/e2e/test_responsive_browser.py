@@ -22,22 +22,8 @@ from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from tests import factories as f
 from tests.e2e.common import log_in
-from tests.factories import (
-    AdminFactory,
-    AuditorFactory,
-    CountyReviewerFactory,
-    EvaluatorFactory,
-    LeadUnitUserFactory,
-    MunicipalStaffFactory,
-    SecurityAdminFactory,
-    draft_filing,
-    filed_alliance,
-    filing_in_state,
-    scored_application,
-    submitted_application,
-    subsidy_round,
-)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -78,104 +64,71 @@ OVERFLOW = """() => {
 @dataclass
 class Pages:
     user: object  # None: a visitor
-    home: str
     list: str
     form: str
-    # Something the list page must show, so that a table with rows is measured.
+    # The list page's table, so that a table with rows is measured.
     row_marker: str
+    home: str = "/"
 
 
 def lead_unit():
-    lead = LeadUnitUserFactory(is_unit_admin=True)
-    filing_in_state("municipal_review", lead_user=lead)
-    draft = draft_filing(
-        lead_user=lead, name="保定测试氢能与燃料电池汽车关键零部件产业技术创新战略联盟"
-    )
-    return Pages(
-        lead, "/", reverse("filings:mine"), reverse("filings:edit", args=[draft.pk]), "my-filings"
-    )
+    lead = f.LeadUnitUserFactory(is_unit_admin=True)
+    f.filing_in_state("municipal_review", lead_user=lead)
+    long_name = "保定测试氢能与燃料电池汽车关键零部件产业技术创新战略联盟"
+    draft = f.draft_filing(lead_user=lead, name=long_name)
+    form = reverse("filings:edit", args=[draft.pk])
+    return Pages(lead, reverse("filings:mine"), form, "my-filings")
 
 
 def county_reviewer():
-    county = CountyReviewerFactory()
-    filing = filing_in_state("county_review")  # the county's own jurisdiction (130602)
-    return Pages(
-        county,
-        "/",
-        reverse("filings:county_queue"),
-        reverse("filings:detail", args=[filing.pk]),
-        "queue",
-    )
+    county = f.CountyReviewerFactory()
+    filing = f.filing_in_state("county_review")  # the county's own jurisdiction (130602)
+    form = reverse("filings:detail", args=[filing.pk])  # recommend, return, reject
+    return Pages(county, reverse("filings:county_queue"), form, "queue")
 
 
 def municipal_staff():
-    staff = MunicipalStaffFactory()
-    round_, _application, _sheets = scored_application(
-        staff=staff, evaluators=[EvaluatorFactory(), EvaluatorFactory()], scores=[82, 76]
-    )
-    return Pages(
-        staff,
-        "/",
-        reverse("subsidies:ranking", args=[round_.pk]),
-        reverse("subsidies:round_new"),
-        "ranking",
-    )
+    staff = f.MunicipalStaffFactory()
+    evaluators = [f.EvaluatorFactory(), f.EvaluatorFactory()]
+    round_, _, _ = f.scored_application(staff=staff, evaluators=evaluators, scores=[82, 76])
+    ranking = reverse("subsidies:ranking", args=[round_.pk])
+    return Pages(staff, ranking, reverse("subsidies:round_new"), "ranking")
 
 
 def evaluator():
     from subsidies import services as subsidy_services
 
-    staff, expert = MunicipalStaffFactory(), EvaluatorFactory()
-    round_ = subsidy_round(staff=staff)
-    application = submitted_application(round_)
+    staff, expert = f.MunicipalStaffFactory(), f.EvaluatorFactory()
+    round_ = f.subsidy_round(staff=staff)
+    application = f.submitted_application(round_)
     assignment = subsidy_services.assign_evaluator(
         application=application, by=staff, evaluator=expert
     )
     subsidy_services.round_start_evaluation(round_=round_, by=staff)
-    return Pages(
-        expert,
-        "/",
-        reverse("subsidies:assignment_list"),
-        reverse("subsidies:declare", args=[assignment.pk]),
-        "assignments",
-    )
+    form = reverse("subsidies:declare", args=[assignment.pk])
+    return Pages(expert, reverse("subsidies:assignment_list"), form, "assignments")
 
 
 def system_admin():
-    return Pages(
-        AdminFactory(),
-        "/",
-        reverse("portal:policy_list"),
-        reverse("portal:policy_new"),
-        "policy-versions",
-    )
+    form = reverse("portal:policy_new")
+    return Pages(f.AdminFactory(), reverse("portal:policy_list"), form, "policy-versions")
 
 
 def security_admin():
-    return Pages(
-        SecurityAdminFactory(),
-        "/",
-        reverse("security:sessions"),
-        reverse("accounts:password_change"),
-        "session-table",
-    )
+    form = reverse("accounts:password_change")
+    return Pages(f.SecurityAdminFactory(), reverse("security:sessions"), form, "session-table")
 
 
 def auditor():
-    draft_filing()  # entries in the operation log
-    return Pages(
-        AuditorFactory(),
-        "/",
-        reverse("logs:operations"),
-        reverse("accounts:password_change"),
-        "log-table",
-    )
+    f.draft_filing()  # entries in the operation log
+    form = reverse("accounts:password_change")
+    return Pages(f.AuditorFactory(), reverse("logs:operations"), form, "log-table")
 
 
 def visitor():
-    filed_alliance()
-    filed_alliance(name="保定市新一代信息技术与智能网联汽车产业技术创新战略联盟")
-    return Pages(None, "/", reverse("registry:list"), reverse("accounts:register"), "")
+    f.filed_alliance()
+    f.filed_alliance(name="保定市新一代信息技术与智能网联汽车产业技术创新战略联盟")
+    return Pages(None, reverse("registry:list"), reverse("accounts:register"), "")
 
 
 ROLES = {
@@ -293,7 +246,7 @@ def test_every_roles_pages_fit_a_phone_and_its_home_a_laptop(role, page, live_se
 
 def test_the_phone_menu_opens_and_closes_with_the_keyboard(page, live_server):
     base = live_server.url
-    lead = LeadUnitUserFactory(is_unit_admin=True)
+    lead = f.LeadUnitUserFactory(is_unit_admin=True)
     page.set_viewport_size(PHONE)
     log_in(page, base, lead)
     button = page.get_by_test_id("menu-button")
@@ -329,7 +282,7 @@ def test_a_table_without_a_header_row_or_marked_off_stays_a_table(page, live_ser
     """The registry's alliance page shows key/value tables (no header row): they are not
     cut into cards of one line each. A table marked data-cards="off" stays a grid too, and
     a table htmx puts in the page later becomes cards like the others."""
-    alliance = filed_alliance()
+    alliance = f.filed_alliance()
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}{reverse('registry:alliance', args=[alliance.pk])}")
     tables = page.locator("main table")
