@@ -440,6 +440,8 @@ PORTAL_POLICY_WHEN_LAPSED = env.str("PORTAL_POLICY_WHEN_LAPSED", default="keep_l
 if PORTAL_POLICY_WHEN_LAPSED not in ("keep_last", "refuse"):
     raise environ.ImproperlyConfigured("PORTAL_POLICY_WHEN_LAPSED must be keep_last or refuse")
 PORTAL_SITE_NAME = _("保定市产业创新战略联盟备案管理平台")
+# The header's name on a phone (below 768 px), where the full name took three lines.
+PORTAL_SITE_SHORT_NAME = _("联盟备案")
 PORTAL_BUREAU_NAME = "保定市科学技术局"
 # The means of redress a 决定书 states (docs/operations.md, "Issued documents"): the
 # reconsideration body (行政复议机关: since 2024 the people's government at the bureau's
