@@ -9,7 +9,14 @@ import re
 import pytest
 
 from filings.models import Filing, FilingMaterial
-from tests.factories import PASSWORD, PDF_BYTES, CountyReviewerFactory, draft_filing, jurisdiction
+from tests.factories import (
+    PASSWORD,
+    PDF_BYTES,
+    CountyReviewerFactory,
+    draft_filing,
+    filed_alliance,
+    jurisdiction,
+)
 
 from .keyboard import (
     activate,
@@ -18,6 +25,7 @@ from .keyboard import (
     is_focused,
     skip_link_is_first_and_works,
     tab_to,
+    walk_round,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -127,3 +135,31 @@ def test_a_lead_unit_files_and_the_county_recommends_with_the_keyboard_alone(
     filing.refresh_from_db()
     assert filing.state == Filing.State.MUNICIPAL_REVIEW
     assert filing.county_opinion == OPINION
+
+
+def test_every_kind_of_control_shows_focus_and_tab_comes_round(page, live_server, monkeypatch):
+    """A visitor's registry (navigation links on blue, filters, buttons, links, pages) and
+    a lead unit's draft (text, text areas, choices, files): Tab visits every control, each
+    shows focus, and after the footer focus comes round to the top (no trap)."""
+    from portal.views import registry
+
+    monkeypatch.setattr(registry, "PAGE_SIZE", 2)  # pagination with three alliances
+    for n in range(3):
+        filed_alliance(name=f"键盘焦点测试联盟{n}")
+    page.goto(f"{live_server.url}/registry/")
+    kinds = walk_round(page)
+    assert {"nav-link", "navbar-brand", "select", "input-text", "button", "a", "page-link"} <= set(
+        kinds
+    )
+
+    filing = draft_filing(name="键盘焦点测试草稿联盟")
+    keyboard_login(page, live_server.url, filing.created_by)
+    page.goto(f"{live_server.url}/filings/{filing.pk}/edit/")
+    kinds = walk_round(page, limit=600)
+    assert {"textarea", "select", "input-file", "input-checkbox", "input-text"} <= set(kinds)
+    # And back: Shift+Tab from the content's first control reaches the navigation.
+    page.goto(f"{live_server.url}/filings/{filing.pk}/edit/")
+    skip_link_is_first_and_works(page)
+    page.keyboard.press("Shift+Tab")
+    info = assert_focus_visible(page)
+    assert not info["inMain"]
