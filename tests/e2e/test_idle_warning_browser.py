@@ -119,3 +119,15 @@ def test_another_tab_s_request_counts(idle_page, live_server):
     page.clock.fast_forward("09:00")  # 29 minutes for this tab, 9 since the other's load
     page.clock.run_for(1000)
     expect(page.get_by_role("alertdialog")).to_be_hidden()
+
+
+def test_escape_counts_as_continuing(idle_page):
+    page = idle_page
+    page.clock.fast_forward("28:30")
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_be_visible()
+    soon = timezone.now() + datetime.timedelta(seconds=30)
+    Session.objects.filter(pk=session_of(page).pk).update(expire_date=soon)
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()  # once the keep-alive has answered
+    assert session_of(page).expire_date >= timezone.now() + datetime.timedelta(minutes=29)
