@@ -54,9 +54,13 @@
       .replace("%(seconds)s", String(seconds % 60));
   }
 
+  function timeLeftText(ms) {
+    return announced.dataset.text.replace("%(time)s", timeText(ms));
+  }
+
   function show(left) {
     var seconds = Math.ceil(left / 1000);
-    shown.textContent = timeText(left);
+    shown.textContent = timeLeftText(left);
     if (!dialog.open) {
       returnFocus = document.activeElement;
       dialog.showModal();
@@ -67,7 +71,7 @@
     var step = Math.ceil(seconds / ANNOUNCE_EVERY);
     if (step !== lastAnnounced) {
       lastAnnounced = step;
-      announced.textContent = announced.dataset.text.replace("%(time)s", timeText(left));
+      announced.textContent = timeLeftText(left);
     }
   }
 

@@ -51,7 +51,7 @@ def test_the_warning_comes_two_minutes_ahead_with_focus_in_it(idle_page):
     assert_focus_visible(page)
     # The time left, for the eye and (in a live region) for a screen reader.
     countdown = page.get_by_test_id("idle-countdown")
-    assert re.fullmatch(r"1分5\d秒", countdown.inner_text())
+    assert re.fullmatch(r"剩余时间：1分5\d秒", countdown.inner_text())
     announced = page.get_by_test_id("idle-time-left")
     assert announced.get_attribute("aria-live") == "assertive"
     assert re.fullmatch(r"剩余时间：1分5\d秒", announced.inner_text())
