@@ -8,19 +8,7 @@ import pytest
 
 from accounts.preferences import COOKIE
 from filings.models import Filing
-from tests.factories import (
-    AdminFactory,
-    AuditorFactory,
-    CountyReviewerFactory,
-    EvaluatorFactory,
-    LeadUnitUserFactory,
-    MunicipalStaffFactory,
-    SecurityAdminFactory,
-    draft_filing,
-    filed_alliance,
-    filing_in_state,
-    scored_application,
-)
+from tests import factories as f
 
 from .common import log_in, log_out
 from .keyboard import skip_link_is_first_and_works, tab_to
@@ -51,7 +39,7 @@ def switch(page):
 
 def test_the_switch_gives_large_high_contrast_text_and_survives_logout(page, live_server):
     base = live_server.url
-    filed_alliance(name="适老化测试联盟")  # a link in the page's content
+    f.filed_alliance(name="适老化测试联盟")  # a link in the page's content
     page.goto(f"{base}/registry/")
     normal = page.evaluate(LOOK)
     assert not normal["elder"]
@@ -65,7 +53,7 @@ def test_the_switch_gives_large_high_contrast_text_and_survives_logout(page, liv
     assert page.get_by_test_id("elder-switch").inner_text() == "退出适老化模式"
 
     # A user who never chose it logs in: their account's choice applies.
-    lead = LeadUnitUserFactory()
+    lead = f.LeadUnitUserFactory()
     log_in(page, base, lead)
     assert not page.evaluate(LOOK)["elder"]
     switch(page)
@@ -85,28 +73,28 @@ def test_the_switch_gives_large_high_contrast_text_and_survives_logout(page, liv
 
 
 def _lead():
-    lead = LeadUnitUserFactory()
-    draft = draft_filing(lead_user=lead, name="保定市二百倍缩放测试产业技术创新战略联盟")
+    lead = f.LeadUnitUserFactory()
+    draft = f.draft_filing(lead_user=lead, name="保定市二百倍缩放测试产业技术创新战略联盟")
     return lead, ["/", "/filings/mine/", f"/filings/{draft.pk}/edit/", "/inbox/"]
 
 
 def _county():
-    in_review = filing_in_state(Filing.State.COUNTY_REVIEW, lead_user=LeadUnitUserFactory())
-    county = CountyReviewerFactory(jurisdiction=in_review.alliance.lead_unit.jurisdiction)
+    in_review = f.filing_in_state(Filing.State.COUNTY_REVIEW, lead_user=f.LeadUnitUserFactory())
+    county = f.CountyReviewerFactory(jurisdiction=in_review.alliance.lead_unit.jurisdiction)
     return county, ["/", "/filings/review/county/", f"/filings/{in_review.pk}/"]
 
 
 def _municipal():
-    staff = MunicipalStaffFactory()
-    filed_alliance(name="保定市二百倍缩放测试已备案联盟")
+    staff = f.MunicipalStaffFactory()
+    f.filed_alliance(name="保定市二百倍缩放测试已备案联盟")
     pages = ["/", "/filings/review/municipal/", "/supervision/compliance/", "/subsidies/rounds/"]
     return staff, [*pages, "/subsidies/rounds/new/"]
 
 
 def _evaluator():
-    evaluator = EvaluatorFactory()
-    staff = MunicipalStaffFactory()
-    scored_application(staff=staff, evaluators=[evaluator], scores=(85,), year=2026)
+    evaluator = f.EvaluatorFactory()
+    staff = f.MunicipalStaffFactory()
+    f.scored_application(staff=staff, evaluators=[evaluator], scores=(85,), year=2026)
     return evaluator, ["/", "/subsidies/evaluation/"]
 
 
@@ -120,10 +108,10 @@ ROLES = {
     "county": _county,
     "municipal": _municipal,
     "evaluator": _evaluator,
-    "admin": lambda: (AdminFactory(), ["/", "/policy/"]),
-    "auditor": lambda: (AuditorFactory(), ["/", "/logs/operations/", "/logs/logins/"]),
+    "admin": lambda: (f.AdminFactory(), ["/", "/policy/"]),
+    "auditor": lambda: (f.AuditorFactory(), ["/", "/logs/operations/", "/logs/logins/"]),
     "security": lambda: (
-        SecurityAdminFactory(),
+        f.SecurityAdminFactory(),
         ["/", "/security/sessions/", "/security/lockouts/"],
     ),
 }
