@@ -11,13 +11,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
-from . import two_factor
+from . import preferences, two_factor
 from .models import Role
 
 OPEN_WHILE_PENDING = {
     two_factor.ENROL,
     two_factor.VERIFY,
     "accounts:logout",
+    "accounts:keep_alive",
+    "accounts:session_ended",
+    "accounts:elder_mode",
     "set_language",
 }
 
@@ -66,6 +69,9 @@ AUDITOR_PAGES = {
     "portal:email_preference",
     "accounts:login",
     "accounts:logout",
+    "accounts:keep_alive",
+    "accounts:session_ended",
+    "accounts:elder_mode",
     "accounts:password_change",
     "accounts:password_reset",
     "accounts:password_reset_done",
@@ -129,3 +135,23 @@ class AuditorScopeMiddleware:
         if may_open(match.view_name, match.namespace):
             return None
         raise PermissionDenied
+
+
+class ElderModeMiddleware:
+    """Sets ``request.elder_mode`` for base.html (the class on <html>), and keeps the
+    cookie in step with a signed-in user's stored choice, so that the choice survives
+    logout and the account's choice wins at login (accounts.preferences). After
+    AuthenticationMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.elder_mode = preferences.elder_mode_for(request)
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        # The user as the view left them: a login or logout in this request counts.
+        if user is not None and user.is_authenticated:
+            if preferences.cookie_says(request) is not bool(user.elder_mode):
+                preferences.remember_in_cookie(response, bool(user.elder_mode))
+        return response

@@ -51,10 +51,12 @@ def audit_login(sender, request, user, **kwargs):
 @receiver(user_logged_out)
 def audit_logout(sender, request, user, **kwargs):
     if user is not None:
+        # The idle warning's time ran out in the browser (accounts.views.session).
+        idle = getattr(request, "portal_logout_reason", None) == "idle"
         record(
             subject=user,
             action="logout",
-            action_label=_("退出登录"),
+            action_label=_("超时自动退出登录") if idle else _("退出登录"),
             actor=user,
             reason=_address(request),
         )

@@ -1,13 +1,27 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import auth, changes, organisations, registration, registrations, two_factor, unit
+from .views import (
+    auth,
+    changes,
+    organisations,
+    preferences,
+    registration,
+    registrations,
+    session,
+    two_factor,
+    unit,
+)
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The idle-logout warning (static/js/idle.js) and the 适老化 switch in the header.
+    path("session/keep-alive/", session.keep_alive, name="keep_alive"),
+    path("session/ended/", session.session_ended, name="session_ended"),
+    path("elder-mode/", preferences.elder_mode, name="elder_mode"),
     path("password/", auth.PasswordChangeView.as_view(), name="password_change"),
     path("password/reset/", auth.PasswordResetView.as_view(), name="password_reset"),
     path(

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     # request.user.is_verified(): signed in with a second factor in this session.
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.elder_mode (适老化, accounts.preferences) and its cookie kept in step.
+    "accounts.middleware.ElderModeMiddleware",
     # Until the second factor is given, only the enrol and code pages, logout and the
     # language switch answer (docs/security.md).
     "accounts.middleware.TwoFactorMiddleware",
@@ -110,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "core.context_processors.navigation",
+                "core.context_processors.idle_warning",
                 "policy.context_processors.policy",
                 "filings.context_processors.memberships",
             ],
@@ -359,6 +362,9 @@ PORTAL_EXPORT_KEEP_DAYS = env.int("PORTAL_EXPORT_KEEP_DAYS", default=7)
 PORTAL_IMPORT_KEEP_DAYS = env.int("PORTAL_IMPORT_KEEP_DAYS", default=180)
 PORTAL_IMPORT_CONFIRM_DAYS = env.int("PORTAL_IMPORT_CONFIRM_DAYS", default=7)
 SESSION_REFRESH_SECONDS = 60
+# The page warns this long before the idle time runs out and offers to continue
+# (static/js/idle.js; GB/T 37668 / WCAG 2.2.1: a time limit the user can extend).
+SESSION_IDLE_WARNING_SECONDS = 120
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60 + SESSION_REFRESH_SECONDS
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -16,3 +16,12 @@ def navigation(request):
         if authenticated
         else 0,
     }
+
+
+def idle_warning(request):
+    """The timing of the idle-logout warning (templates/includes/idle_warning.html)."""
+    return {
+        "idle_minutes": settings.SESSION_IDLE_MINUTES,
+        "idle_seconds": settings.SESSION_IDLE_MINUTES * 60,
+        "idle_warn_seconds": settings.SESSION_IDLE_WARNING_SECONDS,
+    }

@@ -171,6 +171,10 @@ class User(AbstractUser):
     # Decisions, legal notices and deadlines are always e-mailed; other notices only
     # appear in the portal's inbox when the user opts out.
     email_opt_out = models.BooleanField(_("非必要通知不发送邮件"), default=False)
+    # 适老化 mode (issue 17): large text and high contrast on every page. Kept with the
+    # user so that it follows them to another computer; visitors have only the cookie
+    # (accounts.preferences).
+    elder_mode = models.BooleanField(_("适老化模式"), default=False)
     # 单位管理员: one per unit; adds and removes the unit's other users and hands the role
     # over (accounts.rules.is_unit_admin_of).
     is_unit_admin = models.BooleanField(_("单位管理员"), default=False)

@@ -3,7 +3,8 @@
  * 1. Error summary (core.form_errors, templates/includes/form_errors.html): focused when
  *    the page loads, so the user sees and hears it; each link focuses its field.
  * 2. Unsaved changes: a form marked data-warn-unsaved that has changed and was not
- *    submitted makes the browser ask before the page is left (beforeunload).
+ *    submitted makes the browser ask before the page is left (beforeunload), unless the
+ *    session ended for idleness (static/js/idle.js).
  */
 (function () {
   "use strict";
@@ -48,6 +49,12 @@
   document.addEventListener("change", markChanged, true);
   document.addEventListener("submit", function (event) {
     changed.delete(event.target); // what it holds is being sent
+  });
+
+  // The idle time ran out (static/js/idle.js): the page goes to the login page, and
+  // nothing typed could be saved any more, so the browser must not ask to stay.
+  document.addEventListener("portal:session-ended", function () {
+    changed.clear();
   });
 
   window.addEventListener("beforeunload", function (event) {

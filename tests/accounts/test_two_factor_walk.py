@@ -1,7 +1,7 @@
 """A user signed in with the password alone reaches no page of the portal: every URL the
 resolver knows (the fuzz inventory's way of listing them, the admin included) redirects
-a GET to the enrol or code page and refuses anything else, but the four pages that get
-the second factor or leave."""
+a GET to the enrol or code page and refuses anything else, but the pages that get the
+second factor or leave, and the idle warning's and 适老化 switch's requests."""
 
 import re
 
@@ -43,6 +43,10 @@ def test_only_the_pages_that_give_the_second_factor_stay_open():
         "accounts:two_factor_enrol",
         "accounts:two_factor_verify",
         "accounts:logout",
+        # The idle warning and the 适老化 switch are on the code page too (issue 17).
+        "accounts:keep_alive",
+        "accounts:session_ended",
+        "accounts:elder_mode",
         "set_language",
     }
 

@@ -349,6 +349,13 @@ POSTS = [
         },
     ),
     Post("accounts:logout"),
+    # The idle warning's two requests and the 适老化 switch (issue 17).
+    Post("accounts:keep_alive"),
+    Post("accounts:session_ended", fields=lambda w: {"next": next_urls()}),
+    Post(
+        "accounts:elder_mode",
+        fields=lambda w: {"elder": S.choice(["0", "1", "on", ""]), "next": next_urls()},
+    ),
     # Nobody in the fuzz world has an authenticator: every role may enrol (two-factor login
     # is not enforced outside tests marked two_factor), and the code page lets them on.
     Post("accounts:two_factor_enrol", fields=two_factor_fields),
