@@ -168,6 +168,9 @@ SEEDS = {
         lambda w: f"/subsidies/rounds/{w.round_draft.pk}/",
         lambda w: f"/subsidies/rounds/{w.round_evaluating.pk}/",
         lambda w: f"/subsidies/rounds/{w.round_notice.pk}/",
+        # Linked from a round once it is final (after its notice period): the world's
+        # latest round is in its notice period, whose award the form opens for as well.
+        lambda w: f"/subsidies/awards/{w.award.pk}/disbursement/",
     ),
     **{role: _seeds() for role in ("county", "evaluator", "admin", "security_admin", "auditor")},
 }
