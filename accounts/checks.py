@@ -61,3 +61,23 @@ def two_factor_for_administrators(app_configs, **kwargs):
             id="accounts.W001",
         )
     ]
+
+
+@register()
+def signing_certificates(app_configs, **kwargs):
+    """Every body that issues documents can sign them (core.signing). In production
+    (PORTAL_SIGNING_REQUIRED) a missing, unreadable or expired certificate stops the
+    portal at start-up (`check`, and `migrate` before gunicorn starts), not at the first
+    document issued; a certificate that expires soon is a warning."""
+    from core.signing_checks import certificate_problems
+
+    from .issuing_bodies import issuing_bodies
+
+    try:
+        bodies = issuing_bodies(enabled_only=True)
+    except RuntimeError:  # database access refused (a test that runs the checks)
+        from core.signing import MUNICIPAL
+        from core.signing_ca import Body
+
+        bodies = [Body(MUNICIPAL, settings.PORTAL_BUREAU_NAME)]
+    return certificate_problems([b.code for b in bodies])

@@ -352,6 +352,12 @@ SESSION_IDLE_MINUTES = env.int("PORTAL_SESSION_IDLE_MINUTES", default=30)
 # How long the link in a unit administrator's invitation of a colleague sets the password
 # (accounts.invitations); it also dies once used, and when the colleague is removed.
 PORTAL_INVITATION_DAYS = env.int("PORTAL_INVITATION_DAYS", default=7)
+# How long files built or uploaded for a job are kept (portal.retention): an export (a copy
+# of private records) 7 days; an import's workbook 180 days after the import ended (like
+# the logs); a dry run nobody confirmed 7 days.
+PORTAL_EXPORT_KEEP_DAYS = env.int("PORTAL_EXPORT_KEEP_DAYS", default=7)
+PORTAL_IMPORT_KEEP_DAYS = env.int("PORTAL_IMPORT_KEEP_DAYS", default=180)
+PORTAL_IMPORT_CONFIRM_DAYS = env.int("PORTAL_IMPORT_CONFIRM_DAYS", default=7)
 SESSION_REFRESH_SECONDS = 60
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60 + SESSION_REFRESH_SECONDS
 SESSION_SAVE_EVERY_REQUEST = False
@@ -434,6 +440,8 @@ PORTAL_POLICY_WHEN_LAPSED = env.str("PORTAL_POLICY_WHEN_LAPSED", default="keep_l
 if PORTAL_POLICY_WHEN_LAPSED not in ("keep_last", "refuse"):
     raise environ.ImproperlyConfigured("PORTAL_POLICY_WHEN_LAPSED must be keep_last or refuse")
 PORTAL_SITE_NAME = _("保定市产业创新战略联盟备案管理平台")
+# The header's name on a phone (below 768 px), where the full name took three lines.
+PORTAL_SITE_SHORT_NAME = _("联盟备案")
 PORTAL_BUREAU_NAME = "保定市科学技术局"
 # The means of redress a 决定书 states (docs/operations.md, "Issued documents"): the
 # reconsideration body (行政复议机关: since 2024 the people's government at the bureau's
@@ -450,6 +458,21 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rs
 # attachments, evidence): an operating limit, kept below the proxy's body size. Each Art. 10
 # material's own limit is the policy version's, and cannot exceed this one.
 UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# The digital signature on every issued document (core.signing, docs/operations.md
+# "Signing issued documents"): one PKCS#12 file per issuing body in PORTAL_SIGNING_DIR
+# (`municipal.p12`, `<county code>.p12`, with the seal image beside it as `<body>.png`),
+# all under one password; the roots a signature must chain to; a TSA for PAdES B-T.
+PORTAL_SIGNING_DIR = Path(env.str("PORTAL_SIGNING_DIR", default=str(VAR_DIR / "signing")))
+PORTAL_SIGNING_PASSWORD = env.str("PORTAL_SIGNING_PASSWORD", default="")
+PORTAL_SIGNING_TRUST_ROOTS = Path(
+    env.str("PORTAL_SIGNING_TRUST_ROOTS", default=str(PORTAL_SIGNING_DIR / "root.pem"))
+)
+PORTAL_SIGNING_TSA_URL = env.str("PORTAL_SIGNING_TSA_URL", default="")
+# Production never issues an unsigned document: a missing, unreadable or expired
+# certificate is an error at start-up (`check`, `migrate`) and when signing. While DEBUG is
+# on a missing one is only a warning, and documents go out unsigned.
+PORTAL_SIGNING_REQUIRED = env.bool("PORTAL_SIGNING_REQUIRED", default=not DEBUG)
+PORTAL_SIGNING_EXPIRY_WARNING_DAYS = env.int("PORTAL_SIGNING_EXPIRY_WARNING_DAYS", default=30)
 # Art. 11: filing numbers, sequential per year without gaps.
 FILING_NUMBER_FORMAT = "保科联备〔{year}〕{seq:03d}号"
 COUNTY_LETTER_NUMBER_FORMAT = "{prefix}科荐〔{year}〕{seq:03d}号"
@@ -476,6 +499,10 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # pypdf logs every repair it makes while an upload is inspected (core.contentcheck).
         "pypdf": {"level": "ERROR"},
+        # pyHanko logs a signature that fails validation with its traceback; the result
+        # (core.signing.validate_pdf) says it, and a forged upload is not our error.
+        "pyhanko": {"level": "ERROR"},
+        "pyhanko_certvalidator": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
     },
 }
@@ -516,6 +543,11 @@ CELERY_BEAT_SCHEDULE = {
     "expire-unconfirmed-registrations-daily": {
         "task": "accounts.tasks.expire_unconfirmed_registrations",
         "schedule": crontab(hour=3, minute=45),
+    },
+    # Exports after PORTAL_EXPORT_KEEP_DAYS, imports' workbooks after their keeping.
+    "purge-expired-files-daily": {
+        "task": "portal.tasks.purge_expired_files",
+        "schedule": crontab(hour=4, minute=10),
     },
     "dispatch-outbox-every-minute": {
         "task": "core.tasks.dispatch_outbox",

@@ -17,4 +17,6 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     bureau = settings.PORTAL_BUREAU_NAME
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string(template_name, {"bureau": bureau, "issuer": bureau, **context})
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    # PDF/UA-1 (issue 17): tagged, with the document's language (base.html's lang) and
+    # title in the catalogue, so screen readers read the document in order and in Chinese.
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")

@@ -20,6 +20,10 @@ from .exports import column_width
 from .selectors import public_alliances
 
 CHUNK = 1000
+# Each column's width in Excel's units, for its typical value (an alliance's name runs to
+# 20–30 CJK characters; the members to a line of several names): the header's width alone
+# made the name column 14 wide, cut after 7 characters.
+WIDTHS = (56, 30, 40, 26, 80, 22, 12)
 
 
 def headers() -> list[str]:
@@ -59,8 +63,9 @@ def build_xlsx() -> bytes:
     sheet = workbook.create_sheet(title=_("联盟名录"))
     sheet.freeze_panes = "A2"
     names = headers()
-    for index, header in enumerate(names, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column_width(header)
+    for index, (header, width) in enumerate(zip(names, WIDTHS, strict=True), start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = max(column_width(header), width)
     sheet.append(xlsx_row(sheet, names))
     for values in rows():
         sheet.append(xlsx_row(sheet, values))

@@ -35,5 +35,16 @@ def run_export(job_id: int) -> str:
     return job.state
 
 
+@shared_task
+def purge_expired_files() -> dict:
+    """Daily: exports' and imports' files past their keeping (portal.retention)."""
+    from . import retention
+
+    return {
+        "exports": retention.purge_expired_exports(),
+        "imports": retention.purge_expired_imports(),
+    }
+
+
 # The import's jobs live in their package; imported here so that Celery registers them.
 from .imports.tasks import check_import, run_import  # noqa: E402,F401

@@ -16,6 +16,9 @@ print(f"PORTAL_AUDIT_CHAIN_KEY={secrets.token_urlsafe(48)}")
 PY
   )
 fi
+# The password of the demo's signing keys (var/signing), added to a key file made before.
+grep -q '^PORTAL_SIGNING_PASSWORD=' var/demo-keys.env ||
+  .venv/bin/python -c 'import secrets; print(f"PORTAL_SIGNING_PASSWORD={secrets.token_urlsafe(24)}")' >> var/demo-keys.env
 set -a; source var/demo-keys.env; set +a
 export DJANGO_DEBUG="${DJANGO_DEBUG-false}" PORTAL_HTTPS="${PORTAL_HTTPS-false}"
 export DJANGO_LOG_FORMAT="${DJANGO_LOG_FORMAT-plain}"
@@ -29,7 +32,11 @@ export PORTAL_2FA_REQUIRED_ROLES="${PORTAL_2FA_REQUIRED_ROLES-}"
 # the bureau's real address and phone; `check --deploy` warns while they are empty).
 export PORTAL_OBJECTION_ADDRESS="${PORTAL_OBJECTION_ADDRESS-保定市科学技术局（演示地址，以正式公示为准）}"
 export PORTAL_OBJECTION_PHONE="${PORTAL_OBJECTION_PHONE-0312-0000000（演示）}"
-.venv/bin/python manage.py migrate --no-input -v 0
+# Every issued document is signed (core.signing): a local CA with a certificate and a seal
+# per issuing body, made once in var/signing after the jurisdictions exist. With DEBUG off
+# a missing certificate fails the system check, so migrate skips it this once.
+.venv/bin/python manage.py migrate --no-input -v 0 --skip-checks
+.venv/bin/python manage.py make_demo_signing_ca
 .venv/bin/python manage.py seed_demo
 .venv/bin/python manage.py collectstatic --no-input -v 0
 [ -z "$PORTAL_2FA_REQUIRED_ROLES" ] && echo ">> two-factor login is off in this demo (PORTAL_2FA_REQUIRED_ROLES)"

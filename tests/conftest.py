@@ -197,6 +197,32 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 
 
+SIGNING_PASSWORD = "test-signing-password"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def signing_ca(tmp_path_factory, django_db_setup, django_db_blocker):
+    """A demo CA (make_demo_signing_ca) in a temporary folder, for the whole session: every
+    document a test issues is signed as in production, by its body's certificate. Yields
+    the folder (root.pem, <body>.p12, <body>.png)."""
+    from django.test import override_settings
+
+    from accounts.issuing_bodies import issuing_bodies
+    from core.signing_ca import make_demo_ca
+
+    directory = tmp_path_factory.mktemp("signing")
+    with django_db_blocker.unblock():
+        bodies = issuing_bodies()
+    make_demo_ca(directory, bodies, SIGNING_PASSWORD)
+    with override_settings(
+        PORTAL_SIGNING_DIR=directory,
+        PORTAL_SIGNING_PASSWORD=SIGNING_PASSWORD,
+        PORTAL_SIGNING_TRUST_ROOTS=directory / "root.pem",
+        PORTAL_SIGNING_TSA_URL="",
+    ):
+        yield directory
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _no_stray_connections(django_db_setup, django_db_blocker):
     """Servers and workers started by tests (gunicorn, Celery) close their connections as

@@ -7,6 +7,7 @@ model require, and writes.
 """
 
 import re
+import unicodedata
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
@@ -27,6 +28,10 @@ from policy.models import number_for_language
 
 from ..membership import asks_member
 from ..models import Alliance, AllianceMember
+
+# A telephone number as people type it: digits, spaces, hyphens and brackets, an optional
+# leading +, an optional extension (转 / ext).
+PHONE = re.compile(r"^\+?[\d\s()-]+(?:(?:转|ext\.?|x)\s*\d+)?$", re.IGNORECASE)
 
 MEMBER_ROLES = [(value, label) for value, label in AllianceMember.Role.choices if value != "lead"]
 
@@ -203,6 +208,18 @@ class AllianceForm(forms.Form):
             )
         self.helper.layout = Layout("loaded_at", *sections)
 
+    def clean_office_contact_phone(self):
+        """A landline (0312-5012345, with an extension) or a mobile number: digits with the
+        separators people type, and 7 to 20 digits in all. "abc" was accepted and printed on
+        the 备案申请书."""
+        value = unicodedata.normalize("NFKC", self.cleaned_data.get("office_contact_phone", ""))
+        value = " ".join(value.split())
+        if value and (not PHONE.match(value) or not 7 <= sum(c.isdigit() for c in value) <= 20):
+            raise forms.ValidationError(
+                _("请填写有效的联系电话，例如 0312-5012345 或 13812345678。"), code="invalid_phone"
+            )
+        return value
+
 
 class MemberAddForm(forms.Form):
     """Art. 9(1), 9(3): a member unit added by its 统一社会信用代码; a unit the portal does
@@ -239,8 +256,7 @@ class MemberAddForm(forms.Form):
     )
     industry = forms.ChoiceField(
         label=gettext_lazy("所属行业"),
-        choices=Organisation.Industry.choices,
-        initial=Organisation.Industry.MANUFACTURING,
+        choices=[("", gettext_lazy("（请选择）")), *Organisation.Industry.choices],
         required=False,
     )
     legal_representative = forms.CharField(
@@ -275,9 +291,13 @@ class MemberAddForm(forms.Form):
         self.organisation = Organisation.objects.filter(uscc=code).first()
         if self.organisation is not None:
             return cleaned
-        missing = [f for f in ("name", "kind", "legal_representative") if not cleaned.get(f)]
+        missing = [
+            f for f in ("name", "kind", "industry", "legal_representative") if not cleaned.get(f)
+        ]
         if missing:
-            self.add_error(None, _("该信用代码尚未登记，请填写单位名称、类型和法定代表人。"))
+            self.add_error(
+                None, _("该信用代码尚未登记，请填写单位名称、类型、所属行业和法定代表人。")
+            )
             for field in missing:
                 self.add_error(field, _("新登记单位必须填写此项。"))
             return cleaned
@@ -287,7 +307,7 @@ class MemberAddForm(forms.Form):
                 "uscc": code,
                 "name": cleaned["name"],
                 "kind": cleaned["kind"],
-                "industry": cleaned.get("industry") or Organisation.Industry.MANUFACTURING,
+                "industry": cleaned["industry"],
                 "legal_representative": cleaned["legal_representative"],
                 "jurisdiction": jurisdiction.pk if jurisdiction else "",
             }

@@ -42,8 +42,9 @@ from ..selectors import filings_visible_to
 from .common import add_service_errors, filing_for, refused, state_badge
 
 EDIT_TEMPLATE = "filings/application/edit.html"
-# The id of the draft's <form>: the fields of 添加成员单位 and of each material's upload
-# belong to it (HTML's form attribute), so that their buttons send the typed draft too.
+# The id of the draft's <form>: the fields of 添加成员单位, of each member's 修改 and of
+# each material's upload belong to it (HTML's form attribute), and the buttons of those
+# and of 移除 submit it, so that they send the typed draft too.
 DRAFT_FORM_ID = "alliance-form"
 
 
@@ -87,8 +88,9 @@ def _edit_context(
     members = member_rows(alliance, editable=filing.is_editable)
     bound_member_forms = member_forms or {}
     for member in members:
-        member.edit_form = bound_member_forms.get(member.pk) or MemberEditForm(
-            member=member, lead_unit_id=alliance.lead_unit_id
+        member.edit_form = _in_draft_form(
+            bound_member_forms.get(member.pk)
+            or MemberEditForm(member=member, lead_unit_id=alliance.lead_unit_id)
         )
     materials = _latest_materials(filing)
     for row in materials:
@@ -304,6 +306,15 @@ def member_edit(request, pk, member_pk):
     filing = filing_for(request.user, pk)
     member = _member_of(filing, member_pk)
     form = MemberEditForm(request.POST, member=member, lead_unit_id=filing.alliance.lead_unit_id)
+    unsaved = save_typed_draft_first(
+        request,
+        filing,
+        _("草稿未保存，成员信息也未保存：请按红色提示修改草稿后，再点“保存成员信息”。"),
+        _("成员信息未保存。"),
+        member_forms={member.pk: form},
+    )
+    if unsaved:
+        return unsaved
     if form.is_valid():
         try:
             services.member_update(
@@ -328,6 +339,14 @@ def member_edit(request, pk, member_pk):
 def member_remove(request, pk, member_pk):
     filing = filing_for(request.user, pk)
     member = _member_of(filing, member_pk)
+    unsaved = save_typed_draft_first(
+        request,
+        filing,
+        _("草稿未保存，成员单位也未移除：请按红色提示修改草稿后，再点“移除”。"),
+        _("成员单位未移除。"),
+    )
+    if unsaved:
+        return unsaved
     try:
         services.member_remove(filing=filing, by=request.user, member=member)
     except ValidationError as error:

@@ -32,6 +32,21 @@ def _ground_texts() -> dict[str, str]:
     return found
 
 
+def list_titles() -> dict[str, str]:
+    """Each list's heading on the template's hidden sheet (a person who unhides it reads
+    Chinese, not the lists' internal names)."""
+    return {
+        "kinds": _("单位类型"),
+        "industries": _("所属行业"),
+        "jurisdictions": _("所在县（市、区）/开发区"),
+        "categories": _("联盟类别"),
+        "statuses": _("状态"),
+        "grounds": _("取消备案情形"),
+        "roles": _("联盟内角色"),
+        "yesno": _("是/否"),
+    }
+
+
 def lists() -> dict[str, list[str]]:
     """The drop-down lists of the template, by name (``Column.choices``)."""
     shown = policy_selectors.shown()

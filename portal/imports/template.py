@@ -77,10 +77,12 @@ def build_template() -> bytes:
 def _write_lists(workbook, lists: dict[str, list[str]]) -> dict[str, str]:
     """Each list in a column of the hidden sheet; returns each list's absolute range."""
     ws = workbook.create_sheet(LISTS_SHEET)
+    titles = choices.list_titles()
     ranges = {}
     for index, (name, values) in enumerate(lists.items(), start=1):
         letter = get_column_letter(index)
-        ws.cell(row=1, column=index, value=name)
+        ws.cell(row=1, column=index, value=titles[name]).font = Font(bold=True)
+        ws.column_dimensions[letter].width = max([12, *(len(v) * 2 + 2 for v in values[:200])])
         for row, value in enumerate(values, start=2):
             ws.cell(row=row, column=index, value=value)
         last = max(len(values) + 1, 2)

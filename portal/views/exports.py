@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -105,7 +106,11 @@ def dossier_new(request, alliance_pk):
 @role_required(*EXPORT_ROLES)
 def export_list(request):
     jobs = request.user.export_jobs.all()[:50]
-    return render(request, "portal/exports.html", {"jobs": jobs})
+    return render(
+        request,
+        "portal/exports.html",
+        {"jobs": jobs, "keep_days": settings.PORTAL_EXPORT_KEEP_DAYS},
+    )
 
 
 def _own_job(request, pk) -> ExportJob:
@@ -127,7 +132,11 @@ def export_detail(request, pk):
         ExportJob.Kind.OPERATION_LOG: "logs:operations",
         ExportJob.Kind.LOGIN_LOG: "logs:logins",
     }.get(job.kind, "portal:exports")
-    return render(request, template, {"job": job, "back": back})
+    return render(
+        request,
+        template,
+        {"job": job, "back": back, "keep_days": settings.PORTAL_EXPORT_KEEP_DAYS},
+    )
 
 
 @role_required(*EXPORT_ROLES, Role.AUDITOR)

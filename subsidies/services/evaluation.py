@@ -53,6 +53,23 @@ def assign_evaluator(*, application, by, evaluator) -> Assignment:
     if application.assignments.filter(evaluator=evaluator).exists():
         raise ValidationError(_("该专家已分配给本申请（或曾分配后回避、被替换）。"))
     active = application.assignments.filter(withdrawn_at__isnull=True)
+    # The draw's rule (subsidies.draw): no two experts of one organisation on a panel.
+    colleague = (
+        active.filter(evaluator__organisation_id=evaluator.organisation_id)
+        .select_related("evaluator__organisation")
+        .first()
+        if evaluator.organisation_id
+        else None
+    )
+    if colleague is not None:
+        raise ValidationError(
+            _("%(expert)s与已分配的专家%(other)s同属%(organisation)s，不能评审同一份申请。")
+            % {
+                "expert": evaluator.get_full_name(),
+                "other": colleague.evaluator.get_full_name(),
+                "organisation": colleague.evaluator.organisation.name,
+            }
+        )
     if active.count() >= application.round.evaluators_per_application:
         raise ValidationError(
             _("本批次每份申请由%(n)d位专家评审，已分配满。")

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Jurisdiction, Role
@@ -135,6 +136,15 @@ def liaison_assign(request, pk):
     return redirect("supervision:alliance_detail", pk=alliance.pk)
 
 
+# The compliance view's ?status=: its label and the rows it keeps (selectors.compliance's
+# annotations).
+COMPLIANCE_STATUSES = {
+    "missing": (gettext_lazy("未提交"), {"handed_in": False}),
+    "late": (gettext_lazy("逾期提交"), {"handed_in": True, "on_time": False}),
+    "on_time": (gettext_lazy("按期提交"), {"on_time": True}),
+}
+
+
 def _year(value, default):
     try:
         year = int(value)
@@ -156,6 +166,12 @@ def compliance_view(request):
     # A county reviewer's scope is its own jurisdiction already (selectors).
     report = selectors.compliance(user, year, jurisdiction)
     rows, totals = report["rows"], report["totals"]
+    # Which alliances the table lists: the home's card "N 个联盟未提交" opens the N.
+    status = request.GET.get("status", "")
+    if status in COMPLIANCE_STATUSES:
+        rows = rows.filter(**COMPLIANCE_STATUSES[status][1])
+    else:
+        status = ""
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -168,5 +184,7 @@ def compliance_view(request):
             "years": list(range(last_year + 1, 2017, -1)),
             "jurisdictions": jurisdictions,
             "jurisdiction": jurisdiction,
+            "status": status,
+            "statuses": [(key, label) for key, (label, _q) in COMPLIANCE_STATUSES.items()],
         },
     )

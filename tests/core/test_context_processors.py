@@ -19,8 +19,10 @@ def brand_and_title(client, url_name):
     assert response.status_code == 200
     page = response.content.decode()
     title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    # The brand link holds the full name and, for phones, a short one (static/css/responsive.css).
     brand = re.search(r'class="navbar-brand"[^>]*>(.*?)</a>', page, re.S).group(1)
-    return brand.strip(), title
+    full = re.search(r'data-testid="portal-name">(.*?)</span>', brand, re.S).group(1)
+    return full.strip(), title
 
 
 @override_settings(ALLOWED_HOSTS=["127.0.0.1"], LANGUAGE_CODE="zh-hans")

@@ -50,8 +50,13 @@ def test_a_workbook_keeps_the_text_and_never_a_formula(write_only):
     out = io.BytesIO()
     book.save(out)
     cells = list(_cells(out.getvalue()))
-    # XML turns a carriage return into a line feed; the text is otherwise unchanged.
-    assert [c.value for c in cells] == [*(v.replace("\r", "\n") for v in HOSTILE), 42]
+
+    # The text is unchanged, but for a carriage return: openpyxl keeps it when lxml is
+    # installed (pyHanko brings it) and XML's reader turns it into a line feed without.
+    def same(value):
+        return value.replace("\r", "\n") if isinstance(value, str) else value
+
+    assert [same(c.value) for c in cells] == [*(same(v) for v in HOSTILE), 42]
     assert all(c.data_type != "f" for c in cells)
 
 

@@ -62,8 +62,13 @@ def test_seed_demo_twice_on_a_fresh_postgresql_database(fresh_database, tmp_path
     # A pending registration (its e-mail confirmed) for each county reviewer seeded.
     assert "单位注册演示数据：5 份待审核的单位注册" in first.stdout, first.stdout
     assert seeded["accounts_registration"] == 5
+    # The demo's audit log verifies: its anchors were not stamped with the moved clock.
+    verify = _manage(env, "verify_audit_chain")
+    assert verify.returncode == 0, (verify.stdout + verify.stderr)[-3000:]
 
     second = _manage(env, "seed_demo")
     assert second.returncode == 0, second.stderr[-5000:]
     assert postgres.row_counts(fresh_database) == seeded
     assert second.stdout.count("未做修改") == 4, second.stdout
+    verify = _manage(env, "verify_audit_chain")
+    assert verify.returncode == 0, (verify.stdout + verify.stderr)[-3000:]

@@ -195,7 +195,8 @@ def confirm_email(page, base, mailoutbox):
 def approve_registration(page, base, reviewer):
     """Step 3: the county of the code finds it in 单位注册审核 and approves it."""
     sign_in(page, base, reviewer.username, PASSWORD)
-    page.get_by_role("link", name="单位注册审核").first.click()
+    page.get_by_role("button", name="单位管理").click()  # the county's unit menu
+    page.get_by_role("link", name="单位注册审核").click()
     page.wait_for_url(f"{base}{reverse('accounts:registration_list')}*")
     page.get_by_test_id("registration-table").get_by_role("link", name=UNIT_NAME).click()
     page.wait_for_load_state()

@@ -261,7 +261,7 @@ def test_unknown_code_without_organisation_fields_is_refused_and_nothing_created
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "该信用代码尚未登记，请填写单位名称、类型和法定代表人。" in html
+    assert "该信用代码尚未登记，请填写单位名称、类型、所属行业和法定代表人。" in html
     assert code in html
     assert "负责检测" in html
     assert Organisation.objects.count() == count
@@ -580,3 +580,65 @@ def test_the_chairperson_and_secretary_general_are_entered_and_printed(client, f
         "pdf/application_form.html", {"alliance": alliance, "filing": filing}
     )
     assert "王理事 / 李秘书" in printed
+
+
+def test_a_new_unit_needs_its_industry_chosen_not_a_silent_default(client, filing):
+    code = new_code("未选行业单位")
+    response = client.post(
+        reverse("filings:member_add", args=[filing.pk]),
+        member_data(
+            **{
+                "member-uscc": code,
+                "member-name": "未选行业单位",
+                "member-kind": "enterprise",
+                "member-industry": "",
+                "member-legal_representative": "吴九",
+            }
+        ),
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "所属行业" in html and "新登记单位必须填写此项。" in html
+    assert not Organisation.objects.filter(uscc=code).exists()
+    page = client.get(reverse("filings:edit", args=[filing.pk])).content.decode()
+    assert (
+        '<option value="" selected>（请选择）</option>' in page.split('name="member-industry"')[1]
+    )
+
+
+def edit_page_data(client, filing) -> dict:
+    """The draft's fields as its edit page sends them."""
+    form = client.get(reverse("filings:edit", args=[filing.pk])).context["form"]
+    return {name: form[name].value() or "" for name in form.fields}
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("0312-5012345", "0312-5012345"),
+        ("（0312）5012345 转 8001", "(0312)5012345 转 8001"),
+        ("138 1234 5678", "138 1234 5678"),
+        ("+86 13812345678", "+86 13812345678"),
+    ],
+)
+def test_office_phone_accepts_what_people_type(client, filing, typed, kept):
+    response = client.post(
+        reverse("filings:edit", args=[filing.pk]),
+        {"save": "1", **edit_page_data(client, filing), "office_contact_phone": typed},
+    )
+    assert response.status_code == 302
+    filing.alliance.refresh_from_db()
+    assert filing.alliance.office_contact_phone == kept
+
+
+@pytest.mark.parametrize("typed", ["abc", "12345", "0312-abc-1234", "1" * 21])
+def test_office_phone_refuses_what_is_not_a_number(client, filing, typed):
+    response = client.post(
+        reverse("filings:edit", args=[filing.pk]),
+        {"save": "1", **edit_page_data(client, filing), "office_contact_phone": typed},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "请填写有效的联系电话" in html and typed in html
+    filing.alliance.refresh_from_db()
+    assert filing.alliance.office_contact_phone == ""

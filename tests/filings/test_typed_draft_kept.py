@@ -1,6 +1,8 @@
 """#15 item 4: on the edit page, uploading a material or adding a member first saves the
 draft as typed (the buttons belong to the draft's form), so nothing typed is lost."""
 
+import re
+
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -174,3 +176,59 @@ def test_submit_with_a_draft_that_does_not_save_submits_nothing(client):
     assert TYPED in response.content.decode()  # shown as typed
     returned.refresh_from_db()
     assert returned.state == "returned"
+
+
+def _added_member(filing):
+    organisation = OrganisationFactory()
+    return filing.alliance.members.create(
+        organisation=organisation, role="member", task_division="原分工"
+    )
+
+
+def test_saving_a_member_saves_the_typed_draft_too(client, filing):
+    member = _added_member(filing)
+    data = page_draft(client, filing, innovation_goals=TYPED)
+    response = client.post(
+        reverse("filings:member_edit", args=[filing.pk, member.pk]),
+        {**data, f"m{member.pk}-role": "council", f"m{member.pk}-task_division": "新分工"},
+    )
+    assert response.status_code == 302
+    assert Alliance.objects.get(pk=filing.alliance_id).innovation_goals == TYPED
+    member.refresh_from_db()
+    assert (member.role, member.task_division) == ("council", "新分工")
+    assert "草稿已保存" in texts(response)
+
+
+def test_removing_a_member_saves_the_typed_draft_too(client, filing):
+    member = _added_member(filing)
+    data = page_draft(client, filing, innovation_goals=TYPED)
+    response = client.post(reverse("filings:member_remove", args=[filing.pk, member.pk]), data)
+    assert response.status_code == 302
+    assert Alliance.objects.get(pk=filing.alliance_id).innovation_goals == TYPED
+    assert not filing.alliance.members.filter(pk=member.pk).exists()
+
+
+def test_an_invalid_draft_stops_the_member_edit_and_keeps_both_as_typed(client, filing):
+    member = _added_member(filing)
+    data = page_draft(client, filing, office_fulltime_staff="三个", innovation_goals=TYPED)
+    response = client.post(
+        reverse("filings:member_edit", args=[filing.pk, member.pk]),
+        {**data, f"m{member.pk}-role": "council", f"m{member.pk}-task_division": "打字的分工"},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert TYPED in body and "三个" in body and "打字的分工" in body
+    assert any("成员信息也未保存" in t for t in texts(response))
+    member.refresh_from_db()
+    assert member.task_division == "原分工"
+
+
+def test_the_member_buttons_submit_the_draft_form(client, filing):
+    member = _added_member(filing)
+    body = client.get(reverse("filings:edit", args=[filing.pk])).content.decode()
+    edit = reverse("filings:member_edit", args=[filing.pk, member.pk])
+    remove = reverse("filings:member_remove", args=[filing.pk, member.pk])
+    assert f'form="alliance-form" formaction="{edit}"' in body
+    assert f'form="alliance-form" formaction="{remove}"' in body
+    tag = re.search(rf'<textarea[^>]*name="m{member.pk}-task_division"[^>]*>', body)[0]
+    assert 'form="alliance-form"' in tag

@@ -1029,7 +1029,14 @@ PAGES = [
             liaison=lambda w: S.choice(["none", "assigned"]),
         ),
     ),
-    Page("supervision:compliance", filters(year=lambda w: year(), jurisdiction=jurisdiction_param)),
+    Page(
+        "supervision:compliance",
+        filters(
+            year=lambda w: year(),
+            jurisdiction=jurisdiction_param,
+            status=lambda w: S.choice(["missing", "late", "on_time", "", "x"]),
+        ),
+    ),
     Page(
         "supervision:summary_list",
         filters(year=lambda w: year(), state=STATE_PARAM, overdue=YES_NO),

@@ -92,6 +92,9 @@ def test_the_template_has_every_sheet_with_lists_and_a_frozen_header(client, sta
     assert any("选项" in f for f in lists)
     assert "竞秀区" in [c.value for c in book["选项"]["C"]]
     assert book["选项"].sheet_state == "hidden"
+    headings = [c.value for c in book["选项"][1]]
+    assert headings[:3] == ["单位类型", "所属行业", "所在县（市、区）/开发区"]
+    assert not any(heading.isascii() for heading in headings)
 
 
 def test_upload_dry_run_confirm_import_through_celery(

@@ -12,6 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tests.conftest import SIGNING_PASSWORD
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +87,7 @@ def test_session_expires_after_inactivity_not_while_in_use(client, settings):
         assert response.status_code == 302 and "/accounts/login/" in response.url
 
 
-def test_check_deploy_is_clean_with_production_settings():
+def test_check_deploy_is_clean_with_production_settings(signing_ca):
     env = {
         "PATH": os.environ["PATH"],
         "DJANGO_SETTINGS_MODULE": "alliance_portal.settings",
@@ -95,6 +97,9 @@ def test_check_deploy_is_clean_with_production_settings():
         "PORTAL_AUDIT_CHAIN_KEY": "a" * 16 + "Xk29vLq7Rt4wPz8Mn3Hb6Jc1Ds5Fg0Ay",
         "PORTAL_OBJECTION_ADDRESS": "保定市某路1号",
         "PORTAL_OBJECTION_PHONE": "0312-1234567",
+        # Production signs what it issues: the session's demo CA stands in for the real one.
+        "PORTAL_SIGNING_DIR": str(signing_ca),
+        "PORTAL_SIGNING_PASSWORD": SIGNING_PASSWORD,
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -44,6 +44,27 @@ def test_evaluator_from_a_member_unit_cannot_be_assigned():
     assert not application.assignments.exists()
 
 
+def test_two_experts_of_one_organisation_cannot_sit_on_one_panel():
+    """The draw's rule holds for a manual assignment too; a withdrawn colleague does not
+    count, and another application may have the colleague."""
+    staff = MunicipalStaffFactory()
+    round_ = subsidy_round(staff=staff)
+    application = submitted_application(round_)
+    other_application = submitted_application(round_)
+    first = EvaluatorFactory()
+    colleague = EvaluatorFactory(organisation=first.organisation)
+    assignment = services.assign_evaluator(application=application, by=staff, evaluator=first)
+    with pytest.raises(ValidationError) as refused:
+        services.assign_evaluator(application=application, by=staff, evaluator=colleague)
+    assert refused.value.messages[0] == (
+        f"{colleague.get_full_name()}与已分配的专家{first.get_full_name()}"
+        f"同属{first.organisation.name}，不能评审同一份申请。"
+    )
+    assert services.assign_evaluator(application=other_application, by=staff, evaluator=colleague)
+    services.unassign_evaluator(assignment=assignment, by=staff)
+    assert services.assign_evaluator(application=application, by=staff, evaluator=colleague)
+
+
 def test_score_is_refused_when_the_evaluator_became_conflicted():
     staff = MunicipalStaffFactory()
     round_ = subsidy_round(staff=staff)

@@ -1,6 +1,8 @@
 """Who summarised the year on time, late, or not at all (Art. 12(1)), by jurisdiction."""
 
 import datetime
+import html
+import re
 
 import pytest
 import time_machine
@@ -167,3 +169,28 @@ def test_the_query_count_does_not_depend_on_the_number_of_alliances(client, worl
     many_response = _get(client, staff)
     assert many_response.context["totals"]["alliances"] == 15
     assert _queries(client, staff) == few
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [("missing", ["missing"]), ("late", ["late"]), ("on_time", ["on_time"]), ("", None)],
+)
+def test_the_status_filter_lists_only_those_alliances_and_keeps_the_totals(
+    client, world, status, expected
+):
+    response = _get(client, world["staff"], status=status)
+    shown = {row.pk for row in response.context["page_obj"]}
+    wanted = {world[k].pk for k in expected or ("on_time", "late", "missing")}
+    assert shown == wanted
+    assert _totals(response) == {"alliances": 3, "on_time": 1, "late": 1, "missing": 1}
+    assert response.context["status"] == status
+
+
+def test_the_home_card_opens_the_alliances_it_counts(client, world):
+    client.force_login(world["staff"])
+    home = client.get(reverse("portal:home"))
+    cards = home.content.decode().split('data-testid="home-supervision"')[1]
+    link = html.unescape(re.search(r'href="([^"]*/supervision/compliance/[^"]*)"', cards)[1])
+    listed = client.get(link).context["page_obj"]
+    assert [row.pk for row in listed] == [world["missing"].pk]
+    assert home.context["supervision"]["compliance"]["missing"] == 1

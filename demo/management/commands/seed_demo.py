@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from audit.checkpoints import anchors_held
 from demo import filings as filings_demo
 from demo import registrations as registrations_demo
 from demo import subsidies as subsidies_demo
@@ -12,16 +13,19 @@ class Command(BaseCommand):
     help = "Create (or bring up to date) the demo data; running it twice changes nothing."
 
     def handle(self, *args, **options):
-        with transaction.atomic():
-            organisations = seed_organisations()
-            users = seed_users(organisations)
-            seed_colleagues()
-        # Outside any transaction: each seeder commits as it goes (a step, a round), as
-        # requests would, so the services' own transactions and their notices are real.
-        filings_summary = filings_demo.seed()
-        supervision_summary = supervision_demo.seed()
-        subsidies_summary = subsidies_demo.seed()
-        registrations_summary = registrations_demo.seed()
+        # The seeders move the clock to the days their records are dated: the audit chain's
+        # anchors wait for the real time (audit.checkpoints.anchors_held).
+        with anchors_held():
+            with transaction.atomic():
+                organisations = seed_organisations()
+                users = seed_users(organisations)
+                seed_colleagues()
+            # Outside any transaction: each seeder commits as it goes (a step, a round), as
+            # requests would, so the services' own transactions and their notices are real.
+            filings_summary = filings_demo.seed()
+            supervision_summary = supervision_demo.seed()
+            subsidies_summary = subsidies_demo.seed()
+            registrations_summary = registrations_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(f"演示数据就绪：{len(organisations)} 个单位，{len(users)} 个用户。")
         )

@@ -77,6 +77,9 @@ def test_csv_and_xlsx_hold_the_registry(client):
     sheet = load_workbook(io.BytesIO(raw)).active
     values = [[c if c is not None else "" for c in r] for r in sheet.iter_rows(values_only=True)]
     assert values == rows
+    # Wide enough for a 28-character name (Excel's units: a CJK character counts two).
+    assert sheet.column_dimensions["A"].width >= 56
+    assert sheet.column_dimensions["E"].width > sheet.column_dimensions["G"].width
 
 
 def test_formulas_are_escaped_in_both_files(client):
