@@ -4,37 +4,7 @@ import django.db.models.deletion
 import filings.issued
 from django.db import migrations, models
 
-# What was issued is never rewritten (filings.issued): on PostgreSQL the table refuses
-# UPDATE and DELETE as the audit log does (audit migration 0002).
-FORBID = """
-CREATE OR REPLACE FUNCTION filings_issued_append_only() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'filings_issueddocument is append-only (% refused)', TG_OP;
-END;
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER filings_issued_append_only
-    BEFORE UPDATE OR DELETE ON filings_issueddocument
-    FOR EACH ROW EXECUTE FUNCTION filings_issued_append_only();
-"""
-ALLOW = """
-DROP TRIGGER IF EXISTS filings_issued_append_only ON filings_issueddocument;
-DROP FUNCTION IF EXISTS filings_issued_append_only();
-"""
-
-
-def _run(schema_editor, sql):
-    # A plain cursor: schema_editor.execute() would treat the "%" in RAISE as a parameter.
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(sql)
-
-
-def forbid(apps, schema_editor):
-    _run(schema_editor, FORBID)
-
-
-def allow(apps, schema_editor):
-    _run(schema_editor, ALLOW)
+from core.append_only import append_only_trigger
 
 
 class Migration(migrations.Migration):
@@ -98,5 +68,6 @@ class Migration(migrations.Migration):
                 "ordering": ["created_at", "pk"],
             },
         ),
-        migrations.RunPython(forbid, allow),
+        # What was issued is never rewritten (filings.issued), as the audit log is not.
+        append_only_trigger("filings_issueddocument"),
     ]
