@@ -26,9 +26,8 @@ def start(request):
     typed = request.GET.get("code")
     if typed is None:
         return render(request, "verify/start.html")
-    too_many = _too_many(request)
-    if too_many:
-        return too_many
+    # Not counted here: a well-formed code is looked up (and counted) on the page it
+    # redirects to; one that cannot be a code touches nothing.
     code = normalise_code(typed)
     if code is None:
         return _not_found(request)
