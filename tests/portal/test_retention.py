@@ -30,9 +30,7 @@ def export(user, *, age_days):
 
 
 def import_job(user, *, state, age_days):
-    job = ImportJob(
-        user=user, state=state, original_name="名录.xlsx", size=7, sha256="a" * 64
-    )
+    job = ImportJob(user=user, state=state, original_name="名录.xlsx", size=7, sha256="a" * 64)
     job.file.save("upload.xlsx", ContentFile(b"PK data"), save=False)
     job.finished_at = days_ago(age_days)
     job.save()
