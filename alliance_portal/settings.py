@@ -402,6 +402,9 @@ CONTENT_SECURITY_POLICY = (
 PORTAL_API_RATE = env.str("PORTAL_API_RATE", default="120/min")
 # The bulk download of the registry is built on each request (docs/decisions.md): fewer.
 PORTAL_API_DOWNLOAD_RATE = env.str("PORTAL_API_DOWNLOAD_RATE", default="20/hour")
+# Lookups on the public verification page of issued documents (/verify/, issue 18), per
+# client address, counted in the same shared "throttle" cache.
+PORTAL_VERIFY_RATE = env.str("PORTAL_VERIFY_RATE", default="30/min")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],

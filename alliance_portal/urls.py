@@ -13,6 +13,7 @@ urlpatterns = [
     path("subsidies/", include("subsidies.urls")),
     path("supervision/recommendations/", include("supervision.urls_recommendations")),
     path("registry/", include("portal.urls_registry")),
+    path("verify/", include("portal.urls_verify")),
     path("api/", include("portal.api.urls")),
     path("logs/", include("portal.urls_logs")),
     path("security/", include("portal.urls_security")),

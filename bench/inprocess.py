@@ -41,6 +41,7 @@ def pages(users) -> list[tuple[str, str, str | None, bool]]:
         ("alliance (public)", f"/registry/alliances/{alliance}/", None, True),
         ("dashboard", "/dashboard/", "staff", True),
         ("registry", "/registry/", None, True),
+        ("verification (public)", f"/verify/{users['verify_code']}/", None, True),
     ]
 
 

@@ -13,6 +13,8 @@ from load import print_load
 from server import ROOT
 
 TARGETS = {"ratio_admin": 0.5, "pdf_s": 1.0, "reminders_s": 10.0, "export_s": 10.0}
+# Issue 18: the public verification page at most twice the registry page (in-process, at N).
+VERIFY, REGISTRY, VERIFY_RATIO = "verification (public)", "registry", 2.0
 
 
 def evaluate(results: dict) -> list[str]:
@@ -33,6 +35,11 @@ def evaluate(results: dict) -> list[str]:
             missed.append(
                 f"{label}: {row['queries']} queries at N, {small[label]['queries']} at N/100"
             )
+    if VERIFY in big and REGISTRY in big:
+        ratio = round(big[VERIFY]["median_ms"] / big[REGISTRY]["median_ms"], 3)
+        results["verify_to_registry"] = ratio
+        if ratio > VERIFY_RATIO:
+            missed.append(f"{VERIFY}: {ratio}× the registry page (target ≤ {VERIFY_RATIO}×)")
     if results["pdf"]["slowest_wall_median_s"] >= TARGETS["pdf_s"]:
         missed.append(f"PDF: slowest median {results['pdf']['slowest_wall_median_s']} s (< 1 s)")
     if results["reminders"]["job_s"] >= TARGETS["reminders_s"]:
@@ -103,6 +110,12 @@ def print_report(results: dict, path: Path):
         f"Excel export: {exp['rows']} rows in {exp['seconds']} s ({exp['kib']} KiB) — target < 10 s: "
         f"{mark(exp['seconds'] >= 10)}"
     )
+    if "verify_to_registry" in results:
+        ratio = results["verify_to_registry"]
+        print(
+            f"{VERIFY}: {ratio}× the registry page in-process at N — target ≤ {VERIFY_RATIO}×: "
+            f"{mark(ratio > VERIFY_RATIO)}"
+        )
     if results.get("load"):
         print()
         print_load(results["load"])

@@ -5,3 +5,6 @@ from alliance_portal.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
 TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]  # noqa: F405
+# The verification page is measured in rounds from one address: its rate limit (issue 18)
+# is still counted (what each lookup pays), at a rate the rounds never reach.
+PORTAL_VERIFY_RATE = "1000000/min"

@@ -29,8 +29,13 @@ def application_form_pdf(filing) -> bytes:
     )
 
 
-def recommendation_letter_pdf(filing, number: str) -> bytes:
-    """Art. 10(1): the county bureau's 推荐公函, its attachments the materials uploaded."""
+def recommendation_letter_date(filing):
+    return timezone.localdate(filing.recommended_at or timezone.now())
+
+
+def recommendation_letter_pdf(filing, number: str, verification=None) -> bytes:
+    """Art. 10(1): the county bureau's 推荐公函, its attachments the materials uploaded.
+    ``verification`` (core.verification) prints the code and QR code of an issued copy."""
     from .conformance import latest_uploads
 
     return render_pdf(
@@ -43,12 +48,17 @@ def recommendation_letter_pdf(filing, number: str) -> bytes:
             "issuer": filing.jurisdiction.bureau_name,
             "policy_version": filing.policy_version,
             "number": number,
-            "date": timezone.localdate(filing.recommended_at or timezone.now()),
+            "date": recommendation_letter_date(filing),
+            "verification": verification,
         },
     )
 
 
-def filing_notice_pdf(filing, number: str) -> bytes:
+def filing_notice_date(filing):
+    return filing.alliance.filed_on or timezone.localdate()
+
+
+def filing_notice_pdf(filing, number: str, verification=None) -> bytes:
     """Art. 11: the municipal bureau's 备案通知书."""
     return render_pdf(
         "pdf/filing_notice.html",
@@ -58,6 +68,7 @@ def filing_notice_pdf(filing, number: str) -> bytes:
             "members": _members(filing),
             "policy_version": filing.policy_version,
             "number": number,
-            "date": filing.alliance.filed_on or timezone.localdate(),
+            "date": filing_notice_date(filing),
+            "verification": verification,
         },
     )

@@ -477,3 +477,7 @@ class NumberSequence(models.Model):
 
     def __str__(self):
         return f"{self.key}={self.last}"
+
+
+# The register of issued documents has a module of its own (this one is long enough).
+from .issued import IssuedDocument  # noqa: E402, F401

@@ -7,8 +7,8 @@ appends to the audit log and enqueues the e-mail in the same transaction
 (``core.outbox``: the notice is written with the change or not at all).
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from core.uploads import store_upload
 from policy import selectors as policy_selectors
 
 from . import documents, membership, rules
+from .issuance import MUNICIPAL, issue_document, share_file
 from .models import Alliance, AllianceMember, Filing, FilingDocument, FilingMaterial
 from .numbering import next_filing_number, next_letter_number
 from .tasks import send_filing_notification
@@ -421,6 +422,9 @@ def filing_recommend(*, filing: Filing, by, opinion: str, expected_state=None) -
         number,
         by,
         documents.recommendation_letter_pdf,
+        issued_on=documents.recommendation_letter_date(filing),
+        issuer=filing.jurisdiction.bureau_name,
+        signer=filing.jurisdiction.code,
     )
     return filing
 
@@ -461,12 +465,32 @@ def filing_approve(*, filing: Filing, by, expected_state=None) -> Filing:
         target=alliance.status,
         reason=number,
     )
-    _issue(filing, FilingDocument.Kind.FILING_NOTICE, number, by, documents.filing_notice_pdf)
+    _issue(
+        filing,
+        FilingDocument.Kind.FILING_NOTICE,
+        number,
+        by,
+        documents.filing_notice_pdf,
+        issued_on=documents.filing_notice_date(filing),
+        issuer=settings.PORTAL_BUREAU_NAME,
+        signer=MUNICIPAL,
+    )
     return filing
 
 
-def _issue(filing, kind, number, by, render) -> FilingDocument:
+def _issue(filing, kind, number, by, render, *, issued_on, issuer, signer) -> FilingDocument:
+    """Issue through the one pipeline (filings.issuance: code, QR, signature, register);
+    the filing's own document row shares the register's file."""
+    issued = issue_document(
+        kind=kind,  # the filing's kinds are the register's kinds of the same name
+        number=number,
+        issued_on=issued_on,
+        alliance=filing.alliance,
+        render=lambda verification: render(filing, number, verification=verification),
+        issuer=issuer,
+        signer=signer,
+    )
     document = FilingDocument(filing=filing, kind=kind, reference_number=number, issued_by=by)
-    document.file.save("document.pdf", ContentFile(render(filing, number)), save=False)
+    share_file(document.file, issued)
     document.save()
     return document

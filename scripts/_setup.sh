@@ -49,3 +49,6 @@ ensure_venv() {
 
 # PDFs need a CJK font and HarfBuzz's subsetter (without it one Chinese PDF takes ~8 s).
 PDF_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0)
+# The tests read PDFs back: pages as images (poppler-utils' pdftoppm), the QR code of an
+# issued document from that image (zbar-tools' zbarimg, issue 18), and pages in Chromium.
+TEST_PACKAGES=(poppler-utils zbar-tools chromium gettext)

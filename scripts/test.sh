@@ -4,7 +4,7 @@
 # otherwise on SQLite, skipping the tests that need them. With CI=true nothing is skipped:
 # a missing service, font or browser fails the run. Extra arguments go to pytest.
 source "$(dirname "$0")/_setup.sh"
-install_system_packages "${PDF_PACKAGES[@]}" poppler-utils chromium gettext
+install_system_packages "${PDF_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 ensure_venv
 
 answers() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }

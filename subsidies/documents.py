@@ -3,7 +3,7 @@ from django.utils import timezone
 from core.pdf import render_pdf
 
 
-def award_notice_pdf(award) -> bytes:
+def award_notice_pdf(award, verification=None, *, date=None) -> bytes:
     """运行经费补贴通知书 for one award, issued when the round is final."""
     round_ = award.application.round
     return render_pdf(
@@ -15,6 +15,7 @@ def award_notice_pdf(award) -> bytes:
             "round": round_,
             "policy_version": round_.policy_version,
             "number": award.notice_number,
-            "date": timezone.localdate(),
+            "date": date or timezone.localdate(),
+            "verification": verification,
         },
     )

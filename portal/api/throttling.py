@@ -7,6 +7,7 @@ Rates are read from the settings on each request (``PORTAL_API_RATE``,
 
 from django.conf import settings
 from django.core.cache import caches
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import Throttled
 from rest_framework.throttling import AnonRateThrottle
@@ -36,6 +37,27 @@ class DownloadRateThrottle(PublicRateThrottle):
 
     scope = "registry-download"
     setting = "PORTAL_API_DOWNLOAD_RATE"
+
+
+class VerifyRateThrottle(PublicRateThrottle):
+    """Lookups on the public verification page (/verify/): with 60-bit codes, this is what
+    makes finding a document by trying codes hopeless (core.verification)."""
+
+    scope = "verify"
+    setting = "PORTAL_VERIFY_RATE"
+
+
+def refused(throttle: PublicRateThrottle, request, message) -> HttpResponse | None:
+    """For a page outside the API: None while ``request`` is within the throttle's rate,
+    else a plain 429 in the reader's language; ``message`` takes ``%(wait)d`` seconds."""
+    if throttle.allow_request(request, None):
+        return None
+    wait = int(throttle.wait() or 1)
+    response = HttpResponse(
+        message % {"wait": wait}, status=429, content_type="text/plain; charset=utf-8"
+    )
+    response["Retry-After"] = str(wait)
+    return response
 
 
 class TooManyRequests(Throttled):

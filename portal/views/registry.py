@@ -6,7 +6,7 @@ See docs/registry.md for what is published and what is not.
 """
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import http_date
@@ -17,7 +17,7 @@ from core.downloads import attachment_response
 from filings.selectors import filed_under
 from subsidies.selectors import published_awards
 
-from ..api.throttling import DownloadRateThrottle
+from ..api.throttling import DownloadRateThrottle, refused
 from ..filters_registry import RegistryFilter
 from ..registry_download import FORMATS
 from ..selectors import public_alliances, public_revocations
@@ -72,13 +72,9 @@ def download(request, fmt):
     """The whole registry as a file, built now from the filed alliances (docs/api.md)."""
     if fmt not in FORMATS:
         raise Http404
-    throttle = DownloadRateThrottle()
-    if not throttle.allow_request(request, None):
-        wait = int(throttle.wait() or 1)
-        message = _("下载过于频繁，请在 %(wait)d 秒后重试。") % {"wait": wait}
-        response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
-        response["Retry-After"] = str(wait)
-        return response
+    too_many = refused(DownloadRateThrottle(), request, _("下载过于频繁，请在 %(wait)d 秒后重试。"))
+    if too_many:
+        return too_many
     build, content_type = FORMATS[fmt]
     built_at = timezone.localtime()
     name = _("保定市产业创新战略联盟名录") + built_at.strftime("_%Y%m%d_%H%M%S.") + fmt

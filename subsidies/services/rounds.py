@@ -1,5 +1,5 @@
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy
 from audit.models import in_log_language, record
 from core import transitions
 from core.workdays import add_working_days
+from filings.issuance import issue_document, share_file
+from filings.models import IssuedDocument
 from filings.numbering import next_in_sequence
 from policy import selectors as policy_selectors
 
@@ -260,7 +262,8 @@ def round_finalise(*, round_, by, expected_state=None):
     """After the notice period: final, with a subsidy notice (PDF) for each award."""
     round_ = lock_round(round_, expected_state)
     transitions.run(round_, "finalise", by, label=LABELS["finalise"], explain=explain_round)
-    year = timezone.localdate().year
+    today = timezone.localdate()
+    year = today.year
     for award in (
         Award.objects.filter(application__round=round_)
         .select_related("application__alliance__lead_unit", "application__round__policy_version")
@@ -269,8 +272,17 @@ def round_finalise(*, round_, by, expected_state=None):
         award.notice_number = (
             f"保科联补〔{year}〕{next_in_sequence(f'subsidy-notice:{year}'):03d}号"
         )
-        award.notice_file.save(
-            "notice.pdf", ContentFile(documents.award_notice_pdf(award)), save=False
+        alliance = award.application.alliance
+        issued = issue_document(
+            kind=IssuedDocument.Kind.AWARD_NOTICE,
+            number=award.notice_number,
+            issued_on=today,
+            alliance=alliance,
+            render=lambda verification, award=award: documents.award_notice_pdf(
+                award, verification, date=today
+            ),
+            issuer=settings.PORTAL_BUREAU_NAME,
         )
+        share_file(award.notice_file, issued)
         award.save(update_fields=["notice_number", "notice_file"])
     return round_

@@ -1,7 +1,7 @@
 """Art. 13: 取消备案 with notice, a period to state one's case (陈述申辩), and a decision."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -12,7 +12,8 @@ from audit.models import in_log_language, record
 from core import outbox, transitions
 from core.uploads import check_upload
 from core.workdays import add_working_days
-from filings.models import Alliance
+from filings.issuance import issue_document, share_file
+from filings.models import Alliance, IssuedDocument
 from filings.numbering import next_in_sequence
 from policy import selectors as policy_selectors
 
@@ -34,6 +35,27 @@ LABELS = {
     "dismiss": gettext_lazy("决定不予取消备案"),
     "dissolve": gettext_lazy("宣布解散"),
 }
+
+
+DECISION_KINDS = {
+    "revoke": IssuedDocument.Kind.REVOCATION_DECISION,
+    "dismiss": IssuedDocument.Kind.DISMISSAL_DECISION,
+}
+
+
+def _issue(case, field, *, kind, number, issued_on, render) -> None:
+    """The municipal bureau issues the case's 告知书 or 决定书 through the one pipeline
+    (filings.issuance); the case's file field shares the register's file."""
+    issued = issue_document(
+        kind=kind,
+        number=number,
+        issued_on=issued_on,
+        alliance=case.alliance,
+        render=lambda verification: render(case, verification=verification),
+        issuer=settings.PORTAL_BUREAU_NAME,
+    )
+    share_file(field, issued)
+    case.save(update_fields=[field.field.name])
 
 
 def _notify(case, event):
@@ -161,8 +183,13 @@ def case_open(*, alliance, by, grounds, facts: str, evidence=()) -> RevocationCa
     case = _new_case(alliance=alliance, by=by, version=version, grounds=grounds, facts=facts)
     for uploaded in evidence:
         save_attachment(RevocationAttachment, by=by, uploaded=uploaded, case=case)
-    case.notice_file.save(
-        f"{case.pk}-notice.pdf", ContentFile(documents.revocation_notice_pdf(case)), save=True
+    _issue(
+        case,
+        case.notice_file,
+        kind=IssuedDocument.Kind.REVOCATION_NOTICE,
+        number=case.notice_number,
+        issued_on=timezone.localdate(case.opened_at),
+        render=documents.revocation_notice_pdf,
     )
     record(
         subject=case,
@@ -302,8 +329,13 @@ def case_decide(
             target=alliance.status,
             reason=number,
         )
-    case.decision_file.save(
-        f"{case.pk}-decision.pdf", ContentFile(documents.revocation_decision_pdf(case)), save=True
+    _issue(
+        case,
+        case.decision_file,
+        kind=DECISION_KINDS[decision],
+        number=number,
+        issued_on=timezone.localdate(case.decided_at),
+        render=documents.revocation_decision_pdf,
     )
     _notify(case, decision)
     return case

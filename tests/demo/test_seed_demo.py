@@ -14,7 +14,14 @@ from accounts.models import Organisation, Registration, User
 from accounts.selectors import pending_registrations
 from audit.models import AuditEntry
 from filings.conformance import check_conformance
-from filings.models import Alliance, Category, Filing, FilingDocument, FilingMaterial
+from filings.models import (
+    Alliance,
+    Category,
+    Filing,
+    FilingDocument,
+    FilingMaterial,
+    IssuedDocument,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cjk_font")]
 
@@ -79,6 +86,13 @@ def test_seed_demo_covers_every_state_and_is_idempotent():
         assert filing.documents.get(kind="filing_notice").reference_number == (
             filing.alliance.filing_number
         )
+    # Every document the demo issued went through the pipeline (issue 18): each kind is
+    # registered with a code, and the issuing records hand out the registered file.
+    issued = IssuedDocument.objects.all()
+    assert set(issued.values_list("kind", flat=True)) == set(IssuedDocument.Kind.values)
+    assert set(FilingDocument.objects.values_list("file", flat=True)) <= set(
+        issued.values_list("file", flat=True)
+    )
 
     # Both queues hold at least two filings, waiting for different numbers of days.
     for state in (Filing.State.COUNTY_REVIEW, Filing.State.MUNICIPAL_REVIEW):

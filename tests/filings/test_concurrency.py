@@ -31,8 +31,10 @@ DECISIONS = ("approve", "reject", "return_for_revision")
 
 @pytest.fixture(autouse=True)
 def _fast_pdfs(monkeypatch):
-    monkeypatch.setattr(documents, "recommendation_letter_pdf", lambda filing, number: PDF_BYTES)
-    monkeypatch.setattr(documents, "filing_notice_pdf", lambda filing, number: PDF_BYTES)
+    monkeypatch.setattr(
+        documents, "recommendation_letter_pdf", lambda filing, number, **kw: PDF_BYTES
+    )
+    monkeypatch.setattr(documents, "filing_notice_pdf", lambda filing, number, **kw: PDF_BYTES)
 
 
 def decide_at_once(*calls):

@@ -143,4 +143,7 @@ def test_letter_and_notice_stand_on_the_shared_official_page(filed):
         number=notice.reference_number,
         date=filed.alliance.filed_on,
     )
-    assert text.endswith(f"抄送：{filed.jurisdiction.bureau_name}—1—")  # after the seal
+    # The 抄送 line after the seal; the verification code and QR code (issue 18) beside
+    # the seal are drawn last, and take no page of their own.
+    assert f"抄送：{filed.jurisdiction.bureau_name}核验码：" in text
+    assert text.endswith("输入核验码核验—1—")

@@ -86,8 +86,10 @@ SEES_SUBMITTED = {"lead", "county", "staff"}
 @pytest.fixture(autouse=True)
 def _fast_pdfs(monkeypatch):
     # This file is about who may act; the PDFs themselves are tested in test_review_views.
-    monkeypatch.setattr(documents, "recommendation_letter_pdf", lambda filing, number: PDF_BYTES)
-    monkeypatch.setattr(documents, "filing_notice_pdf", lambda filing, number: PDF_BYTES)
+    monkeypatch.setattr(
+        documents, "recommendation_letter_pdf", lambda filing, number, **kw: PDF_BYTES
+    )
+    monkeypatch.setattr(documents, "filing_notice_pdf", lambda filing, number, **kw: PDF_BYTES)
 
 
 def make_actor(name, filing):

@@ -27,8 +27,10 @@ S = Filing.State
 
 @pytest.fixture(autouse=True)
 def _fast_pdfs(monkeypatch):
-    monkeypatch.setattr(documents, "recommendation_letter_pdf", lambda filing, number: PDF_BYTES)
-    monkeypatch.setattr(documents, "filing_notice_pdf", lambda filing, number: PDF_BYTES)
+    monkeypatch.setattr(
+        documents, "recommendation_letter_pdf", lambda filing, number, **kw: PDF_BYTES
+    )
+    monkeypatch.setattr(documents, "filing_notice_pdf", lambda filing, number, **kw: PDF_BYTES)
 
 
 def notices(filing) -> list[list]:
@@ -68,7 +70,7 @@ def test_a_decision_that_fails_leaves_no_notice(monkeypatch):
     county = CountyReviewerFactory(jurisdiction=filing.jurisdiction)
     before = notices(filing)
 
-    def broken(filing, number):
+    def broken(filing, number, **kw):
         raise RuntimeError("renderer down")
 
     monkeypatch.setattr(documents, "recommendation_letter_pdf", broken)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from accounts.models import Jurisdiction, Organisation
 from demo.accounts import demo_uscc
 from filings.forms.application import ALLIANCE_FIELDS, MEMBER_ROLES
-from filings.models import Category, FilingMaterial
+from filings.models import Category, FilingMaterial, IssuedDocument
 from portal.models import ExportJob
 from supervision.models import EventReport, ProvincialRecommendation, RevocationGround
 from supervision.models import SymposiumInvitation as Invitation
@@ -933,6 +933,16 @@ POSTS = [
         "security:session_end",
         fields=lambda w: {"session": S.choice(["", "0" * 32, "x"]) | S.text(), "reason": S.text()},
     ),
+    # the public verification of issued documents (issue 18): a copy to compare
+    Post(
+        "verify:document",
+        targets=lambda w: [
+            {"code": IssuedDocument.objects.filter(alliance=w.case_alliance).first().code},
+            {"code": "ZZZZZZZZZZZZ"},
+            {"code": "not-a-code"},
+        ],
+        fields=file_field("file"),
+    ),
 ]
 
 
@@ -1098,6 +1108,7 @@ PAGES = [
         ),
     ),
     Page("registry:revocations", filters()),
+    Page("verify:start", lambda w: {"code": S.choice(["", "0000-0000-0000", "zz"]) | S.text()}),
     # The open-data API (portal.api): the registry's filters, page size and format.
     Page(
         "api:alliance-list",
