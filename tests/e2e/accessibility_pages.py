@@ -22,6 +22,9 @@ EXCLUDED = {
     "accounts:two_factor_verify": "shown between password and code only to users with an "
     "authenticator; tests/e2e/test_two_factor_browser.py walks it",
     "accounts:two_factor_backup_codes": ACTION,
+    "accounts:elder_mode": "POST-only 适老化 switch (the button is on every page)",
+    "accounts:keep_alive": "POST-only, sent by the idle warning's 继续使用 (static/js/idle.js)",
+    "accounts:session_ended": "POST-only, sent by the idle warning when time runs out",
     "accounts:registration_licence": DOWNLOAD,
     "filings:application_form_pdf": DOWNLOAD,
     "filings:material_download": DOWNLOAD,
@@ -125,6 +128,7 @@ def _anonymous_seeds(w):
     """The visitor's pages that no link leads to: those an e-mail links to."""
     from accounts.invitations import invitation_tokens
     from accounts.registration_links import confirm_token, status_token
+    from filings.models import IssuedDocument
 
     # Made now, not with the world: the lead's session was opened since (force_login
     # moves last_login, which the password-reset token covers).
@@ -141,6 +145,8 @@ def _anonymous_seeds(w):
         f"/accounts/password/reset/{reset_uid}/{reset_token}/",
         "/accounts/password/reset/sent/",
         "/accounts/password/reset/complete/",
+        # A QR code on an issued document leads here.
+        f"/verify/{IssuedDocument.objects.order_by('pk').first().code}/",
     ]
 
 
@@ -204,6 +210,8 @@ REACHED_BY = {
         "registry:revocations",
         "subsidies:results",
         "subsidies:round_results",
+        "verify:document",
+        "verify:start",
     },
     "lead": SIGNED_IN
     | {
