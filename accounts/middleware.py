@@ -140,18 +140,34 @@ class AuditorScopeMiddleware:
 class ElderModeMiddleware:
     """Sets ``request.elder_mode`` for base.html (the class on <html>), and keeps the
     cookie in step with a signed-in user's stored choice, so that the choice survives
-    logout and the account's choice wins at login (accounts.preferences). After
-    AuthenticationMiddleware."""
+    logout and the account's choice wins at login, unless the browser's was made while
+    signed out (accounts.preferences). After AuthenticationMiddleware."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
+    @staticmethod
+    def _signed_in(request):
+        """The signed-in user, having adopted a choice made on this browser while signed
+        out (switched on at the login page, then logged in: kept); else None."""
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        chosen = preferences.visitor_choice(request)
+        if chosen is not None:
+            preferences.user_set_elder_mode(user=user, on=chosen)
+        return user
+
     def __call__(self, request):
+        self._signed_in(request)
         request.elder_mode = preferences.elder_mode_for(request)
         response = self.get_response(request)
-        user = getattr(request, "user", None)
         # The user as the view left them: a login or logout in this request counts.
-        if user is not None and user.is_authenticated:
-            if preferences.cookie_says(request) is not bool(user.elder_mode):
-                preferences.remember_in_cookie(response, bool(user.elder_mode))
+        user = self._signed_in(request)
+        if user is not None:
+            stored = bool(user.elder_mode)
+            if request.COOKIES.get(preferences.COOKIE) != (
+                preferences.ON if stored else preferences.OFF
+            ):
+                preferences.remember_in_cookie(response, stored)
         return response

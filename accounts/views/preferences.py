@@ -17,5 +17,5 @@ def elder_mode(request):
     request.elder_mode = on
     messages.success(request, _("已开启适老化模式。") if on else _("已关闭适老化模式。"))
     response = HttpResponseRedirect(next_url(request))
-    preferences.remember_in_cookie(response, on)
+    preferences.remember_in_cookie(response, on, visitor=not request.user.is_authenticated)
     return response

@@ -14,9 +14,14 @@ def query_with(context, **changes):
 
 @register.filter
 def wan(amount):
-    """500000 → 50万元 (core.money)."""
+    """500000 → 50万元 (core.money); on an English page “CNY 500,000” (万 is no unit an
+    English reader counts in)."""
+    from django.utils.translation import get_language
+
     from core.money import wan as in_wan
 
+    if amount not in (None, "") and (get_language() or "").startswith("en"):
+        return f"CNY {int(amount):,}"
     return in_wan(amount)
 
 

@@ -34,7 +34,7 @@ def test_a_visitor_switches_it_on_and_the_cookie_remembers(client):
     assert 'class="elder"' not in html_class(client.get("/registry/"))
     response = switch(client, True)
     assert response.status_code == 302 and response.url == "/registry/"
-    assert response.cookies[COOKIE].value == "1"
+    assert response.cookies[COOKIE].value == "v1"  # a visitor's choice
     assert response.cookies[COOKIE]["httponly"]
     assert response.cookies[COOKIE]["max-age"] >= 365 * 24 * 3600
     page = client.get("/registry/")
@@ -82,6 +82,35 @@ def test_the_choice_survives_logout_and_the_account_s_choice_applies_at_login(cl
     log_in(client, lead)
     assert client.cookies[COOKIE].value == "1"
     assert 'class="elder"' in html_class(client.get("/"))
+
+
+def test_switched_on_at_the_login_page_it_stays_on_after_login_and_is_stored(client):
+    """The walk: an older user switched it on at the login page and lost it at login."""
+    expert = LeadUnitUserFactory()
+    client.get(reverse("accounts:login"))
+    switch(client, True)
+    assert 'class="elder"' in html_class(client.get(reverse("accounts:login")))
+    log_in(client, expert)
+    assert client.cookies[COOKIE].value == "1"  # the account's now, not a visitor's
+    assert 'class="elder"' in html_class(client.get("/"))
+    expert.refresh_from_db()
+    assert expert.elder_mode is True
+    # Logged out, the next person's login is not given it: the cookie is the account's.
+    client.post(reverse("accounts:logout"))
+    other = LeadUnitUserFactory()
+    log_in(client, other)
+    other.refresh_from_db()
+    assert other.elder_mode is False
+    assert 'class="elder"' not in html_class(client.get("/"))
+
+
+def test_switched_off_at_the_login_page_it_is_off_after_login(client):
+    lead = LeadUnitUserFactory(elder_mode=True)
+    switch(client, False)
+    log_in(client, lead)
+    lead.refresh_from_db()
+    assert lead.elder_mode is False
+    assert 'class="elder"' not in html_class(client.get("/"))
 
 
 def test_the_switch_takes_post_only_and_comes_back_to_this_site_only(client):

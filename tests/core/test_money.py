@@ -34,3 +34,15 @@ def test_anything_else_is_refused_not_guessed(typed):
 )
 def test_amounts_in_pages_and_in_notices(yuan, shown, figure, words):
     assert (wan(yuan), money(yuan), capital(yuan)) == (shown, figure, words)
+
+
+def test_pages_in_english_show_yuan_not_wan():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template("{% load core_tags %}{{ amount|wan }}")
+    with translation.override("en"):
+        assert template.render(Context({"amount": 500000})) == "CNY 500,000"
+        assert template.render(Context({"amount": None})) == ""
+    with translation.override("zh-hans"):
+        assert template.render(Context({"amount": 500000})) == "50万元"
