@@ -5,6 +5,8 @@ Rates are read from the settings on each request (``PORTAL_API_RATE``,
 ``core.client_ip`` (behind the TLS proxy, the client's address, not the proxy's).
 """
 
+import ipaddress
+
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
@@ -25,7 +27,16 @@ class PublicRateThrottle(AnonRateThrottle):
         return getattr(settings, self.setting)
 
     def get_ident(self, request):
-        return client_ip(request)
+        """The client's address; an IPv6 client by its /64 (one subscriber's network:
+        a host picks any address in it, which would give it a budget per address)."""
+        address = client_ip(request)
+        try:
+            parsed = ipaddress.ip_address(address)
+        except ValueError:
+            return address
+        if parsed.version == 6 and parsed.ipv4_mapped is None:
+            return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+        return address
 
     def get_cache_key(self, request, view):
         # Every caller is anonymous (the API has no authentication).

@@ -4,6 +4,7 @@ No login. Every lookup counts against the client address's rate (VerifyRateThrot
 an unknown and a malformed code get the same plain 404, so nothing hints at a near miss."""
 
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -17,15 +18,25 @@ def _too_many(request):
     return refused(VerifyRateThrottle(), request, _("核验过于频繁，请在 %(wait)d 秒后重试。"))
 
 
+def _private(response):
+    """What a verification page shows is for whoever holds the document: not indexed by
+    search engines (a link that got out would make a 告知书 of an open case findable)
+    and not kept in shared caches."""
+    add_never_cache_headers(response)
+    response.headers["Cache-Control"] += ", private"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
 def _not_found(request):
-    return render(request, "verify/start.html", {"not_found": True}, status=404)
+    return _private(render(request, "verify/start.html", {"not_found": True}, status=404))
 
 
 @require_safe
 def start(request):
     typed = request.GET.get("code")
     if typed is None:
-        return render(request, "verify/start.html")
+        return _private(render(request, "verify/start.html"))
     # Not counted here: a well-formed code is looked up (and counted) on the page it
     # redirects to; one that cannot be a code touches nothing.
     code = normalise_code(typed)
@@ -47,7 +58,7 @@ def document(request, code):
     form = CompareForm(request.POST or None, request.FILES or None)
     comparison = None
     if request.method == "POST" and form.is_valid():
-        comparison = compare(issued, form.checked.sha256)
+        comparison = compare(issued, form.sha256)
     context = {
         "document": issued,
         "grouped": grouped(issued.code),
@@ -56,4 +67,4 @@ def document(request, code):
         "form": form,
         "comparison": comparison,
     }
-    return render(request, "verify/document.html", context)
+    return _private(render(request, "verify/document.html", context))

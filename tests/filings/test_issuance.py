@@ -65,7 +65,7 @@ def test_every_kind_is_registered_with_code_hash_and_facts_as_printed(issued):
         # The registered bytes are the signed ones: the signature validates (issue 18).
         validation = signing.validate_pdf(data)
         assert validation.ok and validation.intact, (kind, validation.problems)
-        assert f"扫码或登录{settings.PORTAL_BASE_URL}/verify/输入核验码核验" in text, kind
+        assert f"扫码或访问{settings.PORTAL_BASE_URL}/verify/输入核验码核验" in text, kind
     assert len(codes) == len(issued)
     letter = issued[K.RECOMMENDATION_LETTER]
     filing = Filing.objects.get(alliance=letter.alliance)

@@ -94,6 +94,7 @@ def test_check_deploy_is_clean_with_production_settings(signing_ca):
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "k" * 20 + "Zq8#v!2mWp$4rT7yU1iO9pL3aS6dF0gH5jK",
         "DJANGO_ALLOWED_HOSTS": "portal.example",
+        "PORTAL_BASE_URL": "https://portal.example",
         "PORTAL_AUDIT_CHAIN_KEY": "a" * 16 + "Xk29vLq7Rt4wPz8Mn3Hb6Jc1Ds5Fg0Ay",
         "PORTAL_OBJECTION_ADDRESS": "保定市某路1号",
         "PORTAL_OBJECTION_PHONE": "0312-1234567",

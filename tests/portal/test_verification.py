@@ -110,16 +110,33 @@ def test_an_upload_of_another_issued_document_names_it(client, notice):
     assert _url(letter) in other
 
 
-def test_an_upload_that_is_not_a_pdf_is_refused_with_the_reason(client, notice):
-    body = client.post(_url(notice), _upload(b"<html>not a pdf</html>", "a.pdf")).content.decode()
-    assert "不是PDF、JPEG或PNG文件" in body
-    assert 'data-testid="comparison"' not in body
+@pytest.mark.parametrize(
+    "data",
+    [b"<html>not a pdf</html>", b"%PDF-1.7\n/OpenAction << /S /JavaScript /JS (app.alert(1)) >>"],
+    ids=["not-a-pdf", "pdf-with-script"],
+)
+def test_any_other_file_is_not_identical_and_gets_no_repair_hint(client, notice, data):
+    """The pentest: a forged copy with a script in it was told to re-export itself."""
+    body = client.post(_url(notice), _upload(data, "a.pdf")).content.decode()
+    assert "与本平台签发的文件不一致" in body
+    assert hashlib.sha256(data).hexdigest() in body
+    assert "重新" not in body.split('data-testid="comparison"')[1][:600]
 
 
 @override_settings(UPLOAD_MAX_BYTES=1000)
 def test_an_upload_over_the_limit_is_refused(client, notice):
     body = client.post(_url(notice), _upload(blank_pdf(3) + b" " * 2000)).content.decode()
-    assert "超过了" in body and 'data-testid="comparison"' not in body
+    assert "不是本平台签发的文件" in body and 'data-testid="comparison"' not in body
+
+
+def test_the_pages_are_not_indexed_or_cached(client, notice):
+    for response in (
+        client.get(_url(notice)),
+        client.get(reverse("verify:start")),
+        client.get("/verify/ZZZZZZZZZZZZ/"),
+    ):
+        assert response["X-Robots-Tag"] == "noindex, nofollow"
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
 
 
 def test_the_upload_needs_the_csrf_token(notice):
@@ -185,6 +202,15 @@ def test_lookups_are_rate_limited_per_client_address_in_chinese(client, notice):
     typed = client.get(reverse("verify:start"), {"code": notice.code}, follow=True)
     assert typed.status_code == 429  # the form leads to the same page, and the same count
     assert client.get(_url(notice), REMOTE_ADDR="10.9.9.9").status_code == 200
+
+
+@override_settings(PORTAL_VERIFY_RATE="3/min")
+def test_an_ipv6_client_is_counted_by_its_64_network(client, notice):
+    """A host may take any address of its /64: counted once, not per address."""
+    for host in range(3):
+        client.get(_url(notice), REMOTE_ADDR=f"2001:db8:1:2::{host + 1}")
+    assert client.get(_url(notice), REMOTE_ADDR="2001:db8:1:2::99").status_code == 429
+    assert client.get(_url(notice), REMOTE_ADDR="2001:db8:1:3::1").status_code == 200
 
 
 def test_a_revoked_alliance_s_filing_notice_says_so_with_the_decision(client, notice):
