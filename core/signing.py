@@ -18,6 +18,8 @@ raises, so the issuing transaction fails rather than issue an unsigned document;
 it (development) the document goes out unsigned with a warning in the log. The start-up
 check (accounts.checks) says the same before any document is issued."""
 
+import asyncio
+import concurrent.futures
 import functools
 import io
 import logging
@@ -159,7 +161,7 @@ def _sign(data: bytes, found: Credential) -> bytes:
         new_field_spec=spec,
     )
     reserved = None if timestamper else RESERVED_BYTES
-    return pdf_signer.sign_pdf(writer, bytes_reserved=reserved).getvalue()
+    return outside_event_loop(pdf_signer.sign_pdf, writer, bytes_reserved=reserved).getvalue()
 
 
 def _timestamper():
@@ -232,6 +234,20 @@ def trust_roots() -> list:
     return list(load_certs_from_pemder([str(path)]))
 
 
+def outside_event_loop(function, *args, **kwargs):
+    """``function(*args, **kwargs)``, for pyHanko's synchronous calls, which run an event
+    loop of their own (``asyncio.run``): in a thread where a loop already runs (an async
+    server; Playwright's sync API in the tests) that raises, so they run in a thread of
+    their own there. Every issued document failed to sign in a test worker that had
+    driven a browser before."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
 def validate_pdf(data: bytes, *, roots: list | None = None) -> Validation:
     """Validates every signature of ``data`` with pyHanko against the trust roots (the
     configured ones by default). The document is as good as its weakest signature."""
@@ -259,7 +275,7 @@ def validate_pdf(data: bytes, *, roots: list | None = None) -> Validation:
     result.signed = result.intact = result.valid = result.trusted = True
     for signature in signatures:
         try:
-            status = validate_pdf_signature(signature, context)
+            status = outside_event_loop(validate_pdf_signature, signature, context)
         except Exception:  # noqa: BLE001 - a malformed signature is not a valid one
             logger.info("Unreadable signature", exc_info=True)
             result.intact = result.valid = result.trusted = False

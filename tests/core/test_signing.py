@@ -267,3 +267,17 @@ def _application_context():
         "policy_version": rules_version(filing.alliance, filing),
         "today": datetime.date(2027, 1, 5),
     }
+
+
+def test_signing_and_validating_work_inside_a_running_event_loop():
+    """pyHanko runs its own loop: in a thread that runs one (Playwright's sync API in a
+    test worker, an async server) every issued document failed to sign."""
+    import asyncio
+
+    pdf, _county = _notice(filing_in_state("filed"))
+
+    async def inside():
+        return signing.validate_pdf(signing.sign_pdf(pdf, body="municipal"))
+
+    result = asyncio.run(inside())
+    assert result.signed and result.intact and result.valid and result.trusted
