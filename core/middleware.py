@@ -45,7 +45,11 @@ class RequestSizeLimitMiddleware:
                 {"limit_mb": settings.PORTAL_MAX_REQUEST_BYTES // (1024 * 1024)}
             )
             response = HttpResponse(page, status=413)
-            response["Connection"] = "close"  # the body is never read
+            # The body is never read: the connection ends with the answer. Not under the
+            # development server (the demo's runserver), whose wsgiref refuses hop-by-hop
+            # headers with a 500; it closes such a connection anyway.
+            if not request.META.get("SERVER_SOFTWARE", "").startswith("WSGIServer"):
+                response["Connection"] = "close"
             return response
         return self.get_response(request)
 

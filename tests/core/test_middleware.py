@@ -32,6 +32,20 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(settings):
     assert response.status_code == 413
     assert "不能超过" in response.content.decode()
     assert read == []  # the view (and CSRF, sessions…) never ran
+    assert response["Connection"] == "close"
+
+
+def test_under_the_development_server_no_hop_by_hop_header(settings):
+    """wsgiref (runserver, the demo) answers a hop-by-hop header with a 500."""
+    settings.PORTAL_MAX_REQUEST_BYTES = 1024
+    request = RequestFactory().post(
+        "/filings/",
+        data=b"x" * 2048,
+        content_type="text/plain",
+        SERVER_SOFTWARE="WSGIServer/0.2 CPython/3.11.7",
+    )
+    response = RequestSizeLimitMiddleware(lambda r: None)(request)
+    assert response.status_code == 413 and "Connection" not in response
 
 
 def test_an_upload_over_the_limit_answers_413_through_the_whole_stack(client, settings):

@@ -41,11 +41,16 @@ def stored(job) -> bool:
     return bool(job.file) and job.file.storage.exists(job.file.name)
 
 
-def test_an_export_is_deleted_after_its_week_and_the_list_says_so(client):
+def test_an_export_is_deleted_after_its_week_and_the_list_says_so(
+    client, django_capture_on_commit_callbacks
+):
     staff = MunicipalStaffFactory()
     old, recent = export(staff, age_days=7.1), export(staff, age_days=6.9)
     old_name = old.file.name
-    assert retention.purge_expired_exports() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert retention.purge_expired_exports() == 1
+    entry = AuditEntry.objects.for_object(old).get(action="export_file_purged")
+    assert entry.reason == f"保存期满（7天），删除{staff.username}的导出文件：联盟名录"
     old.refresh_from_db()
     recent.refresh_from_db()
     assert not old.file and not recent.file.storage.exists(old_name)
@@ -57,6 +62,18 @@ def test_an_export_is_deleted_after_its_week_and_the_list_says_so(client):
     detail = client.get(f"/exports/{old.pk}/").content.decode()
     assert 'data-testid="export-expired"' in detail and "export-download" not in detail
     assert client.get(f"/exports/{recent.pk}/download/").status_code == 200
+
+
+def test_an_export_whose_worker_died_is_failed_after_its_week():
+    staff = MunicipalStaffFactory()
+    stuck = ExportJob.objects.create(user=staff, kind=ExportJob.Kind.FILINGS, state="running")
+    ExportJob.objects.filter(pk=stuck.pk).update(created_at=days_ago(8))
+    running = ExportJob.objects.create(user=staff, kind=ExportJob.Kind.FILINGS, state="running")
+    assert retention.purge_expired_exports() == 1
+    stuck.refresh_from_db()
+    assert stuck.state == ExportJob.State.FAILED and "超过7天" in stuck.error
+    assert ExportJob.objects.get(pk=running.pk).state == "running"
+    assert retention.purge_expired_exports() == 0  # done once
 
 
 def test_an_import_workbook_is_kept_180_days_after_the_import_and_its_deletion_logged(
