@@ -165,3 +165,20 @@ def test_issuing_outside_a_transaction_is_refused():
             kind=K.FILING_NOTICE, number="x", issued_on=None, alliance=None,
             render=lambda v: b"", issuer="x",
         )  # fmt: skip
+
+
+def test_the_verification_page_works_for_every_kind(client, issued):
+    """Each kind's page states its kind and number, its file uploaded back is 一致 and a
+    copy with one byte changed is 不一致."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    for kind, document in issued.items():
+        url = f"/verify/{document.code}/"
+        page = client.get(url).content.decode()  # 18 lookups: within the 30 a minute
+        assert document.get_kind_display() in page and document.number in page, kind
+        data = _bytes(document.file)
+        same = client.post(url, {"file": SimpleUploadedFile("a.pdf", data)}).content.decode()
+        assert "与本平台签发的文件一致" in same, kind
+        changed = data[:-10] + bytes([data[-10] ^ 1]) + data[-9:]
+        other = client.post(url, {"file": SimpleUploadedFile("a.pdf", changed)})
+        assert "与本平台签发的文件不一致" in other.content.decode(), kind
