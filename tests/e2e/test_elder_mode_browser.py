@@ -52,17 +52,20 @@ def test_the_switch_gives_large_high_contrast_text_and_survives_logout(page, liv
     assert "underline" in look["linkDecoration"]
     assert page.get_by_test_id("elder-switch").inner_text() == "退出适老化模式"
 
-    # A user who never chose it logs in: their account's choice applies.
+    # Switched on while signed out, then logged in: kept, and stored on the account.
     lead = f.LeadUnitUserFactory()
     log_in(page, base, lead)
-    assert not page.evaluate(LOOK)["elder"]
-    switch(page)
     assert page.evaluate(LOOK)["elder"]
     lead.refresh_from_db()
     assert lead.elder_mode
     log_out(page, base)
     # Logged out, the login page keeps it (the cookie stayed).
     assert page.evaluate(LOOK)["elder"]
+    # Someone else signing in on this browser is not given it: the cookie is the account's.
+    other = f.LeadUnitUserFactory()
+    log_in(page, base, other)
+    assert not page.evaluate(LOOK)["elder"]
+    log_out(page, base)
     # A fresh browser (no cookie): at login the account's choice applies.
     page.context.clear_cookies()
     page.goto(f"{base}/accounts/login/")

@@ -55,6 +55,12 @@ def test_concurrent_reading_and_deciding(tmp_path, settings):
         media_root=tmp_path / "media",
         broker_url=None,  # no broker in CI: notification tasks run inline
     )
+    # Approving issues a signed 备案通知书: the server signs with the tests' demo CA.
+    env.update(
+        PORTAL_SIGNING_DIR=str(settings.PORTAL_SIGNING_DIR),
+        PORTAL_SIGNING_PASSWORD=settings.PORTAL_SIGNING_PASSWORD,
+        PORTAL_SIGNING_TRUST_ROOTS=str(settings.PORTAL_SIGNING_TRUST_ROOTS),
+    )
     with Gunicorn(env, workers=2, threads=4, log_path=tmp_path / "gunicorn.log") as server:
         report = load_test(server.port, users, users=USERS, duration=DURATION)
         log = server.log_tail()
