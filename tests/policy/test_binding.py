@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from core.transitions import TransitionRefused
 from filings import services as filing_services
@@ -113,7 +114,7 @@ def test_a_second_version_changes_new_records_and_leaves_old_ones_on_version_one
         alliance=filed_alliance(), by=staff, grounds=["2"], facts="事实"
     )
     assert new_case.policy_version == v2
-    opened = new_case.opened_at.date()
+    opened = timezone.localdate(new_case.opened_at)  # the bureau's day, not UTC's
     from core.workdays import add_working_days
 
     assert new_case.statement_deadline == add_working_days(opened, 15)
@@ -126,7 +127,7 @@ def test_a_second_version_changes_new_records_and_leaves_old_ones_on_version_one
         assert record.policy_version == policy_v1()
     assert len(check_conformance(old_filing.alliance, old_filing)) == 7
     old_case_deadline = old_case.statement_deadline
-    assert old_case_deadline == add_working_days(old_case.opened_at.date(), 10)
+    assert old_case_deadline == add_working_days(timezone.localdate(old_case.opened_at), 10)
 
 
 def test_the_summary_due_date_follows_the_version_of_the_new_year():
