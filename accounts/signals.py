@@ -48,11 +48,16 @@ def audit_login(sender, request, user, **kwargs):
     )
 
 
+#: ``request.portal_logout_reason`` of a logout the idle warning's time ended
+#: (accounts.views.session): logged as 超时自动退出登录.
+IDLE_LOGOUT = "idle"
+
+
 @receiver(user_logged_out)
 def audit_logout(sender, request, user, **kwargs):
     if user is not None:
         # The idle warning's time ran out in the browser (accounts.views.session).
-        idle = getattr(request, "portal_logout_reason", None) == "idle"
+        idle = getattr(request, "portal_logout_reason", None) == IDLE_LOGOUT
         record(
             subject=user,
             action="logout",

@@ -8,15 +8,15 @@ import hashlib
 from collections.abc import Callable
 from datetime import date
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
 from core import signing
+from core.signing import MUNICIPAL
 from core.verification import new_code, verification_context
 
 from .issued import IssuedDocument
-
-MUNICIPAL = "municipal"
 
 
 def issue_document(
@@ -26,12 +26,13 @@ def issue_document(
     issued_on: date,
     alliance,
     render: Callable[[dict], bytes],
-    issuer: str,
+    issuer: str = "",
     signer: str = MUNICIPAL,
 ) -> IssuedDocument:
     """``render(verification)`` returns the unsigned PDF with ``verification`` (from
     ``core.verification.verification_context``) in its template context; ``signer`` is
-    the body whose certificate signs ("municipal" or a county's ``Jurisdiction.code``).
+    the body whose certificate signs ("municipal" or a county's ``Jurisdiction.code``) and
+    ``issuer`` its name as printed (the municipal bureau's by default).
     Returns the saved row, whose ``file`` the issuing record shares."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Documents are issued inside the transaction of their action.")
@@ -44,7 +45,7 @@ def issue_document(
         kind=kind,
         number=number,
         issued_on=issued_on,
-        issuer=issuer,
+        issuer=issuer or settings.PORTAL_BUREAU_NAME,
         signer=signer,
         alliance=alliance,
         alliance_name=alliance.name,

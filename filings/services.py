@@ -7,7 +7,6 @@ appends to the audit log and enqueues the e-mail in the same transaction
 (``core.outbox``: the notice is written with the change or not at all).
 """
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,12 +16,13 @@ from django.utils.translation import gettext_lazy
 from accounts.services import organisation_register_named
 from audit.models import record
 from core import outbox, transitions
+from core.signing import MUNICIPAL
 from core.transitions import StaleRecord, TransitionRefused
 from core.uploads import store_upload
 from policy import selectors as policy_selectors
 
 from . import documents, membership, rules
-from .issuance import MUNICIPAL, issue_document, share_file
+from .issuance import issue_document, share_file
 from .models import Alliance, AllianceMember, Filing, FilingDocument, FilingMaterial
 from .numbering import next_filing_number, next_letter_number
 from .tasks import send_filing_notification
@@ -472,13 +472,13 @@ def filing_approve(*, filing: Filing, by, expected_state=None) -> Filing:
         by,
         documents.filing_notice_pdf,
         issued_on=documents.filing_notice_date(filing),
-        issuer=settings.PORTAL_BUREAU_NAME,
-        signer=MUNICIPAL,
     )
     return filing
 
 
-def _issue(filing, kind, number, by, render, *, issued_on, issuer, signer) -> FilingDocument:
+def _issue(
+    filing, kind, number, by, render, *, issued_on, issuer="", signer=MUNICIPAL
+) -> FilingDocument:
     """Issue through the one pipeline (filings.issuance: code, QR, signature, register);
     the filing's own document row shares the register's file."""
     issued = issue_document(

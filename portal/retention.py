@@ -45,8 +45,10 @@ def purge_expired_exports() -> int:
     finished = Q(finished_at__lt=before)
     stuck = Q(finished_at__isnull=True, created_at__lt=before)
     count = 0
-    for job in ExportJob.objects.filter(finished | stuck).exclude(
-        file="", finished_at__isnull=False
+    for job in (
+        ExportJob.objects.select_related("user")
+        .filter(finished | stuck)
+        .exclude(file="", finished_at__isnull=False)
     ):
         with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
             name, source = job.file.name, job.state

@@ -15,10 +15,8 @@ from django.views.decorators.http import require_POST
 
 from core.middleware import SessionIdleMiddleware
 
+from ..signals import IDLE_LOGOUT
 from .two_factor import next_url
-
-#: On the operation log's logout entry (accounts.signals.audit_logout).
-IDLE_LOGOUT = "idle"
 
 
 @never_cache

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -281,7 +280,6 @@ def round_finalise(*, round_, by, expected_state=None):
             render=lambda verification, award=award: documents.award_notice_pdf(
                 award, verification, date=today
             ),
-            issuer=settings.PORTAL_BUREAU_NAME,
         )
         share_file(award.notice_file, issued)
         award.save(update_fields=["notice_number", "notice_file"])

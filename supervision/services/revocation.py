@@ -1,6 +1,5 @@
 """Art. 13: 取消备案 with notice, a period to state one's case (陈述申辩), and a decision."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -52,7 +51,6 @@ def _issue(case, field, *, kind, number, issued_on, render) -> None:
         issued_on=issued_on,
         alliance=case.alliance,
         render=lambda verification: render(case, verification=verification),
-        issuer=settings.PORTAL_BUREAU_NAME,
     )
     share_file(field, issued)
     case.save(update_fields=[field.field.name])
