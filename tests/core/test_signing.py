@@ -273,11 +273,15 @@ def test_signing_and_validating_work_inside_a_running_event_loop():
     """pyHanko runs its own loop: in a thread that runs one (Playwright's sync API in a
     test worker, an async server) every issued document failed to sign."""
     import asyncio
+    import concurrent.futures
 
     pdf, _county = _notice(filing_in_state("filed"))
 
     async def inside():
         return signing.validate_pdf(signing.sign_pdf(pdf, body="municipal"))
 
-    result = asyncio.run(inside())
+    # A thread of its own, so that its loop is the only one there even when this worker
+    # already drives Playwright's (asyncio.run refuses to start inside a running loop).
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        result = pool.submit(asyncio.run, inside()).result()
     assert result.signed and result.intact and result.valid and result.trusted
