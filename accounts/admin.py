@@ -6,8 +6,10 @@ the security administrator's (三员分立), in the portal's own pages (portal.v
 The list shows whether a user enrolled; django-otp's own device pages are not registered,
 they would show the secrets."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
@@ -25,6 +27,32 @@ from .separation import SEPARATED_ROLES, is_separated
 from .signals import password_changed
 
 
+class LabelledEnabledForm(forms.ModelForm):
+    """The list's 启用 checkbox of each row, named after its row ("启用：竞秀区"): Django
+    renders the list's inputs without a label."""
+
+    class Meta:
+        model = Jurisdiction
+        fields = ["enabled"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["enabled"]
+        field.widget.attrs["aria-label"] = f"{field.label}：{self.instance.name}"
+
+
+class LabelledAutocompleteSelect(AutocompleteSelect):
+    """Django's search-as-you-type select names itself by its selection, so it has no
+    name while empty: its placeholder says what the field is."""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["data-placeholder"] = str(
+            _("%(label)s（输入名称搜索）") % {"label": self.field.verbose_name}
+        )
+        return attrs
+
+
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(admin.ModelAdmin):
     """Which bureau reviews, under which letter prefix, and whether a county takes part:
@@ -34,6 +62,9 @@ class JurisdictionAdmin(admin.ModelAdmin):
     list_filter = ["kind", "enabled"]
     list_editable = ["enabled"]
     search_fields = ["code", "name", "bureau_name"]
+
+    def get_changelist_form(self, request, **kwargs):
+        return LabelledEnabledForm
 
     def save_model(self, request, obj, form, change):
         before = Jurisdiction.objects.filter(pk=obj.pk).first() if change else None
@@ -138,7 +169,7 @@ class UserAdmin(AuditedAccessMixin, BaseUserAdmin):
     form = UserChangeForm
     list_display = [
         "username",
-        "get_full_name",
+        "full_name",
         "role",
         "organisation",
         "jurisdiction",
@@ -150,6 +181,11 @@ class UserAdmin(AuditedAccessMixin, BaseUserAdmin):
     search_fields = ["username", "first_name", "last_name", "email", "organisation__name"]
     list_select_related = ["organisation", "jurisdiction"]
     autocomplete_fields = ["organisation"]
+    # Set by logging in and by Django, never typed (and its inputs had no label).
+    readonly_fields = ["last_login", "date_joined"]
+    # Plain multiple selects, labelled: Django's two-box widget draws its search icons as
+    # spans with aria-label, which WCAG's rules refuse (docs/accessibility.md).
+    filter_horizontal = ()
     fieldsets = [
         *BaseUserAdmin.fieldsets,
         (
@@ -173,6 +209,13 @@ class UserAdmin(AuditedAccessMixin, BaseUserAdmin):
 
     # 三员分立 (accounts.separation): the auditor's and the security administrator's
     # roles and accounts are out of this administrator's reach.
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields:
+            kwargs["widget"] = LabelledAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         field = super().formfield_for_choice_field(db_field, request, **kwargs)
         if db_field.name == "role":
@@ -195,6 +238,11 @@ class UserAdmin(AuditedAccessMixin, BaseUserAdmin):
     def get_queryset(self, request):
         enrolled = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
         return super().get_queryset(request).annotate(two_factor_on=Exists(enrolled))
+
+    @admin.display(description=_("姓名"), ordering="last_name")
+    def full_name(self, obj):
+        # Django's own column was headed "Get full name", in English on Chinese pages.
+        return obj.get_full_name()
 
     @admin.display(description=_("两步验证"), boolean=True, ordering="two_factor_on")
     def two_factor_enrolled(self, obj):
@@ -223,4 +271,4 @@ for _model in (TOTPDevice, StaticDevice):
 
 @admin.register(Group)
 class GroupAdmin(AuditedAccessMixin, BaseGroupAdmin):
-    pass
+    filter_horizontal = ()  # as UserAdmin's

@@ -22,7 +22,14 @@ def _inline(model_, fields):
     return type(
         f"{model_.__name__}Inline",
         (ReadOnly, admin.TabularInline),
-        {"model": model_, "fields": fields, "extra": 0, "can_delete": False},
+        {
+            "model": model_,
+            "fields": fields,
+            "extra": 0,
+            "can_delete": False,
+            # Captioned, with column headers (docs/accessibility.md, "Django admin").
+            "template": "admin/policy/readonly_tabular.html",
+        },
     )
 
 

@@ -14,6 +14,12 @@ ACTION = "POST-only action (405 on GET); the form that posts it is on a page cra
 DOWNLOAD = "a file download (PDF, Excel, CSV or an upload), not an HTML page"
 API = "JSON/OpenAPI for programs (docs/api.md); its HTML page, api:docs, is crawled"
 
+# The Django admin's models (for the system administrator only) and their pages.
+ADMIN_PAGES = ("changelist", "add", "change", "history", "delete")
+EDITABLE = ("accounts_user", "accounts_organisation", "accounts_jurisdiction", "auth_group")
+READ_ONLY = ("policy_policyversion", "axes_accessattempt")
+HIDDEN_LOGS = ("audit_auditentry", "axes_accesslog", "axes_accessfailurelog")
+
 EXCLUDED = {
     "healthz": "plain-text health check for the load balancer",
     "set_language": "POST-only language switch (the button is on every page)",
@@ -49,6 +55,19 @@ EXCLUDED = {
     "api:revocation-list": API,
     "api:award-list": API,
     "api:schema": API,
+    "admin:logout": "POST-only; a crawl that logged out would check nothing more",
+    "admin:autocomplete": "JSON for the admin's search-as-you-type selects",
+    "admin:jsi18n": "JavaScript (the admin's translated strings)",
+    "admin:view_on_site": "a redirect to the record's page in the portal",
+    "admin:None": "redirects: a change page's old address, and a slash appended",
+    **dict.fromkeys(
+        [
+            *(f"admin:{model}_{page}" for model in HIDDEN_LOGS for page in ADMIN_PAGES),
+            *(f"admin:{model}_{page}" for model in READ_ONLY for page in ("add", "delete")),
+        ],
+        "403 for the administrator too: the logs are the auditor's (audit/admin.py), "
+        "and nobody adds or deletes a policy version or a lockout there",
+    ),
     **dict.fromkeys(
         [
             "accounts:registration_approve",
@@ -138,6 +157,8 @@ def _anonymous_seeds(w):
     return [
         "/",
         "/accounts/login/",
+        # The admin's own login page: where /admin/ sends whoever is not signed in.
+        "/admin/login/",
         f"/accounts/register/confirm/{confirm_token(w.registration_unconfirmed)}/",
         f"/accounts/register/status/{status_token(w.registration_returned)}/",
         f"/accounts/invitation/{invitation_uid}/"
@@ -178,7 +199,9 @@ SEEDS = {
         # latest round is in its notice period, whose award the form opens for as well.
         lambda w: f"/subsidies/awards/{w.award.pk}/disbursement/",
     ),
-    **{role: _seeds() for role in ("county", "evaluator", "admin", "security_admin", "auditor")},
+    # The admin's password page says "done" after a POST; it is a page of its own.
+    "admin": _seeds(lambda w: "/admin/", lambda w: "/admin/password_change/done/"),
+    **{role: _seeds() for role in ("county", "evaluator", "security_admin", "auditor")},
 }
 
 # What every signed-in role reaches from the navigation bar and the user menu.
@@ -197,6 +220,7 @@ REACHED_BY = {
         "portal:home",
         "accounts:invitation",
         "accounts:login",
+        "admin:login",
         "accounts:password_reset",
         "accounts:password_reset_complete",
         "accounts:password_reset_confirm",
@@ -345,6 +369,14 @@ REACHED_BY = {
         "portal:policy_part_new",
         "portal:policy_preview",
         "portal:policy_publish",
+        "admin:index",
+        "admin:app_list",
+        "admin:password_change",
+        "admin:password_change_done",
+        "admin:auth_user_password_change",
+        *(f"admin:{model}_{page}" for model in EDITABLE for page in ADMIN_PAGES),
+        *(f"admin:{model}_{page}" for model in READ_ONLY for page in ("changelist", "change")),
+        *(f"admin:{model}_history" for model in READ_ONLY),
     },
     "security_admin": SIGNED_IN
     | {
