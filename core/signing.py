@@ -145,6 +145,13 @@ def _sign(data: bytes, found: Credential) -> bytes:
         box=place.box if place else None,  # None: an invisible signature
         readable_field_name=described,
     )
+    if place:
+        # The visible field is made first, in the same revision as the signature, so
+        # that its widget joins the document's structure (PDF/UA-1 7.18.4); the signer
+        # then fills it.
+        fields.append_signature_field(writer, spec)
+        tag_widget(writer, page=place.page, alt=described)
+        spec = None
     timestamper = _timestamper()
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
@@ -162,6 +169,74 @@ def _sign(data: bytes, found: Credential) -> bytes:
     )
     reserved = None if timestamper else RESERVED_BYTES
     return outside_event_loop(pdf_signer.sign_pdf, writer, bytes_reserved=reserved).getvalue()
+
+
+def tag_widget(writer, *, page: int, alt: str) -> bool:
+    """Puts the seal's widget annotation into the structure tree WeasyPrint wrote (PDF/UA:
+    every visible annotation is tagged): a ``/Form`` element under the document element,
+    holding an object reference to the widget, which points back through
+    ``/StructParent`` and the parent tree. False, and nothing changed, for an untagged
+    PDF or a parent tree of another shape than WeasyPrint's (a flat ``/Nums``)."""
+    from pyhanko.pdf_utils import generic
+
+    root = writer.root
+    if "/StructTreeRoot" not in root:
+        return False
+    tree = root["/StructTreeRoot"]
+    parent_tree = tree["/ParentTree"] if "/ParentTree" in tree else None
+    if parent_tree is None or "/Nums" not in parent_tree or "/Kids" in parent_tree:
+        return False
+    top = tree.raw_get("/K")
+    document_ref = top.raw_get(0) if isinstance(top, generic.ArrayObject) else top
+    document = document_ref.get_object()
+    if not isinstance(document_ref, generic.IndirectObject) or "/K" not in document:
+        return False
+    page_ref = writer.find_page_for_modification(page)[0]
+    page_dict = page_ref.get_object()
+    widget_ref = next(
+        (ref for ref in page_dict.raw_get("/Annots") if ref.get_object().get("/T") == FIELD_NAME),
+        None,
+    )
+    if widget_ref is None:
+        return False
+
+    nums = parent_tree["/Nums"]
+    used = [int(nums[i]) for i in range(0, len(nums), 2)]
+    key = (
+        int(tree["/ParentTreeNextKey"])
+        if "/ParentTreeNextKey" in tree
+        else max(used, default=-1) + 1
+    )
+    form = writer.add_object(
+        generic.DictionaryObject(
+            {
+                generic.pdf_name("/Type"): generic.pdf_name("/StructElem"),
+                generic.pdf_name("/S"): generic.pdf_name("/Form"),
+                generic.pdf_name("/P"): document_ref,
+                generic.pdf_name("/Pg"): page_ref,
+                generic.pdf_name("/Alt"): generic.TextStringObject(alt),
+                generic.pdf_name("/K"): generic.DictionaryObject(
+                    {
+                        generic.pdf_name("/Type"): generic.pdf_name("/OBJR"),
+                        generic.pdf_name("/Obj"): widget_ref,
+                        generic.pdf_name("/Pg"): page_ref,
+                    }
+                ),
+            }
+        )
+    )
+    kids = document["/K"]
+    if not isinstance(kids, generic.ArrayObject):
+        document[generic.pdf_name("/K")] = kids = generic.ArrayObject([document.raw_get("/K")])
+    kids.append(form)
+    nums.append(generic.NumberObject(key))
+    nums.append(form)
+    tree[generic.pdf_name("/ParentTreeNextKey")] = generic.NumberObject(key + 1)
+    widget = widget_ref.get_object()
+    widget[generic.pdf_name("/StructParent")] = generic.NumberObject(key)
+    for changed in (document, kids, parent_tree, nums, tree, widget):
+        writer.update_container(changed)
+    return True
 
 
 def _timestamper():

@@ -246,6 +246,47 @@ def test_the_seal_follows_the_text_onto_the_second_page():
     assert signing.validate_pdf(signed).ok
 
 
+def _tagged_widget(data):
+    """(page number, /Form element, document element, ParentTreeNextKey) for the seal's
+    widget, found through its /StructParent in the parent tree."""
+    reader = PdfFileReader(io.BytesIO(data))
+    tree = reader.root["/StructTreeRoot"]
+    nums = tree["/ParentTree"]["/Nums"]
+    by_key = {int(nums[i]): nums.raw_get(i + 1) for i in range(0, len(nums), 2)}
+    for number in range(int(reader.root["/Pages"]["/Count"])):
+        page_ref = reader.find_page_for_modification(number)[0]
+        annots = page_ref.get_object()["/Annots"] if "/Annots" in page_ref.get_object() else []
+        for i in range(len(annots)):
+            if annots[i].get("/FT") != "/Sig":
+                continue
+            element = by_key[int(annots[i]["/StructParent"])].get_object()
+            assert element["/K"].raw_get("/Obj").idnum == annots.raw_get(i).idnum
+            assert element.raw_get("/Pg").idnum == page_ref.idnum
+            return number, element, tree["/K"][0], int(tree["/ParentTreeNextKey"])
+    return None
+
+
+@pytest.mark.parametrize("paragraphs", [0, 40])
+def test_the_seals_widget_is_in_the_structure_tree(paragraphs):
+    """PDF/UA-1 7.18.4: a visible annotation is tagged. The widget's /Form element hangs
+    under the document element, on the seal's page (the second one for a long text),
+    and the signature stays valid."""
+    pdf = _long_document(paragraphs)
+    before = PdfFileReader(io.BytesIO(pdf)).root["/StructTreeRoot"]["/K"][0]["/K"]
+    signed = signing.sign_pdf(pdf)
+
+    page, element, document, next_key = _tagged_widget(signed)
+    assert page == (1 if paragraphs else 0)
+    assert element["/S"] == "/Form" and str(element["/Alt"]).endswith("电子签章")
+    assert (
+        element.raw_get("/P").idnum
+        == PdfFileReader(io.BytesIO(signed)).root["/StructTreeRoot"]["/K"].raw_get(0).idnum
+    )
+    assert len(document["/K"]) == len(before) + 1
+    assert next_key == page + 2  # WeasyPrint's keys are one per page: 0, or 0 and 1
+    assert signing.validate_pdf(signed).ok
+
+
 def test_a_pdf_without_a_seal_area_gets_an_invisible_signature():
     pdf = render_pdf("pdf/application_form.html", _application_context())
     signed = signing.sign_pdf(pdf)
