@@ -28,7 +28,7 @@ from .signals import password_changed
 
 
 class LabelledEnabledForm(forms.ModelForm):
-    """The list's 启用 checkbox of each row, named after its row ("启用：竞秀区"): Django
+    """The list's 参与备案 checkbox of each row, named after its row ("参与备案：竞秀区"): Django
     renders the list's inputs without a label."""
 
     class Meta:

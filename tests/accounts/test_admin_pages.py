@@ -1,0 +1,84 @@
+"""The system administrator's Django admin, as a screen reader meets it (issue 17): what
+the accessibility crawl found and was mended (docs/accessibility.md, "Django admin")."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+
+from tests.factories import AdminFactory, LeadUnitUserFactory, jurisdiction, policy_v1
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(AdminFactory())
+    return client
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+def test_every_admin_page_loads_the_mends_and_the_portals_icon(admin_client):
+    html = page(admin_client, "/admin/")
+    assert "css/admin.css" in html and "js/admin.js" in html
+    # No request for /favicon.ico (a 404 on every admin page before).
+    assert re.search(r'<link rel="icon" href="[^"]*favicon\.svg"', html)
+
+
+def test_each_counties_participation_checkbox_is_named_after_its_row(admin_client):
+    county = jurisdiction("130602")
+    html = page(admin_client, "/admin/accounts/jurisdiction/")
+    boxes = re.findall(r'<input type="checkbox" name="form-\d+-enabled"[^>]*>', html)
+    assert len(boxes) >= 26
+    assert any(f'aria-label="参与备案：{county.name}"' in box for box in boxes)
+    assert all("aria-label=" in box for box in boxes)
+
+
+def test_the_users_list_has_a_caption_row_headers_and_chinese_columns(admin_client):
+    LeadUnitUserFactory(first_name="测试", last_name="王")
+    html = page(admin_client, "/admin/accounts/user/")
+    assert re.search(r'<caption class="visually-hidden">\s*用户\s*</caption>', html)
+    assert '<th scope="row" class="field-username">' in html
+    assert "Get full name" not in html and ">姓名<" in html
+
+
+def test_a_users_login_times_are_shown_not_typed(admin_client):
+    user = LeadUnitUserFactory()
+    html = page(admin_client, f"/admin/accounts/user/{user.pk}/change/")
+    # Read-only: no inputs (they had no label), and no two-box widgets (spans with
+    # aria-label and no role): plain multiple selects with a label each.
+    assert 'name="last_login_0"' not in html and 'name="date_joined_0"' not in html
+    assert "selectfilter" not in html
+    for name in ("groups", "user_permissions"):
+        assert re.search(rf'<select name="{name}"[^>]*id="id_{name}"[^>]*multiple', html)
+        assert f'<label for="id_{name}">' in html
+
+
+def test_the_unit_select_says_what_it_is_while_empty(admin_client):
+    html = page(admin_client, "/admin/accounts/user/add/")
+    assert 'data-placeholder="所属单位（输入名称搜索）"' in html
+
+
+def test_a_groups_permissions_are_a_labelled_plain_select(admin_client):
+    group = Group.objects.create(name="数据维护")
+    group.permissions.set(Permission.objects.filter(codename__startswith="view_")[:2])
+    html = page(admin_client, f"/admin/auth/group/{group.pk}/change/")
+    assert "selectfilter" not in html
+    assert '<label class="required" for="id_name">' in html or 'for="id_name"' in html
+    assert re.search(r'<select name="permissions"[^>]*multiple', html)
+
+
+def test_a_policy_versions_parts_are_captioned_tables(admin_client):
+    version = policy_v1()
+    html = page(admin_client, f"/admin/policy/policyversion/{version.pk}/change/")
+    captions = re.findall(r"<caption>(.*?)</caption>", html)
+    assert len(captions) == 6
+    assert html.count('<th scope="col" class="column-') >= 15
+    # The 2018 measures' Article 13 grounds are shown, escaped as text.
+    assert version.grounds.count() > 0
+    assert version.grounds.first().text[:10] in html
