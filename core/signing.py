@@ -150,7 +150,13 @@ def _sign(data: bytes, found: Credential) -> bytes:
         # that its widget joins the document's structure (PDF/UA-1 7.18.4); the signer
         # then fills it.
         fields.append_signature_field(writer, spec)
-        tag_widget(writer, page=place.page, alt=described)
+        try:
+            tagged = tag_widget(writer, page=place.page, alt=described)
+        except Exception:  # noqa: BLE001 - a tag is never worth an unissued document
+            logger.exception("The seal's widget could not be tagged")
+            tagged = False
+        if not tagged:
+            logger.warning("The seal's widget is not in the structure tree (PDF/UA)")
         spec = None
     timestamper = _timestamper()
     meta = signers.PdfSignatureMetadata(
@@ -175,38 +181,19 @@ def tag_widget(writer, *, page: int, alt: str) -> bool:
     """Puts the seal's widget annotation into the structure tree WeasyPrint wrote (PDF/UA:
     every visible annotation is tagged): a ``/Form`` element under the document element,
     holding an object reference to the widget, which points back through
-    ``/StructParent`` and the parent tree. False, and nothing changed, for an untagged
-    PDF or a parent tree of another shape than WeasyPrint's (a flat ``/Nums``)."""
+    ``/StructParent`` and the parent tree. Everything is found first and changed only
+    once found: False, and nothing changed, for an untagged PDF or a tree of another
+    shape than WeasyPrint's (a flat ``/Nums``, a document element with a ``/K`` array)."""
     from pyhanko.pdf_utils import generic
 
-    root = writer.root
-    if "/StructTreeRoot" not in root:
+    found = _structure_of(writer, page)
+    if found is None:
         return False
-    tree = root["/StructTreeRoot"]
-    parent_tree = tree["/ParentTree"] if "/ParentTree" in tree else None
-    if parent_tree is None or "/Nums" not in parent_tree or "/Kids" in parent_tree:
-        return False
-    top = tree.raw_get("/K")
-    document_ref = top.raw_get(0) if isinstance(top, generic.ArrayObject) else top
-    document = document_ref.get_object()
-    if not isinstance(document_ref, generic.IndirectObject) or "/K" not in document:
-        return False
-    page_ref = writer.find_page_for_modification(page)[0]
-    page_dict = page_ref.get_object()
-    widget_ref = next(
-        (ref for ref in page_dict.raw_get("/Annots") if ref.get_object().get("/T") == FIELD_NAME),
-        None,
-    )
-    if widget_ref is None:
-        return False
-
-    nums = parent_tree["/Nums"]
+    tree, parent_tree, nums, document_ref, kids, page_ref, widget_ref = found
     used = [int(nums[i]) for i in range(0, len(nums), 2)]
-    key = (
-        int(tree["/ParentTreeNextKey"])
-        if "/ParentTreeNextKey" in tree
-        else max(used, default=-1) + 1
-    )
+    declared = tree.get("/ParentTreeNextKey")
+    # A declared next key below a key in use would give two elements one key.
+    key = max([*used, int(declared) - 1 if isinstance(declared, int) else -1]) + 1
     form = writer.add_object(
         generic.DictionaryObject(
             {
@@ -225,18 +212,62 @@ def tag_widget(writer, *, page: int, alt: str) -> bool:
             }
         )
     )
-    kids = document["/K"]
-    if not isinstance(kids, generic.ArrayObject):
-        document[generic.pdf_name("/K")] = kids = generic.ArrayObject([document.raw_get("/K")])
     kids.append(form)
     nums.append(generic.NumberObject(key))
     nums.append(form)
     tree[generic.pdf_name("/ParentTreeNextKey")] = generic.NumberObject(key + 1)
     widget = widget_ref.get_object()
     widget[generic.pdf_name("/StructParent")] = generic.NumberObject(key)
-    for changed in (document, kids, parent_tree, nums, tree, widget):
+    for changed in (kids, nums, parent_tree, tree, widget):
         writer.update_container(changed)
     return True
+
+
+def _structure_of(writer, page: int):
+    """What ``tag_widget`` changes, each checked for its type; None when anything is
+    missing or of another shape (nothing read here raises on a malformed tree)."""
+    from pyhanko.pdf_utils import generic
+
+    def deref(value):
+        return value.get_object() if isinstance(value, generic.IndirectObject) else value
+
+    def get(dictionary, key, kind):
+        if not isinstance(dictionary, generic.DictionaryObject) or key not in dictionary:
+            return None
+        value = deref(dictionary.raw_get(key))
+        return value if isinstance(value, kind) else None
+
+    Dict, Array = generic.DictionaryObject, generic.ArrayObject
+    tree = get(writer.root, "/StructTreeRoot", Dict)
+    parent_tree = get(tree, "/ParentTree", Dict)
+    nums = get(parent_tree, "/Nums", Array)
+    if nums is None or "/Kids" in parent_tree or len(nums) % 2:
+        return None
+    if not all(isinstance(deref(nums.raw_get(i)), int) for i in range(0, len(nums), 2)):
+        return None
+    top = tree.raw_get("/K")
+    top_items = deref(top)
+    document_ref = top_items.raw_get(0) if isinstance(top_items, Array) and top_items else top
+    if not isinstance(document_ref, generic.IndirectObject):
+        return None
+    kids = get(document_ref.get_object(), "/K", Array)
+    if kids is None:
+        return None
+    page_ref = writer.find_page_for_modification(page)[0]
+    annots = get(page_ref.get_object(), "/Annots", Array) or []
+    widget_ref = next(
+        (
+            ref
+            for ref in (annots.raw_get(i) for i in range(len(annots)))
+            if isinstance(ref, generic.IndirectObject)
+            and isinstance(ref.get_object(), Dict)
+            and ref.get_object().get("/T") == FIELD_NAME
+        ),
+        None,
+    )
+    if widget_ref is None:
+        return None
+    return tree, parent_tree, nums, document_ref, kids, page_ref, widget_ref
 
 
 def _timestamper():

@@ -287,6 +287,59 @@ def test_the_seals_widget_is_in_the_structure_tree(paragraphs):
     assert signing.validate_pdf(signed).ok
 
 
+def _altered(pdf: bytes, change) -> bytes:
+    """``pdf`` with its structure tree changed by ``change(writer, tree)`` (a revision)."""
+    from pyhanko.pdf_utils import generic
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    change(writer, writer.root["/StructTreeRoot"], generic)
+    writer.update_root()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _no_document_element(writer, tree, generic):
+    tree["/K"] = generic.ArrayObject()
+    writer.update_container(tree)
+
+
+def _a_name_among_the_keys(writer, tree, generic):
+    tree["/ParentTree"]["/Nums"][0] = generic.pdf_name("/Zero")
+    writer.update_container(tree["/ParentTree"])
+
+
+def _not_a_dictionary(writer, tree, generic):
+    writer.root["/StructTreeRoot"] = generic.NumberObject(5)
+
+
+@pytest.mark.parametrize(
+    "change", [_no_document_element, _a_name_among_the_keys, _not_a_dictionary]
+)
+def test_a_structure_tree_of_another_shape_is_left_alone_and_the_document_signs(change):
+    """The tag is never worth an unissued document: a tree tag_widget does not know is
+    left as it was, the seal's widget untagged, and the signature is sound."""
+    pdf = _altered(_long_document(0), change)
+    signed = signing.sign_pdf(pdf)
+    assert signing.validate_pdf(signed).ok
+    reader = PdfFileReader(io.BytesIO(signed))
+    widget = reader.root["/AcroForm"]["/Fields"][0]
+    assert "/StructParent" not in widget
+
+
+def test_a_next_key_below_the_keys_in_use_gives_the_widget_a_key_of_its_own():
+    def understated(writer, tree, generic):
+        tree["/ParentTreeNextKey"] = generic.NumberObject(0)
+        writer.update_container(tree)
+
+    signed = signing.sign_pdf(_altered(_long_document(0), understated))
+    page, element, _document, next_key = _tagged_widget(signed)
+    nums = PdfFileReader(io.BytesIO(signed)).root["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+    keys = [int(nums[i]) for i in range(0, len(nums), 2)]
+    assert keys == [0, 1] and next_key == 2
+    assert signing.validate_pdf(signed).ok
+
+
 def test_a_pdf_without_a_seal_area_gets_an_invisible_signature():
     pdf = render_pdf("pdf/application_form.html", _application_context())
     signed = signing.sign_pdf(pdf)
