@@ -12,8 +12,10 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -38,7 +40,26 @@ class LabelledEnabledForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["enabled"]
-        field.widget.attrs["aria-label"] = f"{field.label}：{self.instance.name}"
+        field.widget.attrs["aria-label"] = _("%(label)s：%(row)s") % {
+            "label": field.label,
+            "row": self.instance.name,
+        }
+
+
+class PasswordChangeForm(AdminPasswordChangeForm):
+    """Django's, with its "password-based login" help text built for each request: Django
+    joins it at import, in whatever language was active then, and leaves the warning
+    about losing the password untranslated."""
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        if "usable_password" in self.fields:
+            self.fields["usable_password"].help_text = format_html(
+                '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">'
+                "{}</li></ul>",
+                SetUnusablePasswordMixin.usable_password_help_text,
+                _("停用后，该用户当前的密码将被清除。"),
+            )
 
 
 class LabelledAutocompleteSelect(AutocompleteSelect):
@@ -167,6 +188,7 @@ class UserChangeForm(BaseUserAdmin.form):
 @admin.register(User)
 class UserAdmin(AuditedAccessMixin, BaseUserAdmin):
     form = UserChangeForm
+    change_password_form = PasswordChangeForm
     list_display = [
         "username",
         "full_name",

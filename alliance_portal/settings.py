@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_htmx",
-    "axes",
+    "audit.axes_app.LockoutsConfig",  # django-axes, named in Chinese in the admin
     # Before accounts: accounts.admin unregisters their admin pages (they show secrets).
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -77,16 +77,31 @@ class PolicyVersion(ConcurrentTransitionMixin, models.Model):
     state = FSMField(_("状态"), default=State.DRAFT, choices=State.choices, protected=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("创建人"),
     )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("发布人"),
     )
     # The predecessor whose expiry this version's publication set (to restore it if this
     # version is withdrawn before it takes effect).
     ended = models.ForeignKey(
-        "self", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        "self",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("因本版本发布而终止的上一版本"),
     )
 
     # --- The numbers the portal applies under this version ------------------------------

@@ -82,3 +82,47 @@ def test_a_policy_versions_parts_are_captioned_tables(admin_client):
     # The 2018 measures' Article 13 grounds are shown, escaped as text.
     assert version.grounds.count() > 0
     assert version.grounds.first().text[:10] in html
+
+
+def test_yes_no_icons_are_read_in_the_pages_language(admin_client):
+    LeadUnitUserFactory()
+    html = page(admin_client, "/admin/accounts/user/")
+    assert 'alt="是"' in html and 'alt="否"' in html
+    assert not re.search(r'alt="(True|False|None)"', html)
+    admin_client.cookies["django_language"] = "en"
+    html = page(admin_client, "/admin/accounts/user/")
+    assert 'alt="Yes"' in html and 'alt="No"' in html
+
+
+def test_a_typed_true_is_not_taken_for_an_icon(admin_client):
+    LeadUnitUserFactory(first_name='" alt="True">', last_name="x")
+    html = page(admin_client, "/admin/accounts/user/")
+    assert "&quot; alt=&quot;True&quot;&gt;" in html
+
+
+def test_the_password_pages_help_is_in_the_language_of_the_request(admin_client):
+    user = LeadUnitUserFactory()
+    url = f"/admin/accounts/user/{user.pk}/password/"
+    html = page(admin_client, url)
+    assert "停用后，该用户当前的密码将被清除。" in html
+    assert "If disabled" not in html
+    admin_client.cookies["django_language"] = "en"
+    html = page(admin_client, url)
+    assert "If disabled, the current password for this user will be lost." in html
+    assert "停用后" not in html
+    assert 'id="id_unusable_warning"' in html  # Django's script shows and hides it
+
+
+def test_the_index_and_lockouts_are_named_in_chinese(admin_client):
+    html = page(admin_client, "/admin/")
+    assert "登录锁定" in html and ">Axes<" not in html
+    assert "模型名称" in html and "Model name" not in html
+    html = page(admin_client, "/admin/accounts/user/add/")
+    assert "创建用户后，即可编辑更多用户选项。" in html
+
+
+def test_a_policy_versions_people_are_labelled(admin_client):
+    version = policy_v1()
+    html = page(admin_client, f"/admin/policy/policyversion/{version.pk}/change/")
+    assert "创建人" in html and "发布人" in html
+    assert "Created by" not in html and "Published by" not in html
