@@ -395,6 +395,12 @@ def test_detail_shows_the_issued_documents_and_opinion(client):
     assert "意见：符合条件，同意推荐" in body
     assert 'data-testid="no-actions"' in body
     assert 'data-testid="edit-link"' not in body
+    # Each download link says which document it fetches (a screen reader's link list
+    # read "下载PDF" twice).
+    links = re.findall(r'href="/filings/\d+/documents/\d+/[^"]*">(.*?)</a>', body)
+    names = [re.sub(r"<[^>]+>", "", link) for link in links]
+    assert len(names) == filing.documents.count() >= 2
+    assert len(set(names)) == len(names), names
 
 
 def test_detail_of_a_rejected_filing_shows_the_reason_to_the_lead_unit(client):
