@@ -3,14 +3,18 @@
 // (docs/accessibility.md, "Django admin").
 "use strict";
 
+// "：" on Chinese pages, ": " on others.
+const SEPARATOR = document.documentElement.lang.startsWith("zh") ? "：" : ": ";
+
 function labelText(label) {
   return label.textContent.replace(/[:：]\s*$/, "").trim();
 }
 
 // A search-as-you-type select (select2, autocomplete_fields): its combobox is named by
-// the field's label and then its choice ("所属单位 保定瑞驰…"), not by the choice and the
-// clear button's "×"; the value's box has the label's name; the search box in the open
-// list is named too. Queued on jQuery's ready after Django's autocomplete.js (loaded
+// the field's label and then its choice ("所属单位：保定瑞驰…"), not by the choice and the
+// clear button's "×" (an aria-label of its own: a name taken from the value's box would
+// read the × even when hidden); the value's box has the label's name; the search box in
+// the open list is named too. Queued on jQuery's ready after Django's autocomplete.js (loaded
 // earlier) queued its drawing of them: ready callbacks run in order, and later than the
 // page's "load" at times.
 function nameAutocomplete(select) {
@@ -19,11 +23,14 @@ function nameAutocomplete(select) {
   if (!label || !shown) {
     return;
   }
-  label.id = label.id || `${select.id}-label`;
-  shown.setAttribute("aria-label", labelText(label));
+  const name = labelText(label);
+  shown.setAttribute("aria-label", name);
   const box = shown.closest(".select2-selection");
+  const choice = select.selectedOptions[0];
   if (box) {
-    box.setAttribute("aria-labelledby", `${label.id} ${shown.id}`);
+    box.removeAttribute("aria-labelledby");
+    const chosen = choice && choice.value ? choice.textContent.trim() : "";
+    box.setAttribute("aria-label", chosen ? `${name}${SEPARATOR}${chosen}` : name);
   }
   for (const clear of shown.querySelectorAll(".select2-selection__clear")) {
     clear.setAttribute("aria-hidden", "true");

@@ -80,6 +80,8 @@ class SelfEvaluation(models.Model):
     statement = models.TextField(_("自评说明"), blank=True)
 
     class Meta:
+        verbose_name = _("自评")
+        verbose_name_plural = _("自评")
         ordering = ["criterion__order", "criterion__pk"]
         constraints = [
             models.UniqueConstraint(

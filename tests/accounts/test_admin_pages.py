@@ -126,3 +126,21 @@ def test_a_policy_versions_people_are_labelled(admin_client):
     html = page(admin_client, f"/admin/policy/policyversion/{version.pk}/change/")
     assert "创建人" in html and "发布人" in html
     assert "Created by" not in html and "Published by" not in html
+
+
+def test_a_lockout_is_headed_by_who_from_where_and_when_in_local_time(admin_client):
+    from axes.models import AccessAttempt
+
+    attempt = AccessAttempt.objects.create(
+        username="lead@example.com",
+        ip_address="203.0.113.7",
+        user_agent="Mozilla/5.0",
+        http_accept="text/html",
+        path_info="/accounts/login/",
+        failures_since_start=5,
+    )
+    html = page(admin_client, "/admin/axes/accessattempt/")
+    assert ">状态<" in html and ">Status<" not in html
+    html = page(admin_client, f"/admin/axes/accessattempt/{attempt.pk}/change/")
+    assert "lead@example.com 自 203.0.113.7（" in html
+    assert "+00:00" not in html and "Attempted Access" not in html
