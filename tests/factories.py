@@ -442,3 +442,18 @@ def publish_on_time(version, by, **kwargs):
         with time_machine.travel(eve, tick=False):
             return policy_services.version_publish(version=version, by=by, **kwargs)
     return policy_services.version_publish(version=version, by=by, **kwargs)
+
+
+def access_attempt(**fields):
+    """A django-axes lockout record (the failed logins of one user from one address)."""
+    from axes.models import AccessAttempt
+
+    values = {
+        "username": "lead@example.com",
+        "ip_address": "203.0.113.7",
+        "user_agent": "Mozilla/5.0",
+        "http_accept": "text/html",
+        "path_info": "/accounts/login/",
+        "failures_since_start": 5,
+    }
+    return AccessAttempt.objects.create(**{**values, **fields})

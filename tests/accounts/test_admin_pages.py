@@ -6,7 +6,13 @@ import re
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from tests.factories import AdminFactory, LeadUnitUserFactory, jurisdiction, policy_v1
+from tests.factories import (
+    AdminFactory,
+    LeadUnitUserFactory,
+    access_attempt,
+    jurisdiction,
+    policy_v1,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -129,16 +135,7 @@ def test_a_policy_versions_people_are_labelled(admin_client):
 
 
 def test_a_lockout_is_headed_by_who_from_where_and_when_in_local_time(admin_client):
-    from axes.models import AccessAttempt
-
-    attempt = AccessAttempt.objects.create(
-        username="lead@example.com",
-        ip_address="203.0.113.7",
-        user_agent="Mozilla/5.0",
-        http_accept="text/html",
-        path_info="/accounts/login/",
-        failures_since_start=5,
-    )
+    attempt = access_attempt()
     html = page(admin_client, "/admin/axes/accessattempt/")
     assert ">状态<" in html and ">Status<" not in html
     html = page(admin_client, f"/admin/axes/accessattempt/{attempt.pk}/change/")

@@ -148,19 +148,13 @@ def a11y_site(django_db_setup, django_db_blocker, tmp_path_factory):
 
 def admin_records():
     """A group and a lockout, so that the admin's crawl reaches their pages as well."""
-    from axes.models import AccessAttempt
     from django.contrib.auth.models import Group, Permission
+
+    from tests.factories import access_attempt
 
     group = Group.objects.create(name="数据维护")
     group.permissions.set(Permission.objects.filter(codename__startswith="view_")[:3])
-    AccessAttempt.objects.create(
-        username="lead@example.com",
-        ip_address="203.0.113.7",
-        user_agent="Mozilla/5.0",
-        http_accept="text/html",
-        path_info="/accounts/login/",
-        failures_since_start=5,
-    )
+    access_attempt()
 
 
 @pytest.fixture(autouse=True)
