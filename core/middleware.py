@@ -123,10 +123,21 @@ class SessionIdleMiddleware:
     KEY = "_idle_refreshed"
 
     @classmethod
+    def touch(cls, session) -> None:
+        """Marks the session active now: modified, so saved with a new expiry."""
+        session[cls.KEY] = int(time.time())
+
+    @classmethod
+    def idle_seconds(cls, session) -> int:
+        """At least this long since the session's last request (its last push forward; a
+        request since may be up to ``SESSION_REFRESH_SECONDS`` later)."""
+        return int(time.time()) - session.get(cls.KEY, 0)
+
+    @classmethod
     def signed_in(cls, sender, request, user, **kwargs):
         """Logging in writes the session anyway: it counts as the first refresh."""
         if request is not None and hasattr(request, "session"):
-            request.session[cls.KEY] = int(time.time())
+            cls.touch(request.session)
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -136,7 +147,6 @@ class SessionIdleMiddleware:
         session = getattr(request, "session", None)
         if session is None or session.is_empty() or not session.get("_auth_user_id"):
             return response
-        now = int(time.time())
-        if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
-            session[self.KEY] = now  # modified: saved with a new expiry
+        if self.idle_seconds(session) >= settings.SESSION_REFRESH_SECONDS:
+            self.touch(session)
         return response

@@ -2,8 +2,6 @@
 user cannot extend). Two minutes before the 30 idle minutes run out the page asks; 继续使用
 posts to ``keep_alive``, and when the time is up the page posts to ``session_ended``."""
 
-import time
-
 from django.conf import settings
 from django.contrib import auth, messages
 from django.http import HttpResponseRedirect, JsonResponse
@@ -28,7 +26,7 @@ def keep_alive(request):
     ended elsewhere: logout in another tab, the security administrator)."""
     if not request.user.is_authenticated:
         return JsonResponse({"signed_in": False}, status=401)
-    request.session[SessionIdleMiddleware.KEY] = int(time.time())  # saved with a new expiry
+    SessionIdleMiddleware.touch(request.session)
     return JsonResponse({"signed_in": True, "idle_seconds": settings.SESSION_IDLE_MINUTES * 60})
 
 
@@ -36,8 +34,16 @@ def keep_alive(request):
 def session_ended(request):
     """The idle time ran out in the browser: end the session now (the server's copy would
     live up to a minute longer, SESSION_COOKIE_AGE) and say why on the login page, which
-    leads back to the page the user was on."""
+    leads back to the page the user was on.
+
+    The page counts only the requests it saw (its own, and other tabs' through
+    localStorage): when the server saw one since (a download, a tab without storage), the
+    session is in use and stays; the page is shown again."""
+    going_to = next_url(request)
     if request.user.is_authenticated:
+        idle_enough = settings.SESSION_IDLE_MINUTES * 60 - settings.SESSION_REFRESH_SECONDS
+        if SessionIdleMiddleware.idle_seconds(request.session) < idle_enough:
+            return HttpResponseRedirect(going_to)
         request.portal_logout_reason = IDLE_LOGOUT
         auth.logout(request)
     messages.info(
@@ -45,5 +51,4 @@ def session_ended(request):
         _("由于超过%(minutes)s分钟没有操作，您已自动退出登录。请重新登录。")
         % {"minutes": settings.SESSION_IDLE_MINUTES},
     )
-    going_to = next_url(request)
     return HttpResponseRedirect(f"{reverse('accounts:login')}?{urlencode({'next': going_to})}")

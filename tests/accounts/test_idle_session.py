@@ -3,6 +3,7 @@ tested in tests/e2e/test_idle_warning_browser.py): 继续使用 pushes the sessi
 forward at once, and the session-ended request logs out and says why."""
 
 import datetime
+import time
 
 import pytest
 import time_machine
@@ -77,9 +78,19 @@ def test_the_keep_alive_takes_post_only(client):
     assert client.get(ENDED).status_code == 405
 
 
+def idle_for(client, minutes: int) -> None:
+    """The server last saw the client's session ``minutes`` ago."""
+    from core.middleware import SessionIdleMiddleware
+
+    session = client.session
+    session[SessionIdleMiddleware.KEY] = int(time.time()) - minutes * 60
+    session.save()
+
+
 def test_when_time_runs_out_the_user_is_logged_out_and_told_why(client):
     staff = MunicipalStaffFactory()
     client.force_login(staff)
+    idle_for(client, 30)
     response = client.post(ENDED, {"next": "/supervision/compliance/"})
     assert response.status_code == 302
     assert response.url == "/accounts/login/?next=%2Fsupervision%2Fcompliance%2F"
@@ -94,6 +105,18 @@ def test_when_time_runs_out_the_user_is_logged_out_and_told_why(client):
     assert AuditEntry.objects.filter(action="logout", actor=staff).latest("pk").action_label == (
         "退出登录"
     )
+
+
+def test_a_session_the_server_saw_in_use_is_not_ended_by_an_idle_tab(client):
+    """The tab counts only the requests it saw: a download or a tab without storage in
+    the last minutes keeps the session, and the idle tab shows its page again."""
+    staff = MunicipalStaffFactory()
+    client.force_login(staff)
+    idle_for(client, 20)
+    response = client.post(ENDED, {"next": "/supervision/compliance/"})
+    assert response.status_code == 302 and response.url == "/supervision/compliance/"
+    assert client.get("/").wsgi_request.user == staff
+    assert not AuditEntry.objects.filter(action="logout", actor=staff).exists()
 
 
 def test_the_session_ended_request_leads_only_to_this_site(client):

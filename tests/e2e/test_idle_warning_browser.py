@@ -29,6 +29,17 @@ def session_of(page) -> Session:
     return Session.objects.get(session_key=key)
 
 
+def idle_on_the_server(key: str, minutes: int) -> None:
+    """The session's last request, as the server keeps it, ``minutes`` ago."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from core.middleware import SessionIdleMiddleware
+
+    store = SessionStore(session_key=key)
+    store[SessionIdleMiddleware.KEY] = int(time.time()) - minutes * 60
+    store.save()
+
+
 @pytest.fixture
 def idle_page(page, live_server):
     """A municipal staff member on a page, with the browser's clock under the test's hand."""
@@ -92,6 +103,8 @@ def test_not_continuing_ends_the_session_and_the_login_page_says_why(idle_page, 
     key = session_of(page).session_key
     page.clock.fast_forward("28:30")
     expect(page.get_by_role("alertdialog")).to_be_visible()
+    # The server, whose clock is real, must agree that nothing came in meanwhile.
+    idle_on_the_server(key, minutes=30)
     page.clock.fast_forward("01:31")
     page.wait_for_url(re.compile(r"/accounts/login/"))
     assert "由于超过30分钟没有操作，您已自动退出登录" in page.locator("main").inner_text()
