@@ -159,11 +159,15 @@ class ElderModeMiddleware:
         return user
 
     def __call__(self, request):
-        self._signed_in(request)
+        was_signed_in = self._signed_in(request) is not None
         request.elder_mode = preferences.elder_mode_for(request)
         response = self.get_response(request)
-        # The user as the view left them: a login or logout in this request counts.
-        user = self._signed_in(request)
+        # The user as the view left them: a login or logout in this request counts. The
+        # browser's choice is adopted once, at the login; a signed-in request's switch
+        # (the view stored it) is not undone by the cookie the request came with.
+        user = request.user if was_signed_in else self._signed_in(request)
+        if user is not None and not user.is_authenticated:
+            user = None
         if user is not None:
             stored = bool(user.elder_mode)
             if request.COOKIES.get(preferences.COOKIE) != (

@@ -14,7 +14,6 @@ portal's own log screens, portal.logs; the admin site is the administrator's onl
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -57,23 +56,16 @@ class ReadOnlyAccessAttemptAdmin(ReadOnlyAdminMixin, AccessAttemptAdmin):
     def status(self, obj):
         return super().status(obj)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # axes names a lockout by its raw UTC time ("Attempted Access: 2026-12-06
         # 18:03:42.555318+00:00"): the page is headed by who, from where, and when, local.
-        attempt = self.get_object(request, unquote(object_id))
-        if attempt is not None:
-            extra_context = {
-                **(extra_context or {}),
-                "subtitle": _("%(username)s 自 %(address)s（%(time)s）")
-                % {
-                    "username": attempt.username or "—",
-                    "address": attempt.ip_address or "—",
-                    "time": date_format(
-                        timezone.localtime(attempt.attempt_time), "DATETIME_FORMAT"
-                    ),
-                },
+        if obj is not None:
+            context["subtitle"] = _("%(username)s 自 %(address)s（%(time)s）") % {
+                "username": obj.username or "—",
+                "address": obj.ip_address or "—",
+                "time": date_format(timezone.localtime(obj.attempt_time), "DATETIME_FORMAT"),
             }
-        return super().change_view(request, object_id, form_url, extra_context)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 class HiddenAccessLogAdmin(HiddenLogMixin, AccessLogAdmin):

@@ -87,18 +87,19 @@ def issued_notice(alliance):
     from filings.issuance import issue_document
     from filings.models import IssuedDocument
 
-    found = IssuedDocument.objects.filter(alliance=alliance, kind="filing_notice").first()
+    found = IssuedDocument.objects.filter(
+        alliance=alliance, kind=IssuedDocument.Kind.FILING_NOTICE
+    ).first()
     if found is not None:
         return found
     filing = alliance.filings.order_by("pk").first()
     with transaction.atomic():
         return issue_document(
-            kind="filing_notice",
+            kind=IssuedDocument.Kind.FILING_NOTICE,
             number=alliance.filing_number,
             issued_on=alliance.filed_on,
             alliance=alliance,
             render=lambda v: documents.filing_notice_pdf(filing, alliance.filing_number, v),
-            issuer="保定市科学技术局",
         )
 
 

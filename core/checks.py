@@ -28,7 +28,7 @@ def objection_contact(app_configs, **kwargs):
     ]
 
 
-LOOPBACK = ("localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0")  # noqa: S104 (names, not a bind)
+LOOPBACK = ("localhost", "127.0.0.1", "::1", "0.0.0.0")  # noqa: S104 (names, not a bind)
 
 
 @register("portal")

@@ -29,7 +29,7 @@ def document_for_code(typed: str) -> IssuedDocument | None:
     code = normalise_code(typed)
     if code is None:
         return None
-    return IssuedDocument.objects.filter(code=code).first()
+    return IssuedDocument.objects.select_related("alliance").filter(code=code).first()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ def elder_mode(request):
     on = request.POST.get("elder") == preferences.ON
     if request.user.is_authenticated:
         preferences.user_set_elder_mode(user=request.user, on=on)
-    request.elder_mode = on
     messages.success(request, _("已开启适老化模式。") if on else _("已关闭适老化模式。"))
     response = HttpResponseRedirect(next_url(request))
     preferences.remember_in_cookie(response, on, visitor=not request.user.is_authenticated)

@@ -55,10 +55,13 @@ def document(request, code):
         return _not_found(request)
     if code != issued.code:  # typed in lower case or with hyphens: the canonical address
         return redirect("verify:document", code=issued.code)
-    form = CompareForm(request.POST or None, request.FILES or None)
     comparison = None
-    if request.method == "POST" and form.is_valid():
-        comparison = compare(issued, form.sha256)
+    if request.method == "POST":
+        form = CompareForm(request.POST, request.FILES)
+        if form.is_valid():
+            comparison = compare(issued, form.sha256)
+    else:
+        form = CompareForm()
     context = {
         "document": issued,
         "grouped": grouped(issued.code),

@@ -142,3 +142,15 @@ def test_the_switch_is_in_the_header_beside_the_language_button(client):
     assert f'action="{SWITCH}"' in nav and 'name="language"' in nav
     assert nav.index('name="language"') < nav.index(f'action="{SWITCH}"')
     assert 'name="next" value="/registry/"' in nav
+
+
+def test_a_signed_in_switch_is_not_undone_by_a_visitor_cookie_the_request_carried(client):
+    """The browser's signed-out choice is adopted once; a switch made while signed in,
+    in a request that still carried such a cookie, stands."""
+    user = LeadUnitUserFactory()
+    client.force_login(user)
+    client.cookies[COOKIE] = "v1"  # switched on while signed out, never adopted
+    response = switch(client, False)
+    assert response.cookies[COOKIE].value == "0"
+    user.refresh_from_db()
+    assert user.elder_mode is False
