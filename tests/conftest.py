@@ -172,6 +172,17 @@ def cjk_font():
 # --- Playwright against Debian's Chromium ---------------------------------------------
 
 
+@pytest.fixture
+def admin_client(client):
+    """A client signed in as the system administrator (the portal's role, not Django's
+    superuser that pytest-django's own ``admin_client`` makes), who is ``client.admin``."""
+    from tests.factories import AdminFactory
+
+    client.admin = AdminFactory()
+    client.force_login(client.admin)
+    return client
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     # `playwright install` cannot download browsers here: drive Debian's Chromium, with

@@ -7,18 +7,10 @@ from django.contrib.auth.models import Group, Permission
 
 from accounts.models import Organisation, User
 from audit.models import AuditEntry
-from tests.factories import AdminFactory, LeadUnitUserFactory, MunicipalStaffFactory, jurisdiction
+from tests.factories import LeadUnitUserFactory, MunicipalStaffFactory, jurisdiction
 
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "Admin-set-password-2026"
-
-
-@pytest.fixture
-def admin_client(client):
-    admin = AdminFactory()
-    client.force_login(admin)
-    client.admin = admin
-    return client
 
 
 def user_form(user, **overrides):

@@ -7,7 +7,6 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 
 from tests.factories import (
-    AdminFactory,
     LeadUnitUserFactory,
     access_attempt,
     jurisdiction,
@@ -15,12 +14,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(AdminFactory())
-    return client
 
 
 def page(client, url):

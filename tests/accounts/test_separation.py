@@ -16,12 +16,6 @@ from tests.factories import AdminFactory, AuditorFactory, SecurityAdminFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client):
-    client.force_login(AdminFactory())
-    return client
-
-
 def test_the_add_form_offers_no_separated_role(admin_client):
     page = admin_client.get(reverse("admin:accounts_user_add")).content.decode()
     assert 'value="admin"' in page

@@ -6,15 +6,9 @@ import pytest
 from accounts.models import User
 from audit.models import AuditEntry
 from tests.accounts.test_admin_audit import user_form
-from tests.factories import AdminFactory, LeadUnitUserFactory, MunicipalStaffFactory
+from tests.factories import LeadUnitUserFactory, MunicipalStaffFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(AdminFactory())
-    return client
 
 
 def post(client, user, **overrides):

@@ -9,28 +9,15 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from audit.models import AuditEntry, record
-from tests.factories import AdminFactory
+from tests.factories import AdminFactory, access_attempt
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client):
-    client.force_login(AdminFactory())
-    return client
-
-
-@pytest.fixture
 def attempt():
-    return AccessAttempt.objects.create(
-        username="bob",
-        ip_address="203.0.113.9",
-        user_agent="test",
-        http_accept="*/*",
-        path_info="/accounts/login/",
-        get_data="",
-        post_data="username=bob",
-        failures_since_start=5,
+    return access_attempt(
+        username="bob", ip_address="203.0.113.9", user_agent="test", post_data="username=bob"
     )
 
 
